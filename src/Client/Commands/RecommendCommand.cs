@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Cli;
+using MovieRecommender.Model.Cluster;
+using Spectre.Console;
+
+namespace MovieRecommender.Client.Commands;
+
+/// <summary><c>recommend USER... [--k N] [--json]</c>: each user's top K, as a table or one JSON line per user.</summary>
+public static class RecommendCommand
+{
+    public static Command Create()
+    {
+        var users = new Argument<string[]>("user")
+        {
+            Description = "One or more MovieLens user ids, e.g. 42.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        users.Validators.Add(result =>
+        {
+            foreach (var user in result.GetValueOrDefault<string[]>() ?? [])
+                if (!IsUserId(user))
+                {
+                    result.AddError($"'{user}' is not a user id: MovieLens user ids are positive integers, e.g. 'recommend 42'.");
+                    return;
+                }
+        });
+        var k = new Option<int>("--k", "-k")
+        {
+            Description = $"How many movies to return (1 to {IUserGrain.MaxK}).",
+            DefaultValueFactory = _ => 10,
+        };
+        k.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < 1 || value > IUserGrain.MaxK)
+                result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
+        });
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per user per line." };
+
+        var command = new Command("recommend", "Print each user's top K movies, seen movies excluded.") { users, k, json };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(users)!, parsed.GetValue(k), parsed.GetValue(json), ct));
+        return command;
+    }
+
+    private static bool IsUserId(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
+
+    private static async Task<int> RunAsync(string[] users, int k, bool json, CancellationToken ct)
+    {
+        await using var cluster = await ClusterConnection.ConnectAsync(ct);
+        foreach (var user in users)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k);
+            var latency = Stopwatch.GetElapsedTime(started);
+            if (json) WriteJson(recommendation, latency);
+            else WriteTable(recommendation, latency);
+        }
+        return 0;
+    }
+
+    private static void WriteJson(Recommendation r, TimeSpan latency)
+    {
+        var line = JsonSerializer.Serialize(new
+        {
+            user = r.UserId,
+            modelVersion = r.ModelVersion,
+            source = r.Source == RecommendationSource.Model ? "model" : "popular",
+            latencyMs = Math.Round(latency.TotalMilliseconds, 3),
+            shardsAnswered = r.ShardsAnswered,
+            shardCount = r.ShardCount,
+            items = r.Movies.Select((m, i) => new { rank = i + 1, id = m.Id, title = m.Title, score = m.Score }),
+        });
+        Console.Out.WriteLine(line);
+    }
+
+    private static void WriteTable(Recommendation r, TimeSpan latency)
+    {
+        var source = r.Source == RecommendationSource.Model
+            ? $"{r.ShardsAnswered}/{r.ShardCount} shards"
+            : "[yellow]popular movies: the model does not know this user[/]";
+        var table = new Table()
+            .Title($"User {Markup.Escape(r.UserId)}: top {r.Movies.Length}")
+            .Caption($"model {Markup.Escape(r.ModelVersion)} · {source} · {latency.TotalMilliseconds:F1} ms")
+            .AddColumn(new TableColumn("Rank").RightAligned())
+            .AddColumn("Title")
+            .AddColumn(new TableColumn(r.Source == RecommendationSource.Model ? "Score" : "Ratings").RightAligned());
+        for (var i = 0; i < r.Movies.Length; i++)
+        {
+            var m = r.Movies[i];
+            var score = r.Source == RecommendationSource.Model
+                ? m.Score.ToString("F4", CultureInfo.InvariantCulture)
+                : m.Score.ToString("F0", CultureInfo.InvariantCulture);
+            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.Title), score);
+        }
+        AnsiConsole.Write(table);
+    }
+}

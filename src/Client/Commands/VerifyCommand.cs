@@ -1,0 +1,48 @@
+using System.CommandLine;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cluster;
+using MovieRecommender.Model.Verification;
+using Spectre.Console;
+
+namespace MovieRecommender.Client.Commands;
+
+/// <summary>
+/// <c>verify ARTIFACT_DIR [--k N]</c>: checks that the cluster serves every user of the artifact exactly the
+/// brute-force top K of its embeddings; exits non-zero on any difference.
+/// </summary>
+public static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var artifactDir = new Argument<string>("artifact") { Description = "The published artifact folder." };
+        var k = new Option<int>("--k", "-k") { Description = "How many movies to compare per user.", DefaultValueFactory = _ => 10 };
+        k.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < 1 || value > IUserGrain.MaxK) result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
+        });
+        var command = new Command("verify", "Check that the cluster serves every user of an artifact its exact top K.") { artifactDir, k };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(artifactDir)!, parsed.GetValue(k), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string artifactDir, int k, CancellationToken ct)
+    {
+        var artifact = ModelArtifact.Load(artifactDir);
+        await using var cluster = await ClusterConnection.ConnectAsync(ct);
+        var verifier = new ServingVerifier(cluster.Client, artifact);
+        VerificationReport report = null!;
+        await AnsiConsole.Progress().AutoClear(true).StartAsync(async progress =>
+        {
+            var task = progress.AddTask($"verifying {artifact.Users.Count} users", maxValue: artifact.Users.Count);
+            report = await verifier.VerifyAsync(k, new Progress<int>(done => task.Value = done), ct);
+        });
+
+        foreach (var example in report.Examples) AnsiConsole.MarkupLineInterpolated($"[red]{example}[/]");
+        var verdict = report.Passed ? "[green]exact[/]" : "[red]NOT exact[/]";
+        AnsiConsole.MarkupLine($"Version {Markup.Escape(artifact.Manifest.Version)}: {report.Exact}/{report.Users} users served their exact top {k} ({verdict}); " +
+            $"{report.Mismatched} mismatched, {report.Failed} failed, largest score error {report.MaxScoreError:G3}.");
+        return report.Passed ? 0 : 1;
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using MovieRecommender.Client.Commands;
+using MovieRecommender.Model.Cli;
+
+var root = new RootCommand("Movie recommender client: asks the running cluster for recommendations.")
+{
+    RecommendCommand.Create(),
+    VerifyCommand.Create(),
+};
+return await CommandRunner.RunAsync(root, args, "client");

@@ -1,0 +1,14 @@
+namespace MovieRecommender.Grains;
+
+/// <summary>
+/// A slice of one candidate shard's movies, pushed by the publisher. Chunks write into fixed slots
+/// (rows [<see cref="FirstRow"/>, FirstRow + Ids.Length) of the version), so pushing one twice is harmless.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateChunk(
+    [property: Id(0)] ModelVersionInfo Model,
+    [property: Id(1)] int FirstRow,
+    [property: Id(2)] string[] Ids,
+    [property: Id(3)] string[] Titles,
+    // Little-endian float32 rows, Ids.Length x Model.Dimension: one blob serializes far faster than float[].
+    [property: Id(4)] byte[] Vectors);

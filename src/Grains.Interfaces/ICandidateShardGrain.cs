@@ -1,0 +1,19 @@
+namespace MovieRecommender.Grains;
+
+/// <summary>
+/// One partition of one model version's movie embeddings. Key: <see cref="Key"/>(version, shard), so a version's
+/// shards never mix with another's.
+/// </summary>
+public interface ICandidateShardGrain : IGrainWithStringKey
+{
+    static string Key(string version, int shard) => $"{version}/{shard}";
+
+    Task Load(CandidateChunk chunk);
+
+    /// <summary>How many of the shard's rows have been loaded so far.</summary>
+    Task<int> LoadedRows();
+
+    /// <summary>The shard's K best movies by exact dot product, best first, skipping excluded rows.</summary>
+    [AlwaysInterleave]
+    Task<ScoredMovie[]> Search(ShardSearchRequest request);
+}

@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+
+namespace MovieRecommender.Model.Publishing;
+
+/// <summary>
+/// Pushes a verified artifact into the cluster: every movie partition to the candidate shards of the new
+/// version, every user to the user shards, in chunks; then makes the version active in one step. Grains are
+/// keyed by version, so nothing of the new version is read before that step.
+/// </summary>
+public sealed class ArtifactPublisher(IGrainFactory grains)
+{
+    public async Task<ModelVersionInfo> PublishAsync(ModelArtifact artifact, PublishOptions options,
+        IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate(artifact.Items.Count);
+        var manifest = artifact.Manifest;
+        var info = new ModelVersionInfo(manifest.Version, manifest.Dimension, artifact.Items.Count, artifact.Users.Count,
+            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow);
+
+        var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);
+        for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
+
+        await PushMoviesAsync(artifact, info, options, progress, cancellationToken);
+        await PushUsersAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
+
+        var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
+        await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).Activate(new ActiveModel(info, popular));
+        return info;
+    }
+
+    private async Task PushMoviesAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
+        IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var rowsPerChunk = Math.Max(1, options.ChunkBytes / (info.Dimension * sizeof(float)));
+        long pushed = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, info.CandidateShards),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (shard, ct) =>
+            {
+                var grain = grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(info.Version, shard));
+                var (start, count) = Partitioning.ShardRows(info.ItemCount, info.CandidateShards, shard);
+                for (var offset = 0; offset < count; offset += rowsPerChunk)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var first = start + offset;
+                    var n = Math.Min(rowsPerChunk, count - offset);
+                    var items = artifact.Items.Skip(first).Take(n).ToArray();
+                    await grain.Load(new CandidateChunk(info, first,
+                        items.Select(i => i.Id).ToArray(), items.Select(i => i.Title).ToArray(),
+                        artifact.ItemEmbeddings.RowsAsBytes(first, n)));
+                    progress?.Report(new PublishProgress("movies", Interlocked.Add(ref pushed, n), info.ItemCount));
+                }
+                var loaded = await grain.LoadedRows();
+                if (loaded != count)
+                    throw new InvalidOperationException($"Candidate shard {shard} of version {info.Version} holds {loaded} of {count} rows after the push.");
+            });
+    }
+
+    private async Task PushUsersAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
+        Dictionary<string, int> rowOfItem, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var rowsByShard = Enumerable.Range(0, artifact.Users.Count)
+            .GroupBy(row => Partitioning.UserShardOf(artifact.Users[row].Id, info.UserShards))
+            .ToDictionary(g => g.Key, g => g.ToArray());
+        var rowsPerChunk = Math.Max(1, options.ChunkBytes / (info.Dimension * sizeof(float)));
+        long pushed = 0;
+        await Parallel.ForEachAsync(rowsByShard,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                var grain = grains.GetGrain<IUserShardGrain>(IUserShardGrain.Key(info.Version, entry.Key));
+                foreach (var rows in entry.Value.Chunk(rowsPerChunk))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var vectors = new byte[rows.Length * info.Dimension * sizeof(float)];
+                    for (var i = 0; i < rows.Length; i++)
+                        artifact.UserEmbeddings.RowsAsBytes(rows[i], 1).CopyTo(vectors, i * info.Dimension * sizeof(float));
+                    var seen = rows.Select(r => artifact.Users[r].Seen.Select(id => rowOfItem[id]).Order().ToArray()).ToArray();
+                    await grain.Load(new UserChunk(info, rows.Select(r => artifact.Users[r].Id).ToArray(), vectors, seen));
+                    progress?.Report(new PublishProgress("users", Interlocked.Add(ref pushed, rows.Length), info.UserCount));
+                }
+                var loaded = await grain.LoadedUsers();
+                if (loaded != entry.Value.Length)
+                    throw new InvalidOperationException($"User shard {entry.Key} of version {info.Version} holds {loaded} of {entry.Value.Length} users after the push.");
+            });
+    }
+
+    /// <summary>The movies most users saw in training, scored by that count (ties: lower row first).</summary>
+    public static ImmutableArray<ScoredMovie> MostPopular(ModelArtifact artifact, IReadOnlyDictionary<string, int> rowOfItem, int count)
+    {
+        var interactions = new int[artifact.Items.Count];
+        foreach (var user in artifact.Users)
+            foreach (var id in user.Seen)
+                interactions[rowOfItem[id]]++;
+        return [.. Enumerable.Range(0, interactions.Length)
+            .OrderByDescending(row => interactions[row]).ThenBy(row => row)
+            .Take(count)
+            .Select(row => new ScoredMovie(row, artifact.Items[row].Id, artifact.Items[row].Title, interactions[row]))];
+    }
+}

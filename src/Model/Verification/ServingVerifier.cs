@@ -1,0 +1,77 @@
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+
+namespace MovieRecommender.Model.Verification;
+
+/// <summary>The outcome of checking every user's served top K against <see cref="ExactRecommender"/>.</summary>
+public sealed record VerificationReport(int Users, int Exact, int Mismatched, int Failed, double MaxScoreError, IReadOnlyList<string> Examples)
+{
+    public bool Passed => Exact == Users;
+}
+
+/// <summary>
+/// Asks the cluster for every user of an artifact and compares with the brute-force top K: same movies in the
+/// same order (positions whose exact scores tie within the tolerance may swap), scores within the tolerance.
+/// </summary>
+public sealed class ServingVerifier(IGrainFactory grains, ModelArtifact artifact, double tolerance = 1e-4)
+{
+    public async Task<VerificationReport> VerifyAsync(int k, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var exact = new ExactRecommender(artifact);
+        var examples = new List<string>();
+        int matched = 0, mismatched = 0, failed = 0, done = 0;
+        double maxError = 0;
+        var gate = new object();
+        await Parallel.ForEachAsync(Enumerable.Range(0, artifact.Users.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (row, _) =>
+            {
+                var user = artifact.Users[row].Id;
+                string? problem;
+                double error = 0;
+                try
+                {
+                    var served = await grains.GetGrain<IUserGrain>(user).Recommend(k);
+                    (problem, error) = Compare(served, exact.TopK(row, k));
+                }
+                catch (Exception e)
+                {
+                    problem = $"failed: {e.GetType().Name}: {e.Message}";
+                }
+                lock (gate)
+                {
+                    maxError = Math.Max(maxError, error);
+                    if (problem is null) matched++;
+                    else
+                    {
+                        if (problem.StartsWith("failed", StringComparison.Ordinal)) failed++; else mismatched++;
+                        if (examples.Count < 5) examples.Add($"user {user}: {problem}");
+                    }
+                    progress?.Report(++done);
+                }
+            });
+        return new VerificationReport(artifact.Users.Count, matched, mismatched, failed, maxError, examples);
+    }
+
+    private (string? Problem, double MaxError) Compare(Recommendation served, (int Row, double Score)[] expected)
+    {
+        if (served.ModelVersion != artifact.Manifest.Version)
+            return ($"served by version {served.ModelVersion}, not {artifact.Manifest.Version}", 0);
+        if (served.Source != RecommendationSource.Model)
+            return ($"served {served.Source} movies, not the model's", 0);
+        if (served.Movies.Length != expected.Length)
+            return ($"{served.Movies.Length} movies, expected {expected.Length}", 0);
+        double maxError = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var error = Math.Abs(served.Movies[i].Score - expected[i].Score);
+            maxError = Math.Max(maxError, error);
+            if (error > tolerance)
+                return ($"rank {i + 1}: score {served.Movies[i].Score} (row {served.Movies[i].Row}), expected {expected[i].Score} (row {expected[i].Row})", maxError);
+        }
+        // Scores agree position by position; the sets must agree too, unless the last place is a tie.
+        var servedRows = served.Movies.Select(m => m.Row).ToHashSet();
+        var missing = expected.Where(e => !servedRows.Contains(e.Row) && Math.Abs(e.Score - expected[^1].Score) > tolerance).ToArray();
+        return missing.Length > 0 ? ($"row {missing[0].Row} (score {missing[0].Score}) is missing", maxError) : (null, maxError);
+    }
+}

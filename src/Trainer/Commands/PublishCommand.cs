@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cluster;
+using MovieRecommender.Model.Publishing;
+using Spectre.Console;
+
+namespace MovieRecommender.Trainer.Commands;
+
+/// <summary><c>publish ARTIFACT_DIR</c>: verifies an artifact, pushes it into the running cluster and makes it active.</summary>
+public static class PublishCommand
+{
+    private static readonly Option<int> ShardsOption = new("--shards")
+    {
+        Description = "Candidate shards to split the movies over; every recommendation fans out to all of them.",
+        DefaultValueFactory = _ => new PublishOptions().CandidateShards,
+    };
+
+    private static readonly Option<int> UserShardsOption = new("--user-shards")
+    {
+        Description = "User shards to split the users' query embeddings over.",
+        DefaultValueFactory = _ => new PublishOptions().UserShards,
+    };
+
+    /// <summary>The layout options, shared with <c>train --publish</c>.</summary>
+    public static IEnumerable<Option> LayoutOptions => [ShardsOption, UserShardsOption];
+
+    public static PublishOptions ReadLayout(ParseResult parsed) => new()
+    {
+        CandidateShards = parsed.GetValue(ShardsOption),
+        UserShards = parsed.GetValue(UserShardsOption),
+    };
+
+    public static Command Create()
+    {
+        var artifact = new Argument<string>("artifact") { Description = "The artifact folder that 'train' printed on its last line." };
+        var command = new Command("publish", "Publish a model artifact into the running cluster and make it the active version.") { artifact };
+        foreach (var option in LayoutOptions) command.Options.Add(option);
+        command.SetAction(async (parsed, ct) =>
+        {
+            await PublishAsync(parsed.GetValue(artifact)!, AnsiConsole.Console, ReadLayout(parsed), ct);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Task PublishAsync(string artifactDir, IAnsiConsole console, CancellationToken ct) =>
+        PublishAsync(artifactDir, console, new PublishOptions(), ct);
+
+    public static async Task PublishAsync(string artifactDir, IAnsiConsole console, PublishOptions options, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var artifact = ModelArtifact.Load(artifactDir);
+        try
+        {
+            options.Validate(artifact.Items.Count);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UserFacingException(e.Message.Split(Environment.NewLine)[0], e);
+        }
+        console.MarkupLineInterpolated($"Publishing version [bold]{artifact.Manifest.Version}[/]: {artifact.Items.Count} movies in {options.CandidateShards} shards, {artifact.Users.Count} users in {options.UserShards} user shards.");
+
+        await using var cluster = await ClusterConnection.ConnectAsync(ct);
+        var publisher = new ArtifactPublisher(cluster.Client);
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var movies = progress.AddTask("movies", maxValue: artifact.Items.Count);
+                var users = progress.AddTask("users", maxValue: Math.Max(1, artifact.Users.Count));
+                var report = new Progress<PublishProgress>(p => (p.Stage == "movies" ? movies : users).Value = p.Done);
+                await publisher.PublishAsync(artifact, options, report, ct);
+                movies.Value = movies.MaxValue;
+                users.Value = users.MaxValue;
+            });
+        console.MarkupLineInterpolated($"Version [bold]{artifact.Manifest.Version}[/] is active ({Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s).");
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using MovieRecommender.Model.Cli;
+using MovieRecommender.Trainer.Commands;
+
+var root = new RootCommand("Movie recommender trainer: trains the two-tower model on MovieLens and publishes it into the cluster.")
+{
+    TrainCommand.Create(),
+    PublishCommand.Create(),
+};
+return await CommandRunner.RunAsync(root, args, "trainer");
