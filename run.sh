@@ -9,7 +9,10 @@
 # Extra arguments after -- go to 'train' (e.g. ./run.sh -- --preset notebook).
 # The silo keeps running afterwards, so the client can be tried; its log is .run/silo.log.
 set -euo pipefail
+# Paths given relative to where the user stands stay valid after we move to the repository root.
+if [ -n "${MOVIELENS_DIR:-}" ]; then MOVIELENS_DIR=$(realpath -m "$MOVIELENS_DIR"); export MOVIELENS_DIR; fi
 cd "$(dirname "$0")"
+here=$OLDPWD
 
 state=.run
 pidfile=$state/silo.pid
@@ -29,7 +32,7 @@ train_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --stop) stop_silo; exit 0 ;;
-    --data) data_args=(--data "$2"); shift 2 ;;
+    --data) data_args=(--data "$(cd "$here" && realpath -m "$2")"); shift 2 ;;
     --) shift; train_args=("$@"); break ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'; see ./run.sh --help" >&2; exit 2 ;;

@@ -1,0 +1,7 @@
+namespace MovieRecommender.Trainer.Training;
+
+public enum OptimizerKind
+{
+    Adam,
+    Adagrad,
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
+
+namespace MovieRecommender.Trainer.Training;
+
+/// <summary>The result of one run: the split, the trained model and the evaluation table of model and baselines.</summary>
+public sealed class TrainingRun(InteractionDataset dataset, TrainTestSplit split, TrainedModel model, EvaluationTable evaluation) : IDisposable
+{
+    public InteractionDataset Dataset { get; } = dataset;
+    public TrainTestSplit Split { get; } = split;
+    public TrainedModel Model { get; } = model;
+    public EvaluationTable Evaluation { get; } = evaluation;
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>Split, train, evaluate against the baselines, and turn the result into an artifact: what <c>train</c> does, without the console.</summary>
+public static class TrainingPipeline
+{
+    public const string WeightsFile = "weights.dat";
+    public const string CurveFile = "training.json";
+
+    /// <summary>Splits with <paramref name="splitSeed"/>, trains and evaluates. <paramref name="stage"/> is told when evaluation starts.</summary>
+    public static TrainingRun Run(InteractionDataset dataset, int splitSeed, TrainingConfig config,
+        IProgress<TrainingProgress>? progress = null, Action<string>? stage = null, CancellationToken cancellationToken = default)
+    {
+        var split = TrainTestSplit.Create(dataset, splitSeed);
+        var model = TwoTowerTrainer.Train(dataset, split, config, progress, cancellationToken);
+        try
+        {
+            stage?.Invoke("evaluating");
+            var evaluation = Evaluate(dataset, split, model);
+            return new TrainingRun(dataset, split, model, evaluation);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Model, popularity and EASE (λ = 500) on the same split.</summary>
+    public static EvaluationTable Evaluate(InteractionDataset dataset, TrainTestSplit split, TrainedModel model)
+    {
+        var users = dataset.Users.Count;
+        var items = dataset.Items.Count;
+        var train = SparseRows.Build(users, items, split.TrainUsers, split.TrainItems);
+        var test = SparseRows.Build(users, items, split.TestUsers, split.TestItems);
+        MethodEvaluation modelEvaluation;
+        using (var scorer = new EmbeddingScorer(model.UserEmbeddings, model.ItemEmbeddings))
+            modelEvaluation = TopKEvaluator.Evaluate(scorer, train, test);
+        var popularity = TopKEvaluator.Evaluate(new PopularityBaseline(train), train, test);
+        MethodEvaluation ease;
+        using (var scorer = new EaseBaseline(train))
+            ease = TopKEvaluator.Evaluate(scorer, train, test);
+        return new EvaluationTable(modelEvaluation, popularity, ease);
+    }
+
+    /// <summary>What <see cref="ArtifactWriter"/> needs: catalog, users with their training movies, embeddings,
+    /// hyper-parameters, the evaluation, and as extra files the TorchSharp weights and the learning curve.</summary>
+    public static ArtifactContent ToArtifact(TrainingRun run)
+    {
+        var dataset = run.Dataset;
+        var train = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, run.Split.TrainUsers, run.Split.TrainItems);
+        var items = dataset.Items.Select(i => new CatalogItem(i.Id, i.Title, i.Genres, i.Year)).ToList();
+        var users = new List<ArtifactUser>(dataset.Users.Count);
+        for (var u = 0; u < dataset.Users.Count; u++)
+        {
+            var seen = new List<string>();
+            foreach (var i in train.Row(u)) seen.Add(dataset.Items[i].Id);
+            users.Add(new ArtifactUser(dataset.Users[u].Id, seen));
+        }
+        var hyper = run.Model.Config.ToJson();
+        hyper["dataset"] = dataset.Name;
+        hyper["layout"] = dataset.Layout.ToString();
+        hyper["userFeatures"] = run.Model.Network.HasUserFeatures;
+        hyper["itemFeatures"] = run.Model.Network.HasItemFeatures;
+        hyper["splitSeed"] = run.Split.Seed;
+        hyper["trainingSeconds"] = Math.Round(run.Model.TrainingSeconds, 3);
+        return new ArtifactContent(dataset.Name, run.Split.Seed, hyper, run.Evaluation, run.Split.TrainCount, run.Split.TestCount,
+            run.Model.TrainingSeconds, items, run.Model.ItemEmbeddings, users, run.Model.UserEmbeddings,
+            folder => WriteExtraFiles(folder, run));
+    }
+
+    private static void WriteExtraFiles(string folder, TrainingRun run)
+    {
+        run.Model.SaveWeights(Path.Combine(folder, WeightsFile));
+        var curve = new JsonObject
+        {
+            ["epochLoss"] = new JsonArray(run.Model.EpochLosses.Select(l => (JsonNode)JsonValue.Create(Math.Round(l, 6))).ToArray()),
+            ["lossUnit"] = "mean cross-entropy per training pair",
+            ["trainingSeconds"] = Math.Round(run.Model.TrainingSeconds, 3),
+            ["hyperParameters"] = run.Model.Config.ToJson(),
+        };
+        File.WriteAllText(Path.Combine(folder, CurveFile), curve.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

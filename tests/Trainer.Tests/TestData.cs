@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace MovieRecommender.Trainer.Tests;
+
+/// <summary>Temporary MovieLens folders for tests, and the shared real ML-100K.</summary>
+public sealed class TempDir : IDisposable
+{
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trainer-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Write(string name, string text, Encoding? encoding = null)
+    {
+        var file = System.IO.Path.Combine(Path, name);
+        File.WriteAllText(file, text, encoding ?? new UTF8Encoding(false));
+        return file;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class TestData
+{
+    /// <summary>A u.item line with the given genre flag indexes set.</summary>
+    public static string ItemLine(int id, string title, string date, params int[] genres)
+    {
+        var flags = new string[19];
+        for (var g = 0; g < 19; g++) flags[g] = genres.Contains(g) ? "1" : "0";
+        return $"{id}|{title}|{date}||http://example.org/{id}|{string.Join('|', flags)}";
+    }
+
+    /// <summary>
+    /// A synthetic ML-100K-layout folder with learnable structure: users and movies fall into
+    /// <paramref name="groups"/> groups (by genre and by occupation); each user rates most movies of its own group
+    /// and a few others.
+    /// </summary>
+    public static void WriteSynthetic100K(string dir, int users = 60, int items = 40, int groups = 3, int seed = 7)
+    {
+        var random = new Random(seed);
+        var item = new StringBuilder();
+        for (var i = 1; i <= items; i++)
+            item.Append(ItemLine(i, $"Movie {i} ({1990 + i % 8})", $"01-Jan-{1990 + i % 8}", 1 + (i % groups))).Append('\n');
+        File.WriteAllText(Path.Combine(dir, "u.item"), item.ToString(), Encoding.Latin1);
+        var user = new StringBuilder();
+        var data = new StringBuilder();
+        string[] occupations = ["writer", "engineer", "artist", "doctor"];
+        for (var u = 1; u <= users; u++)
+        {
+            var group = u % groups;
+            user.Append($"{u}|{20 + u % 40}|{(u % 2 == 0 ? "M" : "F")}|{occupations[group % occupations.Length]}|{10000 + u}\n");
+            for (var i = 1; i <= items; i++)
+            {
+                var own = i % groups == group;
+                if (random.NextDouble() < (own ? 0.7 : 0.05))
+                    data.Append($"{u}\t{i}\t{1 + random.Next(5)}\t{880000000 + u * 100 + i}\n");
+            }
+        }
+        File.WriteAllText(Path.Combine(dir, "u.user"), user.ToString());
+        File.WriteAllText(Path.Combine(dir, "u.data"), data.ToString());
+    }
+
+    /// <summary>The real ML-100K: $MOVIELENS_DIR if it holds u.data, else ../shared/data/ml-100k beside the folder holding Orleans.sln.</summary>
+    public static string RealMl100K()
+    {
+        var env = Environment.GetEnvironmentVariable("MOVIELENS_DIR");
+        if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, "u.data"))) return env;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "ml-100k"));
+        throw new DirectoryNotFoundException($"no Orleans.sln above {AppContext.BaseDirectory} and MOVIELENS_DIR is not set.");
+    }
+}

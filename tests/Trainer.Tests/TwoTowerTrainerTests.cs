@@ -1,0 +1,84 @@
+using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
+using MovieRecommender.Trainer.Training;
+
+namespace MovieRecommender.Trainer.Tests;
+
+public class TwoTowerTrainerTests
+{
+    private static InteractionDataset Synthetic()
+    {
+        using var dir = new TempDir();
+        TestData.WriteSynthetic100K(dir.Path);
+        return MovieLensLoader.Load(dir.Path);
+    }
+
+    private static readonly TrainingConfig Small = TrainingConfig.Default with { Dimension = 8, Epochs = 12, BatchSize = 64, LearningRate = 0.02 };
+
+    [Fact]
+    public void Loss_falls_and_the_model_beats_chance()
+    {
+        var ds = Synthetic();
+        var split = TrainTestSplit.Create(ds, 1);
+        var reports = new List<TrainingProgress>();
+        using var model = TwoTowerTrainer.Train(ds, split, Small, new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.Equal(12, model.EpochLosses.Count);
+        Assert.True(model.EpochLosses[^1] < 0.9 * model.EpochLosses[0], $"losses {string.Join(", ", model.EpochLosses)}");
+        Assert.Equal(12 * ((split.TrainCount + 63) / 64), reports.Count);
+        Assert.Equal(1.0, reports[^1].Fraction, 9);
+
+        // Movies of the user's own group should rank well: top-10 of 40 movies, far above 25% chance.
+        using var scorer = new EmbeddingScorer(model.UserEmbeddings, model.ItemEmbeddings);
+        var e = TopKEvaluator.Evaluate(scorer, split, ds.Users.Count);
+        Assert.True(e.SeenExcluded["10"] > 0.5, $"seen-excluded top-10 {e.SeenExcluded["10"]}");
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_embeddings_another_seed_does_not()
+    {
+        var ds = Synthetic();
+        var split = TrainTestSplit.Create(ds, 1);
+        var config = Small with { Epochs = 3 };
+        using var a = TwoTowerTrainer.Train(ds, split, config);
+        using var b = TwoTowerTrainer.Train(ds, split, config);
+        using var c = TwoTowerTrainer.Train(ds, split, config with { Seed = 43 });
+        Assert.Equal(a.UserEmbeddings.Values, b.UserEmbeddings.Values);
+        Assert.Equal(a.ItemEmbeddings.Values, b.ItemEmbeddings.Values);
+        Assert.NotEqual(a.ItemEmbeddings.Values, c.ItemEmbeddings.Values);
+    }
+
+    [Fact]
+    public void Exported_dot_product_is_cosine_over_temperature()
+    {
+        var ds = Synthetic();
+        var split = TrainTestSplit.Create(ds, 1);
+        using var m = TwoTowerTrainer.Train(ds, split, Small with { Epochs = 1, Temperature = 0.25 });
+        for (var r = 0; r < 3; r++)
+        {
+            var userNorm = Math.Sqrt(m.UserEmbeddings.Row(r).ToArray().Sum(v => (double)v * v));
+            var itemNorm = Math.Sqrt(m.ItemEmbeddings.Row(r).ToArray().Sum(v => (double)v * v));
+            Assert.Equal(4.0, userNorm, 4);
+            Assert.Equal(1.0, itemNorm, 4);
+        }
+    }
+
+    [Fact]
+    public void Notebook_preset_trains_with_in_batch_sum_loss_and_adagrad()
+    {
+        var ds = Synthetic();
+        var split = TrainTestSplit.Create(ds, 1);
+        var config = TrainingConfig.Notebook with { BatchSize = 128, Epochs = 8 };
+        using var m = TwoTowerTrainer.Train(ds, split, config);
+        Assert.Equal(32, m.ItemEmbeddings.Columns);
+        Assert.False(m.Network.HasUserFeatures);
+        Assert.True(m.EpochLosses[^1] < m.EpochLosses[0], $"losses {string.Join(", ", m.EpochLosses)}");
+    }
+
+    [Fact]
+    public void Invalid_config_is_rejected_with_the_option_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { BatchSize = 0 }).Validate());
+        Assert.Contains("--batch", e.Message);
+        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { Temperature = -1 }).Validate()).Message);
+    }
+}
