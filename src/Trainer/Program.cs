@@ -6,5 +6,7 @@ var root = new RootCommand("Movie recommender trainer: trains the two-tower mode
 {
     TrainCommand.Create(),
     PublishCommand.Create(),
+    EvaluateCommand.Create(),
+    AblationCommand.Create(),
 };
 return await CommandRunner.RunAsync(root, args, "trainer");

@@ -66,6 +66,26 @@ public static class TestData
         File.WriteAllText(Path.Combine(dir, "u.data"), data.ToString());
     }
 
+    /// <summary>
+    /// A synthetic ml-latest-layout folder (ratings.csv, movies.csv with quoted titles) with group structure like
+    /// <see cref="WriteSynthetic100K"/> but no demographics, and many more movies than users.
+    /// </summary>
+    public static void WriteSyntheticLatest(string dir, int users = 80, int items = 600, int groups = 4, int seed = 11)
+    {
+        var random = new Random(seed);
+        string[] genres = ["Drama", "Comedy", "Action", "Horror"];
+        var movies = new StringBuilder("movieId,title,genres\n");
+        for (var i = 1; i <= items; i++)
+            movies.Append($"{i * 10},\"Film {i}, The ({1980 + i % 30})\",{genres[i % groups % genres.Length]}|Indie\n");
+        File.WriteAllText(Path.Combine(dir, "movies.csv"), movies.ToString());
+        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+        for (var u = 1; u <= users; u++)
+            for (var i = 1; i <= items; i++)
+                if (random.NextDouble() < (i % groups == u % groups ? 0.12 : 0.005))
+                    ratings.Append($"{u},{i * 10},{0.5 + random.Next(10) * 0.5:F1},{1500000000 + u * 1000 + i}\n");
+        File.WriteAllText(Path.Combine(dir, "ratings.csv"), ratings.ToString());
+    }
+
     /// <summary>The real ML-100K: $MOVIELENS_DIR if it holds u.data, else ../shared/data/ml-100k beside the folder holding Orleans.sln.</summary>
     public static string RealMl100K()
     {

@@ -14,23 +14,26 @@ public class TrainingPipelineTests
         using var output = new TempDir();
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
-        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 2, BatchSize = 128 };
+        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 4, BatchSize = 128, Patience = 1 };
         using var run = TrainingPipeline.Run(ds, 42, config);
         var folder = ArtifactWriter.Write(output.Path, TrainingPipeline.ToArtifact(run));
 
-        foreach (var file in new[] { "manifest.json", "items.npy", "users.npy", "items.tsv", "users.tsv", TrainingPipeline.WeightsFile, TrainingPipeline.CurveFile })
+        foreach (var file in new[] { "manifest.json", "items.npy", "users.npy", "items.tsv", "users.tsv", TrainingPipeline.WeightsFile, TrainingPipeline.CurveFile, TrainingPipeline.PlotFile })
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
 
         var artifact = ModelArtifact.Load(folder); // verifies checksums and shapes
         Assert.Equal(ds.Items.Count, artifact.ItemEmbeddings.Rows);
         Assert.Equal(ds.Users.Count, artifact.UserEmbeddings.Rows);
-        Assert.Equal(8, artifact.ItemEmbeddings.Columns);
-        Assert.Equal(8, artifact.Manifest.Dimension);
+        // 8 dimensions plus the item-bias column: 1 for every user, so that the dot product adds the movie's bias.
+        Assert.Equal(9, artifact.ItemEmbeddings.Columns);
+        Assert.Equal(9, artifact.Manifest.Dimension);
+        Assert.All(Enumerable.Range(0, artifact.Users.Count), u => Assert.Equal(1f, artifact.UserEmbeddings.Row(u)[8]));
         Assert.Equal(run.Split.TrainCount, artifact.Manifest.Counts.TrainInteractions);
         Assert.Equal(run.Split.TestCount, artifact.Manifest.Counts.TestInteractions);
         Assert.Equal(42, artifact.Manifest.SplitSeed);
         Assert.Equal("default", artifact.Manifest.HyperParameters["preset"]!.GetValue<string>());
-        Assert.Equal(2, artifact.Manifest.HyperParameters["epochs"]!.GetValue<int>());
+        Assert.Equal(4, artifact.Manifest.HyperParameters["epochs"]!.GetValue<int>());
+        Assert.Equal(run.Model.Epochs, artifact.Manifest.HyperParameters["epochsTrained"]!.GetValue<int>());
 
         // seen = exactly the user's training movies, never a test movie.
         var train = run.Split.TrainUsers.Zip(run.Split.TrainItems, (u, i) => (ds.Users[u].Id, ds.Items[i].Id)).ToHashSet();
@@ -39,8 +42,14 @@ public class TrainingPipelineTests
         Assert.Equal(train.Count, seen.Count);
         Assert.All(seen, p => { Assert.Contains(p, train); Assert.DoesNotContain(p, test); });
 
+        // The learning curves: a validation run that chose the epochs, then the final run of that many epochs.
         var curve = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, TrainingPipeline.CurveFile)))!;
-        Assert.Equal(2, curve["epochLoss"]!.AsArray().Count);
+        var validation = curve["validationRun"]!.AsArray();
+        Assert.InRange(validation.Count, 1, 4);
+        Assert.All(validation, e => Assert.InRange(e!["validationTop10"]!.GetValue<double>(), 0, 1));
+        Assert.Equal(run.Model.Epochs, curve["finalRun"]!.AsArray().Count);
+        Assert.Equal(run.Model.Epochs, curve["epochsChosen"]!.GetValue<int>());
+        Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(folder, TrainingPipeline.PlotFile)));
         Assert.InRange(artifact.Manifest.Evaluation.Model.SeenExcluded["100"], 0.99, 1.0); // 40 movies: top-100 holds all
     }
 
@@ -51,15 +60,70 @@ public class TrainingPipelineTests
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         var split = TrainTestSplit.Create(ds, 42);
-        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 1, BatchSize = 128 };
+        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 1, BatchSize = 128, ValidationFraction = 0 };
         using var trained = TwoTowerTrainer.Train(ds, split, config);
         var path = Path.Combine(data.Path, "weights.dat");
         trained.SaveWeights(path);
-        using var fresh = new TwoTowerModel(ds.Users.Count, ds.Items.Count, config with { Seed = 99 },
-            FeatureEncoder.Users(ds.Users), FeatureEncoder.Items(ds.Items));
+        var train = MovieRecommender.Trainer.Evaluation.SparseRows.Build(ds.Users.Count, ds.Items.Count, split.TrainUsers, split.TrainItems);
+        using var fresh = TwoTowerTrainer.Build(ds, config with { Seed = 99 }, train);
         fresh.load(path);
-        var (users, items) = TwoTowerTrainer.Export(fresh);
+        var (users, items) = TwoTowerTrainer.Export(fresh, config.Temperature);
         Assert.Equal(trained.UserEmbeddings.Values, users.Values);
         Assert.Equal(trained.ItemEmbeddings.Values, items.Values);
+    }
+
+    [Fact]
+    public void The_manifest_evaluation_agrees_with_a_recomputation_from_the_artifact_files()
+    {
+        using var data = new TempDir();
+        using var output = new TempDir();
+        TestData.WriteSynthetic100K(data.Path);
+        var ds = MovieLensLoader.Load(data.Path);
+        using var run = TrainingPipeline.Run(ds, 5, TrainingConfig.Default with { Dimension = 8, Epochs = 2, BatchSize = 128, ValidationFraction = 0 });
+        var artifact = ModelArtifact.Load(ArtifactWriter.Write(output.Path, TrainingPipeline.ToArtifact(run)));
+
+        var recomputed = MovieRecommender.Trainer.Evaluation.ArtifactEvaluation.Recompute(artifact, ds);
+
+        Assert.True(MovieRecommender.Trainer.Evaluation.ArtifactEvaluation.MaxDifference(artifact.Manifest.Evaluation, recomputed) <= 0.003);
+        Assert.Equal(artifact.Manifest.Evaluation.Ease.SeenExcluded["10"], recomputed.Ease.SeenExcluded["10"], 9);
+    }
+}
+
+public class MlLatestTrainingTests
+{
+    [Fact]
+    public void The_default_configuration_trains_on_an_ml_latest_layout_catalogue_without_retuning()
+    {
+        using var data = new TempDir();
+        TestData.WriteSyntheticLatest(data.Path);
+        var ds = MovieLensLoader.Load(data.Path);
+        Assert.Equal(DatasetLayout.MovieLensLatest, ds.Layout);
+        Assert.False(ds.HasUserFeatures);
+        Assert.True(ds.Items.Count > 5 * ds.Users.Count);
+
+        // The default's own settings (features, loss choice, early stopping), only made smaller to keep the test quick.
+        var config = TrainingConfig.Default with { Dimension = 16, Epochs = 6, Patience = 2 };
+        using var run = TrainingPipeline.Run(ds, 42, config);
+
+        Assert.Equal(LossKind.Full, run.Model.Loss);
+        Assert.False(run.Model.Network.HasUserFeatures);
+        Assert.True(run.Model.Network.HasItemFeatures);
+        Assert.True(run.Model.Network.HasItemBias);
+        Assert.InRange(run.Model.Epochs, 1, 6);
+        Assert.True(run.Evaluation.Model.SeenExcluded["50"] > run.Evaluation.Popularity.SeenExcluded["50"],
+            $"model {run.Evaluation.Model.SeenExcluded["50"]} vs popularity {run.Evaluation.Popularity.SeenExcluded["50"]}");
+    }
+
+    [Fact]
+    public void In_batch_softmax_with_log_q_trains_when_forced()
+    {
+        using var data = new TempDir();
+        TestData.WriteSyntheticLatest(data.Path);
+        var ds = MovieLensLoader.Load(data.Path);
+        var split = TrainTestSplit.Create(ds, 1);
+        var config = TrainingConfig.Default with { Dimension = 16, Epochs = 5, BatchSize = 256, Loss = LossKind.InBatch, ValidationFraction = 0 };
+        using var model = TwoTowerTrainer.Train(ds, split, config);
+        Assert.Equal(LossKind.InBatch, model.Loss);
+        Assert.True(model.EpochLosses[^1] < model.EpochLosses[0], $"losses {string.Join(", ", model.EpochLosses)}");
     }
 }

@@ -13,7 +13,7 @@ public class TwoTowerTrainerTests
         return MovieLensLoader.Load(dir.Path);
     }
 
-    private static readonly TrainingConfig Small = TrainingConfig.Default with { Dimension = 8, Epochs = 12, BatchSize = 64, LearningRate = 0.02 };
+    private static readonly TrainingConfig Small = TrainingConfig.Default with { Dimension = 8, Epochs = 12, BatchSize = 64, LearningRate = 0.02, ValidationFraction = 0 };
 
     [Fact]
     public void Loss_falls_and_the_model_beats_chance()
@@ -24,7 +24,7 @@ public class TwoTowerTrainerTests
         using var model = TwoTowerTrainer.Train(ds, split, Small, new SynchronousProgress<TrainingProgress>(reports.Add));
         Assert.Equal(12, model.EpochLosses.Count);
         Assert.True(model.EpochLosses[^1] < 0.9 * model.EpochLosses[0], $"losses {string.Join(", ", model.EpochLosses)}");
-        Assert.Equal(12 * ((split.TrainCount + 63) / 64), reports.Count);
+        Assert.Equal(12 * ((split.TrainCount + 63) / 64 + 1), reports.Count); // every batch, then every epoch's end
         Assert.Equal(1.0, reports[^1].Fraction, 9);
 
         // Movies of the user's own group should rank well: top-10 of 40 movies, far above 25% chance.
@@ -48,11 +48,11 @@ public class TwoTowerTrainerTests
     }
 
     [Fact]
-    public void Exported_dot_product_is_cosine_over_temperature()
+    public void Exported_dot_product_is_cosine_over_temperature_when_normalised()
     {
         var ds = Synthetic();
         var split = TrainTestSplit.Create(ds, 1);
-        using var m = TwoTowerTrainer.Train(ds, split, Small with { Epochs = 1, Temperature = 0.25 });
+        using var m = TwoTowerTrainer.Train(ds, split, Small with { Epochs = 1, Normalize = true, Temperature = 0.25, ItemBias = false });
         for (var r = 0; r < 3; r++)
         {
             var userNorm = Math.Sqrt(m.UserEmbeddings.Row(r).ToArray().Sum(v => (double)v * v));
@@ -79,6 +79,7 @@ public class TwoTowerTrainerTests
     {
         var e = Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { BatchSize = 0 }).Validate());
         Assert.Contains("--batch", e.Message);
-        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { Temperature = -1 }).Validate()).Message);
+        Assert.Contains("--temperature", Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { Temperature = 0 }).Validate()).Message);
+        Assert.Contains("--validation", Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { ValidationFraction = 0.7 }).Validate()).Message);
     }
 }

@@ -24,15 +24,21 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Learning rate." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "L2 weight decay." };
         var optimizer = new Option<string?>("--optimizer") { Description = "adam or adagrad." };
-        var loss = new Option<string?>("--loss") { Description = "full (softmax over every movie) or in-batch (over the batch's movies)." };
-        var temperature = new Option<double?>("--temperature") { Description = "> 0: L2-normalised towers, scores divided by it; 0: plain dot product." };
-        var features = new Option<bool?>("--features") { Description = "Use user and movie features (true/false)." };
+        var loss = new Option<string?>("--loss") { Description = "auto (full softmax where the catalogue fits, else in-batch), full (softmax over every movie) or in-batch (over the batch's movies)." };
+        var logQ = new Option<bool?>("--logq") { Description = "Log-Q correct the in-batch softmax (true/false)." };
+        var normalize = new Option<bool?>("--normalize") { Description = "L2-normalise both towers (true/false)." };
+        var temperature = new Option<double?>("--temperature") { Description = "Logits are divided by it (1: unchanged)." };
+        var features = new Option<string?>("--features") { Description = "Tower features: all, none, or a list of age,gender,occupation,zip,history,genres,year,title." };
+        var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
+        var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." };
+        var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
 
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
-            data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, temperature, features, threads, publish,
+            data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
+            itemBias, validation, patience, threads, publish,
         };
         foreach (var option in PublishCommand.LayoutOptions) command.Options.Add(option);
 
@@ -47,8 +53,14 @@ public static class TrainCommand
             };
             if (parsed.GetValue(optimizer) is { } opt && opt is not ("adam" or "adagrad"))
                 throw new UserFacingException($"--optimizer must be adam or adagrad (got '{opt}').");
-            if (parsed.GetValue(loss) is { } lossName && lossName is not ("full" or "in-batch"))
-                throw new UserFacingException($"--loss must be full or in-batch (got '{lossName}').");
+            if (parsed.GetValue(loss) is { } lossName && lossName is not ("auto" or "full" or "in-batch"))
+                throw new UserFacingException($"--loss must be auto, full or in-batch (got '{lossName}').");
+            TowerFeatures? featureSwitches = null;
+            if (parsed.GetValue(features) is { } featureList)
+            {
+                try { featureSwitches = TowerFeatureNames.Parse(featureList); }
+                catch (ArgumentException e) { throw new UserFacingException($"--features: {e.Message}", e); }
+            }
             config = config with
             {
                 Seed = parsed.GetValue(seed),
@@ -58,9 +70,14 @@ public static class TrainCommand
                 LearningRate = parsed.GetValue(lr) ?? config.LearningRate,
                 WeightDecay = parsed.GetValue(weightDecay) ?? config.WeightDecay,
                 Optimizer = parsed.GetValue(optimizer) is { } o ? (o == "adagrad" ? OptimizerKind.Adagrad : OptimizerKind.Adam) : config.Optimizer,
-                Loss = parsed.GetValue(loss) is { } l ? (l == "in-batch" ? LossKind.InBatch : LossKind.Full) : config.Loss,
+                Loss = parsed.GetValue(loss) switch { "auto" => LossKind.Auto, "full" => LossKind.Full, "in-batch" => LossKind.InBatch, _ => config.Loss },
+                LogQCorrection = parsed.GetValue(logQ) ?? config.LogQCorrection,
+                Normalize = parsed.GetValue(normalize) ?? config.Normalize,
                 Temperature = parsed.GetValue(temperature) ?? config.Temperature,
-                UseFeatures = parsed.GetValue(features) ?? config.UseFeatures,
+                Features = featureSwitches ?? config.Features,
+                ItemBias = parsed.GetValue(itemBias) ?? config.ItemBias,
+                ValidationFraction = parsed.GetValue(validation) ?? config.ValidationFraction,
+                Patience = parsed.GetValue(patience) ?? config.Patience,
                 Threads = Math.Min(parsed.GetValue(threads) ?? config.Threads, Environment.ProcessorCount),
             };
             if (parsed.GetValue(threads) is < 1) throw new UserFacingException($"--threads must be at least 1 (got {parsed.GetValue(threads)}).");
@@ -97,8 +114,9 @@ public static class TrainCommand
 
         var split = TrainTestSplit.Create(dataset, config.Seed);
         console.MarkupLineInterpolated($"Split with seed [bold]{config.Seed}[/]: {split.TrainCount:N0} train, {split.TestCount:N0} test pairs.");
+        var loss = config.EffectiveLoss(dataset.Items.Count);
         console.MarkupLineInterpolated(
-            $"Training: preset {config.Preset}, dim {config.Dimension}, {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, loss {(config.Loss == LossKind.Full ? "full" : "in-batch")}, temperature {config.Temperature.ToString(CultureInfo.InvariantCulture)}, features {(config.UseFeatures ? "on" : "off")}, {config.Threads} threads.");
+            $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
 
         TrainedModel? model = null;
         await console.Progress()
@@ -106,17 +124,26 @@ public static class TrainCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask("training", maxValue: 1.0);
+                var tasks = new Dictionary<string, ProgressTask>();
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
+                    if (!tasks.TryGetValue(p.Phase, out var task))
+                    {
+                        foreach (var earlier in tasks.Values) earlier.Value = earlier.MaxValue;
+                        tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: 1.0);
+                    }
                     task.Value = p.Fraction;
-                    task.Description = $"epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}";
+                    var validation = p.LastEpoch?.ValidationTop10 is { } top10
+                        ? $" | validation top-10 {top10:F3} top-100 {p.LastEpoch.ValidationTop100:F3}" : "";
+                    task.Description = $"{p.Phase}: epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}{validation}";
                 });
                 model = await Task.Run(() => TwoTowerTrainer.Train(dataset, split, config, progress, ct), ct);
-                task.Value = 1.0;
+                foreach (var task in tasks.Values) task.Value = task.MaxValue;
             });
         using var trained = model!;
-        console.MarkupLineInterpolated($"Trained in {trained.TrainingSeconds:F1} s; loss per epoch: {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}.");
+        if (trained.ValidationCurve.Count > 0)
+            console.MarkupLineInterpolated($"Early stopping on the validation split chose {trained.Epochs} epochs (of {trained.ValidationCurve.Count} run).");
+        console.MarkupLineInterpolated($"Trained in {trained.TrainingSeconds:F1} s; final-run loss per epoch: {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}.");
 
         var evalWatch = Stopwatch.StartNew();
         EvaluationTable evaluation = null!;
@@ -130,4 +157,6 @@ public static class TrainCommand
         console.MarkupLineInterpolated($"Wrote the artifact [bold]{folder}[/].");
         return folder;
     }
+
+    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

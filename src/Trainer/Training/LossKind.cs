@@ -3,9 +3,13 @@ namespace MovieRecommender.Trainer.Training;
 /// <summary>Which candidates each training pair's softmax runs over.</summary>
 public enum LossKind
 {
-    /// <summary>Every movie of the catalog (exact; cheap for a few thousand movies).</summary>
+    /// <summary>Full softmax when the catalogue fits (<see cref="TrainingConfig.FullSoftmaxBudget"/>), else in-batch.</summary>
+    Auto,
+
+    /// <summary>Every movie of the catalogue: exact, and cheap while batch x movies logits fit in memory.</summary>
     Full,
 
-    /// <summary>The other movies of the batch (the TFRS / notebook approach; biased towards popular movies).</summary>
+    /// <summary>The other movies of the batch (sampled softmax, the notebook's loss); scales to any catalogue,
+    /// biased towards popular movies unless log-Q corrected.</summary>
     InBatch,
 }

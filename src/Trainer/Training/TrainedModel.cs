@@ -4,17 +4,26 @@ namespace MovieRecommender.Trainer.Training;
 
 /// <summary>
 /// What training produced. The embeddings are exported so that the serving score is the plain dot product
-/// <c>users[u] · items[i]</c>: with a temperature the user rows hold normalise(user) / temperature and the item
-/// rows normalise(item). <see cref="EpochLosses"/> is the mean loss per training pair of each epoch.
+/// <c>users[u] · items[i]</c> (normalisation and 1/temperature folded into the user rows).
+/// <see cref="ValidationCurve"/> is the validation run that chose <see cref="Epochs"/> (empty without one);
+/// <see cref="FinalCurve"/> the run whose weights these are.
 /// </summary>
-public sealed class TrainedModel(TwoTowerModel network, TrainingConfig config, EmbeddingMatrix userEmbeddings,
-    EmbeddingMatrix itemEmbeddings, IReadOnlyList<double> epochLosses, double trainingSeconds) : IDisposable
+public sealed class TrainedModel(TwoTowerModel network, TrainingConfig config, LossKind loss, int epochs, EmbeddingMatrix userEmbeddings,
+    EmbeddingMatrix itemEmbeddings, IReadOnlyList<EpochRecord> validationCurve, IReadOnlyList<EpochRecord> finalCurve, double trainingSeconds) : IDisposable
 {
     public TwoTowerModel Network { get; } = network;
     public TrainingConfig Config { get; } = config;
+
+    /// <summary>The loss used, <see cref="LossKind.Auto"/> resolved.</summary>
+    public LossKind Loss { get; } = loss;
+
+    /// <summary>The epochs the final weights were trained for.</summary>
+    public int Epochs { get; } = epochs;
     public EmbeddingMatrix UserEmbeddings { get; } = userEmbeddings;
     public EmbeddingMatrix ItemEmbeddings { get; } = itemEmbeddings;
-    public IReadOnlyList<double> EpochLosses { get; } = epochLosses;
+    public IReadOnlyList<EpochRecord> ValidationCurve { get; } = validationCurve;
+    public IReadOnlyList<EpochRecord> FinalCurve { get; } = finalCurve;
+    public IReadOnlyList<double> EpochLosses => FinalCurve.Select(e => e.Loss).ToList();
     public double TrainingSeconds { get; } = trainingSeconds;
 
     /// <summary>Saves the TorchSharp weights (state dict) to a file, loadable with <c>module.load(path)</c>.</summary>

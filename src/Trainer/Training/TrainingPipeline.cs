@@ -22,6 +22,7 @@ public static class TrainingPipeline
 {
     public const string WeightsFile = "weights.dat";
     public const string CurveFile = "training.json";
+    public const string PlotFile = "learning-curves.svg";
 
     /// <summary>Splits with <paramref name="splitSeed"/>, trains and evaluates. <paramref name="stage"/> is told when evaluation starts.</summary>
     public static TrainingRun Run(InteractionDataset dataset, int splitSeed, TrainingConfig config,
@@ -43,14 +44,16 @@ public static class TrainingPipeline
     }
 
     /// <summary>Model, popularity and EASE (λ = 500) on the same split.</summary>
-    public static EvaluationTable Evaluate(InteractionDataset dataset, TrainTestSplit split, TrainedModel model)
+    public static EvaluationTable Evaluate(InteractionDataset dataset, TrainTestSplit split, TrainedModel model) =>
+        Evaluate(SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TrainUsers, split.TrainItems),
+            SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems),
+            model.UserEmbeddings, model.ItemEmbeddings);
+
+    /// <summary>The table for exported embeddings (scored by their plain dot product, as serving does) and both baselines.</summary>
+    public static EvaluationTable Evaluate(SparseRows train, SparseRows test, EmbeddingMatrix userEmbeddings, EmbeddingMatrix itemEmbeddings)
     {
-        var users = dataset.Users.Count;
-        var items = dataset.Items.Count;
-        var train = SparseRows.Build(users, items, split.TrainUsers, split.TrainItems);
-        var test = SparseRows.Build(users, items, split.TestUsers, split.TestItems);
         MethodEvaluation modelEvaluation;
-        using (var scorer = new EmbeddingScorer(model.UserEmbeddings, model.ItemEmbeddings))
+        using (var scorer = new EmbeddingScorer(userEmbeddings, itemEmbeddings))
             modelEvaluation = TopKEvaluator.Evaluate(scorer, train, test);
         var popularity = TopKEvaluator.Evaluate(new PopularityBaseline(train), train, test);
         MethodEvaluation ease;
@@ -80,6 +83,8 @@ public static class TrainingPipeline
         hyper["itemFeatures"] = run.Model.Network.HasItemFeatures;
         hyper["splitSeed"] = run.Split.Seed;
         hyper["trainingSeconds"] = Math.Round(run.Model.TrainingSeconds, 3);
+        hyper["lossUsed"] = TrainingConfig.LossName(run.Model.Loss);
+        hyper["epochsTrained"] = run.Model.Epochs;
         return new ArtifactContent(dataset.Name, run.Split.Seed, hyper, run.Evaluation, run.Split.TrainCount, run.Split.TestCount,
             run.Model.TrainingSeconds, items, run.Model.ItemEmbeddings, users, run.Model.UserEmbeddings,
             folder => WriteExtraFiles(folder, run));
@@ -90,11 +95,24 @@ public static class TrainingPipeline
         run.Model.SaveWeights(Path.Combine(folder, WeightsFile));
         var curve = new JsonObject
         {
-            ["epochLoss"] = new JsonArray(run.Model.EpochLosses.Select(l => (JsonNode)JsonValue.Create(Math.Round(l, 6))).ToArray()),
             ["lossUnit"] = "mean cross-entropy per training pair",
+            ["validationMetric"] = "seen-excluded top-10 and top-100 accuracy on the validation pairs (carved from the training pairs)",
+            ["epochsChosen"] = run.Model.Epochs,
+            ["validationRun"] = Curve(run.Model.ValidationCurve),
+            ["finalRun"] = Curve(run.Model.FinalCurve),
             ["trainingSeconds"] = Math.Round(run.Model.TrainingSeconds, 3),
             ["hyperParameters"] = run.Model.Config.ToJson(),
         };
         File.WriteAllText(Path.Combine(folder, CurveFile), curve.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, PlotFile), LearningCurvePlot.Render(run.Model));
     }
+
+    private static JsonArray Curve(IEnumerable<EpochRecord> records) => new(records.Select(e => (JsonNode)new JsonObject
+    {
+        ["epoch"] = e.Epoch,
+        ["loss"] = Math.Round(e.Loss, 6),
+        ["validationTop10"] = e.ValidationTop10 is { } top10 ? Math.Round(top10, 6) : null,
+        ["validationTop100"] = e.ValidationTop100 is { } top100 ? Math.Round(top100, 6) : null,
+        ["seconds"] = Math.Round(e.Seconds, 3),
+    }).ToArray());
 }

@@ -1,4 +1,5 @@
 using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,30 +7,39 @@ using static TorchSharp.torch;
 namespace MovieRecommender.Trainer.Training;
 
 /// <summary>
-/// The two-tower retrieval model: a user tower and a movie tower, each the sum of an id embedding and (when
-/// features are on) the embeddings of the row's categorical features; with a temperature both towers are
-/// L2-normalised and the score is cosine / temperature, otherwise the plain dot product.
+/// The two-tower retrieval model. The query tower sums the user's id embedding, the embeddings of the user's
+/// categorical features and the mean embedding of the user's training movies (history); the candidate tower
+/// sums the movie's id embedding and its feature embeddings (genres, year, title words). With
+/// <see cref="TrainingConfig.Normalize"/> both outputs are L2-normalised.
 /// </summary>
 public sealed class TwoTowerModel : nn.Module
 {
-    private readonly Embedding userIds;
+    private readonly Embedding? userIds;
     private readonly Embedding itemIds;
     private readonly Embedding? userFeatures;
     private readonly Embedding? itemFeatures;
+    private readonly Embedding? historyItems;
+    private readonly Embedding? itemBias;
 
-    // Feature indices per user / item row (0 = padding), kept out of the state dict: they describe the data, not weights.
+    // Feature indices per user / item row (0 = padding), and the users' histories: data, not weights.
     private readonly Tensor? userFeatureIndex;
     private readonly Tensor? itemFeatureIndex;
+    private readonly SparseRows? history;
+
+    // Explicit, long-lived scalars: an implicitly converted Scalar can be finalized by the GC while libtorch
+    // still reads it (seen as "INTERNAL ASSERT FAILED at Scalar.h" under allocation pressure).
+    private readonly Scalar one = 1.ToScalar();
 
     public TwoTowerModel(int users, int items, TrainingConfig config, FeatureMatrix? userFeatureMatrix, FeatureMatrix? itemFeatureMatrix,
-        Generator? generator = null)
+        SparseRows? history = null, Generator? generator = null)
         : base(nameof(TwoTowerModel))
     {
         Users = users;
         Items = items;
         Dimension = config.Dimension;
-        Temperature = config.Temperature;
-        userIds = nn.Embedding(users, config.Dimension);
+        Normalize = config.Normalize;
+        if (config.Features.HasFlag(TowerFeatures.UserId) || history is null && userFeatureMatrix is null)
+            userIds = nn.Embedding(users, config.Dimension);
         itemIds = nn.Embedding(items, config.Dimension);
         if (userFeatureMatrix is { VocabularySize: > 1 })
         {
@@ -41,15 +51,23 @@ public sealed class TwoTowerModel : nn.Module
             if (itemFeatureMatrix.Rows != items) throw new ArgumentException($"{itemFeatureMatrix.Rows} item feature rows for {items} items.");
             itemFeatures = nn.Embedding(itemFeatureMatrix.VocabularySize, config.Dimension, padding_idx: 0);
         }
+        if (history is not null)
+        {
+            if (history.Users != users || history.ItemCount != items) throw new ArgumentException($"the history has {history.Users} users x {history.ItemCount} movies, the model {users} x {items}.");
+            this.history = history;
+            historyItems = nn.Embedding(items, config.Dimension);
+        }
+        if (config.ItemBias) itemBias = nn.Embedding(items, 1);
         RegisterComponents();
 
         using (no_grad())
         {
-            foreach (var e in new[] { userIds, itemIds, userFeatures, itemFeatures })
+            foreach (var e in new[] { userIds, itemIds, userFeatures, itemFeatures, historyItems })
             {
                 if (e is null) continue;
                 nn.init.uniform_(e.weight!, -config.InitScale, config.InitScale, generator);
             }
+            itemBias?.weight!.zero_();
             userFeatures?.weight!.narrow(0, 0, 1).zero_();
             itemFeatures?.weight!.narrow(0, 0, 1).zero_();
         }
@@ -62,15 +80,47 @@ public sealed class TwoTowerModel : nn.Module
     public int Users { get; }
     public int Items { get; }
     public int Dimension { get; }
-    public double Temperature { get; }
+    public bool Normalize { get; }
     public bool HasUserFeatures => userFeatures is not null;
     public bool HasItemFeatures => itemFeatures is not null;
+    public bool HasHistory => historyItems is not null;
+    public bool HasItemBias => itemBias is not null;
 
-    /// <summary>The user tower for a 1-D int64 tensor of user indices: [n, dim], normalised when a temperature is set.</summary>
-    public Tensor UserVectors(Tensor users) => Tower(userIds, userFeatures, userFeatureIndex, users);
+    /// <summary>The movies' learned biases, [n] (only with <see cref="HasItemBias"/>).</summary>
+    public Tensor ItemBiases(Tensor items) => itemBias!.call(items).squeeze(1);
 
-    /// <summary>The movie tower for a 1-D int64 tensor of item indices: [n, dim], normalised when a temperature is set.</summary>
-    public Tensor ItemVectors(Tensor items) => Tower(itemIds, itemFeatures, itemFeatureIndex, items);
+    /// <summary>The scalar 1, kept alive with the model for tensor arithmetic (see the field's comment).</summary>
+    public Scalar One => one;
+
+    /// <summary>
+    /// The query tower for a batch of users: [n, dim]. <paramref name="hiddenItems"/> (one per user, or empty)
+    /// are the movies being predicted, hidden from their user's history.
+    /// </summary>
+    public Tensor UserVectors(long[] users, long[]? hiddenItems = null)
+    {
+        using var scope = NewDisposeScope();
+        var rows = tensor(users);
+        var v = userIds?.call(rows) ?? zeros(users.Length, Dimension);
+        if (userFeatures is not null && userFeatureIndex is not null)
+            v = v.add(userFeatures.call(userFeatureIndex.index_select(0, rows)).sum(1), one);
+        if (historyItems is not null)
+            v = v.add(HistoryMeans(HistoryBags.Build(history!, users, hiddenItems ?? []), users.Length), one);
+        if (Normalize)
+            v = nn.functional.normalize(v, p: 2.0, dim: -1);
+        return v.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The candidate tower for a 1-D int64 tensor of item indices: [n, dim].</summary>
+    public Tensor ItemVectors(Tensor items)
+    {
+        using var scope = NewDisposeScope();
+        var v = itemIds.call(items);
+        if (itemFeatures is not null && itemFeatureIndex is not null)
+            v = v.add(itemFeatures.call(itemFeatureIndex.index_select(0, items)).sum(1), one);
+        if (Normalize)
+            v = nn.functional.normalize(v, p: 2.0, dim: -1);
+        return v.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Every movie's vector, [items, dim].</summary>
     public Tensor AllItemVectors()
@@ -79,15 +129,15 @@ public sealed class TwoTowerModel : nn.Module
         return ItemVectors(all);
     }
 
-    private Tensor Tower(Embedding ids, Embedding? features, Tensor? featureIndex, Tensor rows)
+    /// <summary>
+    /// Each bag's mean history embedding, as a dense (bags x movies) weight matrix times the history table:
+    /// one matrix product forward and one backward. An empty bag gives zeros.
+    /// </summary>
+    private Tensor HistoryMeans(HistoryBags bags, int count)
     {
-        using var scope = NewDisposeScope();
-        var v = ids.call(rows);
-        if (features is not null && featureIndex is not null)
-            v = v + features.call(featureIndex.index_select(0, rows)).sum(1);
-        if (Temperature > 0)
-            v = nn.functional.normalize(v, p: 2.0, dim: -1);
-        return v.MoveToOuterDisposeScope();
+        var weights = new float[(long)count * Items];
+        for (var k = 0; k < bags.Items.Length; k++) weights[bags.Bags[k] * Items + bags.Items[k]] = bags.Weights[k];
+        return tensor(weights, [count, Items]).matmul(historyItems!.weight!);
     }
 
     protected override void Dispose(bool disposing)
@@ -96,6 +146,7 @@ public sealed class TwoTowerModel : nn.Module
         {
             userFeatureIndex?.Dispose();
             itemFeatureIndex?.Dispose();
+            one.Dispose();
         }
         base.Dispose(disposing);
     }

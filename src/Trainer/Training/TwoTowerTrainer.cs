@@ -1,36 +1,55 @@
 using System.Diagnostics;
 using MovieRecommender.Model.Artifacts;
 using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MovieRecommender.Trainer.Training;
 
-/// <summary>Trains a <see cref="TwoTowerModel"/> on a split's training pairs with a softmax retrieval loss.</summary>
+/// <summary>
+/// Trains a <see cref="TwoTowerModel"/> on a split's training pairs. With a validation fraction, a first run on
+/// the rest of the training pairs picks the epoch count by early stopping on the held-out pairs (the test pairs
+/// are never looked at), then a final run trains on every training pair for that many epochs.
+/// </summary>
 public static class TwoTowerTrainer
 {
-    /// <summary>
-    /// Trains on <paramref name="split"/>'s train pairs. Deterministic for a given config (seed included): the
-    /// initialisation and the per-epoch shuffles draw from a private generator seeded with <c>config.Seed</c>.
-    /// </summary>
+    public const string ValidationPhase = "validation run";
+    public const string FinalPhase = "final run";
+
+    /// <summary>Deterministic for a given config (seed included): initialisation and shuffles draw from generators seeded with it.</summary>
     public static TrainedModel Train(InteractionDataset dataset, TrainTestSplit split, TrainingConfig config,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         config.Validate();
         torch.set_num_threads(Math.Max(1, Math.Min(config.Threads, Environment.ProcessorCount)));
         torch.random.manual_seed(config.Seed);
-        using var generator = new Generator((ulong)config.Seed);
+        var stopwatch = Stopwatch.StartNew();
+        var loss = config.EffectiveLoss(dataset.Items.Count);
 
-        FeatureMatrix? userFeatures = config.UseFeatures ? FeatureEncoder.Users(dataset.Users) : null;
-        FeatureMatrix? itemFeatures = config.UseFeatures ? FeatureEncoder.Items(dataset.Items) : null;
-        var model = new TwoTowerModel(dataset.Users.Count, dataset.Items.Count, config, userFeatures, itemFeatures, generator);
+        IReadOnlyList<EpochRecord> validationCurve = [];
+        var epochs = config.Epochs;
+        if (config.ValidationFraction > 0 && config.Epochs > 0)
+        {
+            var inner = split.CarveValidation(config.ValidationFraction, config.Seed + 1);
+            var probe = Fit(dataset, inner, config, loss, config.Epochs, validate: true, ValidationPhase, progress, cancellationToken);
+            validationCurve = probe.Curve;
+            epochs = probe.BestEpochs;
+            if (!config.Refit)
+                return Finish(probe.Model, config, loss, epochs, validationCurve, probe.Curve.Take(epochs).ToList(), stopwatch);
+            probe.Model.Dispose();
+        }
+        var final = Fit(dataset, split, config, loss, epochs, validate: false, FinalPhase, progress, cancellationToken);
+        return Finish(final.Model, config, loss, epochs, validationCurve, final.Curve, stopwatch);
+    }
+
+    private static TrainedModel Finish(TwoTowerModel model, TrainingConfig config, LossKind loss, int epochs,
+        IReadOnlyList<EpochRecord> validationCurve, IReadOnlyList<EpochRecord> finalCurve, Stopwatch stopwatch)
+    {
         try
         {
-            var stopwatch = Stopwatch.StartNew();
-            var losses = Fit(model, split, config, generator, progress, cancellationToken);
-            var seconds = stopwatch.Elapsed.TotalSeconds;
-            var (users, items) = Export(model);
-            return new TrainedModel(model, config, users, items, losses, seconds);
+            var (users, items) = Export(model, config.Temperature);
+            return new TrainedModel(model, config, loss, epochs, users, items, validationCurve, finalCurve, stopwatch.Elapsed.TotalSeconds);
         }
         catch
         {
@@ -39,85 +58,194 @@ public static class TwoTowerTrainer
         }
     }
 
-    private static List<double> Fit(TwoTowerModel model, TrainTestSplit split, TrainingConfig config, Generator generator,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        var n = split.TrainCount;
-        var losses = new List<double>();
-        if (n == 0 || config.Epochs == 0) return losses;
+    private sealed record FitResult(TwoTowerModel Model, List<EpochRecord> Curve, int BestEpochs);
 
-        using var trainUsers = tensor(split.TrainUsers.Select(u => (long)u).ToArray());
-        using var trainItems = tensor(split.TrainItems.Select(i => (long)i).ToArray());
+    /// <summary>
+    /// Trains a fresh model on <paramref name="split"/>'s train pairs (which are also the users' histories).
+    /// With <paramref name="validate"/>, scores the split's test pairs after every epoch, stops after
+    /// <see cref="TrainingConfig.Patience"/> epochs without improvement and restores the best epoch's weights.
+    /// </summary>
+    private static FitResult Fit(InteractionDataset dataset, TrainTestSplit split, TrainingConfig config, LossKind loss, int epochs,
+        bool validate, string phase, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var generator = new Generator((ulong)config.Seed);
+        var trainRows = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TrainUsers, split.TrainItems);
+        var model = Build(dataset, config, trainRows, generator);
+        try
+        {
+            var curve = new List<EpochRecord>();
+            var n = split.TrainCount;
+            if (n == 0 || epochs == 0) return new FitResult(model, curve, 0);
+
+            var validationRows = validate ? SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems) : null;
+            using var trainUsers = tensor(split.TrainUsers.Select(u => (long)u).ToArray());
+            using var trainItems = tensor(split.TrainItems.Select(i => (long)i).ToArray());
+            using var logQ = LogItemFrequencies(trainRows);
+            using var optimizer = CreateOptimizer(model, config);
+            using var inverseTemperature = (1.0 / config.Temperature).ToScalar();
+            var reduction = config.SumLoss ? nn.Reduction.Sum : nn.Reduction.Mean;
+            var batches = (n + config.BatchSize - 1) / config.BatchSize;
+            Dictionary<string, Tensor>? best = null;
+            var bestScore = double.NegativeInfinity;
+            var bestEpochs = epochs;
+            EpochRecord? last = null;
+            var watch = Stopwatch.StartNew();
+
+            for (var epoch = 0; epoch < epochs; epoch++)
+            {
+                model.train();
+                double epochLoss = 0;
+                using var order = randperm(n, generator: generator);
+                for (var b = 0; b < batches; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var start = b * config.BatchSize;
+                    var length = Math.Min(config.BatchSize, n - start);
+                    var idx = order.narrow(0, start, length);
+                    var users = trainUsers.index_select(0, idx);
+                    var items = trainItems.index_select(0, idx);
+
+                    var queries = model.UserVectors(users.data<long>().ToArray(), model.HasHistory ? items.data<long>().ToArray() : null);
+                    Tensor logits, targets;
+                    if (loss == LossKind.Full)
+                    {
+                        logits = queries.matmul(model.AllItemVectors().t()).mul(inverseTemperature);
+                        if (model.HasItemBias) logits = logits.add(model.ItemBiases(arange(model.Items, dtype: ScalarType.Int64)).unsqueeze(0), model.One);
+                        targets = items;
+                    }
+                    else
+                    {
+                        logits = InBatchLogits(queries, model.ItemVectors(items), inverseTemperature,
+                            config.LogQCorrection ? logQ.index_select(0, items) : null, model.One);
+                        if (model.HasItemBias) logits = logits.add(model.ItemBiases(items).unsqueeze(0), model.One);
+                        targets = arange(length, dtype: ScalarType.Int64);
+                    }
+                    var batchLoss = nn.functional.cross_entropy(logits, targets, reduction: reduction);
+
+                    optimizer.zero_grad();
+                    batchLoss.backward();
+                    optimizer.step();
+
+                    var value = batchLoss.item<float>();
+                    var perPair = config.SumLoss ? value / length : value;
+                    if (!double.IsFinite(perPair))
+                        throw new InvalidOperationException($"the loss became {perPair} in epoch {epoch + 1}, batch {b + 1}; lower --lr.");
+                    epochLoss += perPair * length;
+                    progress?.Report(new TrainingProgress(phase, epoch, epochs, b + 1, batches, perPair, last));
+                }
+
+                double? top10 = null, top100 = null;
+                if (validationRows is not null)
+                {
+                    var (userEmbeddings, itemEmbeddings) = Export(model, config.Temperature);
+                    using var scorer = new EmbeddingScorer(userEmbeddings, itemEmbeddings);
+                    var figures = TopKEvaluator.Evaluate(scorer, trainRows, validationRows).SeenExcluded;
+                    (top10, top100) = (figures["10"], figures["100"]);
+                }
+                last = new EpochRecord(epoch + 1, epochLoss / n, top10, top100, watch.Elapsed.TotalSeconds);
+                curve.Add(last);
+                progress?.Report(new TrainingProgress(phase, epoch, epochs, batches, batches, epochLoss / n, last));
+
+                if (last.ValidationScore is not { } score) continue;
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    bestEpochs = epoch + 1;
+                    DisposeAll(best);
+                    best = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+                }
+                else if (epoch + 1 - bestEpochs >= config.Patience)
+                {
+                    break;
+                }
+            }
+            if (best is not null)
+            {
+                model.load_state_dict(best);
+                DisposeAll(best);
+            }
+            return new FitResult(model, curve, bestEpochs);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// In-batch sampled softmax logits: row b scores query b against every candidate of the batch, times the
+    /// inverse temperature. With <paramref name="logQ"/> (log sampling probability of each column's candidate),
+    /// it is subtracted from its column: a popular movie shows up as a negative more often than a rare one,
+    /// and the correction keeps the softmax an unbiased estimate of the full one (Yi et al., RecSys 2019).
+    /// </summary>
+    public static Tensor InBatchLogits(Tensor queries, Tensor candidates, Scalar inverseTemperature, Tensor? logQ, Scalar one)
+    {
+        var logits = queries.matmul(candidates.t()).mul(inverseTemperature);
+        return logQ is null ? logits : logits.add(logQ.unsqueeze(0).neg(), one);
+    }
+
+    /// <summary>log(count / total) of every movie among the training pairs: its probability of being sampled in a batch.</summary>
+    public static Tensor LogItemFrequencies(SparseRows train)
+    {
+        var counts = train.ItemCounts();
+        var total = Math.Max(1, counts.Sum(c => (long)c));
+        return tensor(counts.Select(c => (float)Math.Log(Math.Max(1, c) / (double)total)).ToArray());
+    }
+
+    /// <summary>A model for the dataset with the configured features; the histories come from <paramref name="train"/>.</summary>
+    public static TwoTowerModel Build(InteractionDataset dataset, TrainingConfig config, SparseRows train, Generator? generator = null)
+    {
+        var userFeatures = (config.Features & TowerFeatures.UserDemographics) != 0 ? FeatureEncoder.Users(dataset.Users, config.Features) : null;
+        var itemFeatures = (config.Features & (TowerFeatures.Genres | TowerFeatures.Year | TowerFeatures.TitleWords)) != 0
+            ? FeatureEncoder.Items(dataset.Items, config.Features) : null;
+        var history = config.Features.HasFlag(TowerFeatures.History) ? train : null;
+        return new TwoTowerModel(dataset.Users.Count, dataset.Items.Count, config, userFeatures, itemFeatures, history, generator);
+    }
+
+    private static optim.Optimizer CreateOptimizer(TwoTowerModel model, TrainingConfig config)
+    {
         var parameters = model.parameters().ToList();
-        using optim.Optimizer optimizer = config.Optimizer switch
+        return config.Optimizer switch
         {
             OptimizerKind.Adagrad => optim.Adagrad(parameters, lr: config.LearningRate, weight_decay: config.WeightDecay),
             _ => optim.Adam(parameters, lr: config.LearningRate, weight_decay: config.WeightDecay),
         };
-        var reduction = config.SumLoss ? nn.Reduction.Sum : nn.Reduction.Mean;
-        var batches = (n + config.BatchSize - 1) / config.BatchSize;
-        model.train();
-
-        for (var epoch = 0; epoch < config.Epochs; epoch++)
-        {
-            double epochLoss = 0;
-            using var order = randperm(n, generator: generator);
-            for (var b = 0; b < batches; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var start = b * config.BatchSize;
-                var length = Math.Min(config.BatchSize, n - start);
-                var idx = order.narrow(0, start, length);
-                var users = trainUsers.index_select(0, idx);
-                var items = trainItems.index_select(0, idx);
-
-                var queries = model.UserVectors(users);
-                Tensor logits, targets;
-                if (config.Loss == LossKind.Full)
-                {
-                    logits = queries.matmul(model.AllItemVectors().t());
-                    targets = items;
-                }
-                else
-                {
-                    logits = queries.matmul(model.ItemVectors(items).t());
-                    targets = arange(length, dtype: ScalarType.Int64);
-                }
-                if (config.Temperature > 0) logits = logits / config.Temperature;
-                var loss = nn.functional.cross_entropy(logits, targets, reduction: reduction);
-
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-
-                var batchLoss = loss.item<float>();
-                var perPair = config.SumLoss ? batchLoss / length : batchLoss;
-                if (!double.IsFinite(perPair))
-                    throw new InvalidOperationException($"the loss became {perPair} in epoch {epoch + 1}, batch {b + 1}; lower --lr.");
-                epochLoss += perPair * length;
-                progress?.Report(new TrainingProgress(epoch, config.Epochs, b + 1, batches, perPair));
-            }
-            losses.Add(epochLoss / n);
-        }
-        return losses;
     }
 
-    /// <summary>User and item matrices whose plain dot product is the model's score (1/temperature folded into the users).</summary>
-    public static (EmbeddingMatrix Users, EmbeddingMatrix Items) Export(TwoTowerModel model)
+    /// <summary>
+    /// User and item matrices whose plain dot product is the model's training logit (1/temperature folded
+    /// into the users). Users are computed in blocks, so long histories of many users never meet in memory.
+    /// </summary>
+    public static (EmbeddingMatrix Users, EmbeddingMatrix Items) Export(TwoTowerModel model, double temperature)
     {
         model.eval();
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var users = model.UserVectors(arange(model.Users, dtype: ScalarType.Int64));
-        if (model.Temperature > 0) users = users / model.Temperature;
+        using var inverseTemperature = (1.0 / temperature).ToScalar();
+        // With an item bias, one more column: 1 for users, the bias for movies, so that u·i stays the logit.
+        var columns = model.Dimension + (model.HasItemBias ? 1 : 0);
+        var users = new float[(long)model.Users * columns];
+        const int block = 4096;
+        for (var first = 0; first < model.Users; first += block)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(block, model.Users - first);
+            var ids = Enumerable.Range(first, count).Select(u => (long)u).ToArray();
+            var vectors = model.UserVectors(ids).mul(inverseTemperature);
+            if (model.HasItemBias) vectors = cat([vectors, ones(count, 1)], 1);
+            vectors.to_type(ScalarType.Float32).contiguous().data<float>().CopyTo(users.AsSpan(first * columns, count * columns));
+        }
+        using var itemScope = NewDisposeScope();
         var items = model.AllItemVectors();
-        return (ToMatrix(users), ToMatrix(items));
+        if (model.HasItemBias) items = cat([items, model.ItemBiases(arange(model.Items, dtype: ScalarType.Int64)).unsqueeze(1)], 1);
+        return (new EmbeddingMatrix(model.Users, columns, users),
+            new EmbeddingMatrix(model.Items, columns, items.to_type(ScalarType.Float32).contiguous().data<float>().ToArray()));
     }
 
-    private static EmbeddingMatrix ToMatrix(Tensor t)
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
     {
-        using var c = t.to_type(ScalarType.Float32).contiguous();
-        return new EmbeddingMatrix((int)c.shape[0], (int)c.shape[1], c.data<float>().ToArray());
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
     }
 }

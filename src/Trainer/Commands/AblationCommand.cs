@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Training;
+using Spectre.Console;
+
+namespace MovieRecommender.Trainer.Commands;
+
+/// <summary>
+/// <c>ablation --data DIR [--json FILE]</c>: trains the default configuration and variants of it with one feature
+/// switched off (or, for one the default leaves off, on), the item bias or the loss choice switched off, and reports each one's best validation figures. Only the
+/// validation split (carved from the training pairs) is scored: the test pairs stay untouched.
+/// </summary>
+public static class AblationCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder; else ${DatasetLocator.EnvironmentVariable}." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training.", DefaultValueFactory = _ => 42 };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
+        var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "ablation.json") };
+        var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { data, seed, threads, json };
+        command.SetAction((parsed, ct) =>
+        {
+            var console = AnsiConsole.Console;
+            var dataset = MovieLensLoader.Load(DatasetLocator.Resolve(parsed.GetValue(data), console));
+            var split = TrainTestSplit.Create(dataset, parsed.GetValue(seed));
+            var baseline = TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount), Refit = false };
+
+            var rows = new List<AblationRow>();
+            foreach (var (name, config) in Variants(baseline))
+            {
+                console.MarkupLineInterpolated($"[grey]training[/] {name} ...");
+                using var model = TwoTowerTrainer.Train(dataset, split, config, cancellationToken: ct);
+                var best = model.ValidationCurve.MaxBy(e => e.ValidationScore ?? double.NegativeInfinity)!;
+                rows.Add(new AblationRow(name, TowerFeatureNames.Format(config.Features), TrainingConfig.LossName(model.Loss), config.LogQCorrection, config.ItemBias,
+                    best.Epoch, best.ValidationTop10 ?? 0, best.ValidationTop100 ?? 0, Math.Round(model.TrainingSeconds, 1)));
+            }
+
+            var table = new Table().Title($"ablation on the validation split ({baseline.ValidationFraction:P0} of the training pairs), seen excluded")
+                .AddColumn("variant").AddColumn("loss").AddColumn(new TableColumn("best epoch").RightAligned())
+                .AddColumn(new TableColumn("top-10").RightAligned()).AddColumn(new TableColumn("Δ top-10").RightAligned())
+                .AddColumn(new TableColumn("top-100").RightAligned()).AddColumn(new TableColumn("Δ top-100").RightAligned())
+                .AddColumn(new TableColumn("seconds").RightAligned());
+            foreach (var row in rows)
+                table.AddRow(Markup.Escape(row.Variant), row.Loss, I(row.BestEpoch), F(row.ValidationTop10), D(row.ValidationTop10 - rows[0].ValidationTop10),
+                    F(row.ValidationTop100), D(row.ValidationTop100 - rows[0].ValidationTop100), I(row.Seconds));
+            console.Write(table);
+
+            var path = parsed.GetValue(json)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            console.MarkupLineInterpolated($"Wrote {path}.");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>The default, then the default with one thing switched at a time.</summary>
+    public static IEnumerable<(string Name, TrainingConfig Config)> Variants(TrainingConfig baseline)
+    {
+        yield return ("default", baseline);
+        foreach (var (name, feature) in TowerFeatureNames.Each)
+            yield return baseline.Features.HasFlag(feature)
+                ? ($"without {name}", baseline with { Features = baseline.Features & ~feature })
+                : ($"with {name}", baseline with { Features = baseline.Features | feature });
+        if (baseline.ItemBias) yield return ("without item bias", baseline with { ItemBias = false });
+        yield return ("in-batch softmax + log-Q instead of full", baseline with { Loss = LossKind.InBatch, LogQCorrection = true });
+        yield return ("in-batch softmax without log-Q", baseline with { Loss = LossKind.InBatch, LogQCorrection = false });
+    }
+
+    private sealed record AblationRow(string Variant, string Features, string Loss, bool LogQ, bool ItemBias, int BestEpoch,
+        double ValidationTop10, double ValidationTop100, double Seconds);
+
+    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+    private static string D(double v) => v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
+    private static string I(double v) => v.ToString("0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
+using Spectre.Console;
+
+namespace MovieRecommender.Trainer.Commands;
+
+/// <summary>
+/// <c>evaluate ARTIFACT_DIR [--data DIR]</c>: recomputes the evaluation table from the artifact's own embeddings
+/// and seen lists (test = the dataset's other pairs) and compares it with the manifest's; exits 1 when they
+/// differ by more than the tolerance.
+/// </summary>
+public static class EvaluateCommand
+{
+    public const double Tolerance = 0.003;
+
+    public static Command Create()
+    {
+        var artifactDir = new Argument<string>("artifact") { Description = "The artifact folder to check." };
+        var data = new Option<string?>("--data") { Description = $"The MovieLens folder it was trained on; else ${DatasetLocator.EnvironmentVariable}." };
+        var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, data };
+        command.SetAction((parsed, _) =>
+        {
+            var artifact = ModelArtifact.Load(parsed.GetValue(artifactDir)!);
+            var dir = DatasetLocator.Resolve(parsed.GetValue(data), AnsiConsole.Console);
+            EvaluationTable recomputed;
+            try
+            {
+                recomputed = ArtifactEvaluation.Recompute(artifact, MovieLensLoader.Load(dir));
+            }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new UserFacingException(e.Message, e);
+            }
+            AnsiConsole.Write(EvaluationTableView.Render(recomputed, artifact.Manifest.TrainingSeconds)
+                .Title($"recomputed from {Markup.Escape(artifact.Folder)}"));
+            var difference = ArtifactEvaluation.MaxDifference(artifact.Manifest.Evaluation, recomputed);
+            var agrees = difference <= Tolerance;
+            AnsiConsole.MarkupLine($"Largest difference from the manifest's table: {difference.ToString("F5", CultureInfo.InvariantCulture)} " +
+                (agrees ? $"[green](within {Tolerance})[/]" : $"[red](over {Tolerance})[/]"));
+            return Task.FromResult(agrees ? 0 : 1);
+        });
+        return command;
+    }
+}
