@@ -7,4 +7,5 @@ var root = new RootCommand("Movie recommender client: asks the running cluster f
     RecommendCommand.Create(),
     VerifyCommand.Create(),
 };
+foreach (var command in VersionsCommand.Create()) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, "client");

@@ -16,4 +16,7 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     /// <summary>The shard's K best movies by exact dot product, best first, skipping excluded rows.</summary>
     [AlwaysInterleave]
     Task<ScoredMovie[]> Search(ShardSearchRequest request);
+
+    /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
+    Task Retire();
 }

@@ -10,9 +10,13 @@ public interface IUserShardGrain : IGrainWithStringKey
 
     Task Load(UserChunk chunk);
 
-    Task<int> LoadedUsers();
+    /// <summary>Checks that all <paramref name="expectedUsers"/> users arrived and stores the partition durably.</summary>
+    Task Seal(int expectedUsers);
 
     /// <summary>The user's profile in this version, or null when the model does not know the user.</summary>
     [AlwaysInterleave]
     Task<UserProfile?> Get(string userId);
+
+    /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
+    Task Retire();
 }

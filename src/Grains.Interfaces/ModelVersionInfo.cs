@@ -9,4 +9,9 @@ public sealed record ModelVersionInfo(
     [property: Id(3)] int UserCount,
     [property: Id(4)] int CandidateShards,
     [property: Id(5)] int UserShards,
-    [property: Id(6)] DateTimeOffset PublishedAt);
+    [property: Id(6)] DateTimeOffset PublishedAt)
+{
+    /// <summary>Same version split the same way (a second publish of one artifact differs only in its time).</summary>
+    public bool HasSameLayout(ModelVersionInfo other) =>
+        this with { PublishedAt = other.PublishedAt } == other;
+}

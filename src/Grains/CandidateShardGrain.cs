@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using MovieRecommender.Grains.Search;
+using Microsoft.Extensions.DependencyInjection;
 using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.Index;
 
 namespace MovieRecommender.Grains;
 
 /// <summary>
-/// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it.
-/// Kept alive: its data arrives only by publishing, so idle collection would lose it.
+/// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it through a
+/// <see cref="MipsIndex"/>, built once the last row has arrived. The tier follows the shard's size (brute force for
+/// small shards, so those stay exact) unless the silo registers <see cref="IndexOptions"/>; every tier returns
+/// exact float32 scores. Kept alive: its data arrives only by publishing, so idle collection would lose it.
 /// </summary>
 [KeepAlive]
-public sealed class CandidateShardGrain : Grain, ICandidateShardGrain
+public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICandidateShardGrain
 {
+    private readonly IndexOptions _indexOptions = services.GetService<IndexOptions>() ?? IndexOptions.Default;
+    private MipsIndex? _index;
     private ModelVersionInfo? _model;
     private int _shard;
     private int _firstRow;
@@ -32,7 +37,12 @@ public sealed class CandidateShardGrain : Grain, ICandidateShardGrain
         if (local < 0 || local + count > _ids.Length)
             throw new ArgumentOutOfRangeException(nameof(chunk), $"Rows [{chunk.FirstRow}, {chunk.FirstRow + count}) fall outside shard {_shard}'s rows [{_firstRow}, {_firstRow + _ids.Length}).");
 
-        MemoryMarshal.Cast<byte, float>(chunk.Vectors).CopyTo(_vectors.AsSpan(local * dim, count * dim));
+        // Refuse NaN and infinity before they reach the shard: the index would refuse to build on them later.
+        var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
+        VectorGuard.CheckRows(vectors, dim, nameof(chunk));
+        // Any write invalidates the index; it is rebuilt once every row is present.
+        _index = null;
+        vectors.CopyTo(_vectors.AsSpan(local * dim, count * dim));
         for (var i = 0; i < count; i++)
         {
             _ids[local + i] = chunk.Ids[i];
@@ -43,6 +53,7 @@ public sealed class CandidateShardGrain : Grain, ICandidateShardGrain
                 _loadedCount++;
             }
         }
+        if (_loadedCount == _ids.Length) _index = MipsIndex.Build(_vectors, chunk.Model.Dimension, _indexOptions);
         return Task.CompletedTask;
     }
 
@@ -56,22 +67,45 @@ public sealed class CandidateShardGrain : Grain, ICandidateShardGrain
         if (request.K < 1) throw new ArgumentOutOfRangeException(nameof(request), "K must be at least 1.");
 
         var started = Stopwatch.GetTimestamp();
-        var top = ExactScan.TopK(_vectors, model.Dimension, _firstRow, request.Query, request.K, request.ExcludedRows);
+        var index = _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
+        var top = index.Search(request.Query, request.K, LocalRows(request.ExcludedRows));
         var result = new ScoredMovie[top.Length];
         for (var i = 0; i < top.Length; i++)
         {
-            var local = top[i].Row - _firstRow;
-            result[i] = new ScoredMovie(top[i].Row, _ids[local], _titles[local], top[i].Score);
+            var local = top[i].Id;
+            result[i] = new ScoredMovie(_firstRow + local, _ids[local], _titles[local], top[i].Score);
         }
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Task.FromResult(result);
+    }
+
+    /// <summary>The excluded global rows (sorted) that fall in this shard, as the index's 0-based ids.</summary>
+    private int[] LocalRows(int[] excludedRows)
+    {
+        var from = LowerBound(excludedRows, _firstRow);
+        var to = LowerBound(excludedRows, _firstRow + _ids.Length);
+        var local = new int[Math.Max(0, to - from)];
+        for (var i = 0; i < local.Length; i++) local[i] = excludedRows[from + i] - _firstRow;
+        return local;
+    }
+
+    private static int LowerBound(int[] sorted, int value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private void EnsureLayout(ModelVersionInfo model)
     {
         if (_model is not null)
         {
-            if (_model != model) throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} already holds a different layout of version {_model.Version}.");
+            if (!_model.HasSameLayout(model)) throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} already holds a different layout of version {_model.Version}.");
             return;
         }
         var key = this.GetPrimaryKeyString();
@@ -85,5 +119,18 @@ public sealed class CandidateShardGrain : Grain, ICandidateShardGrain
         _titles = new string[count];
         _loaded = new bool[count];
         _model = model;
+    }
+
+    public Task Retire()
+    {
+        _index = null;
+        _vectors = [];
+        _ids = [];
+        _titles = [];
+        _loaded = [];
+        _loadedCount = 0;
+        _model = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 }

@@ -1,20 +1,67 @@
+using MovieRecommender.Grains.Storage;
+
 namespace MovieRecommender.Grains;
 
 /// <summary>
-/// Says which version serves. Activation is a single assignment, so a reader sees the old version or the
-/// new one, never a mix. Kept alive; durable storage of this pointer is the job of the model-refresh work.
+/// Says which version serves. Activation and rollback are single assignments of durable state, so a reader sees
+/// the old version or the new one, never a mix, and a restarted cluster comes back to the same version.
 /// </summary>
 [KeepAlive]
-public sealed class ModelRegistryGrain : Grain, IModelRegistryGrain
+public sealed class ModelRegistryGrain(
+    [PersistentState("registry", ModelStorage.ProviderName)] IPersistentState<RegistryState> state) : Grain, IModelRegistryGrain
 {
-    private ActiveModel? _active;
+    public Task<ActiveModel?> GetActive() => Task.FromResult(state.State.Active);
 
-    public Task<ActiveModel?> GetActive() => Task.FromResult(_active);
+    public Task<VersionRecord[]> ListVersions() =>
+        Task.FromResult(state.State.Versions.OrderByDescending(v => v.Info.PublishedAt).ToArray());
 
-    public Task Activate(ActiveModel model)
+    public async Task Activate(ActiveModel model, string manifestJson, long embeddingBytes)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _active = model;
-        return Task.CompletedTask;
+        var current = state.State;
+        if (current.Active?.Info.Version == model.Info.Version) return;
+
+        var retiring = current.Previous is { } previous && previous.Info.Version != model.Info.Version ? previous.Info : null;
+        var record = new VersionRecord(model.Info, VersionStatus.Active, manifestJson, embeddingBytes);
+        state.State = current with
+        {
+            Active = model,
+            Previous = current.Active,
+            Versions = [.. current.Versions.Where(v => v.Info.Version != model.Info.Version)
+                .Select(v => v with { Status = v.Info.Version == current.Active?.Info.Version ? VersionStatus.Previous : VersionStatus.Retired }), record],
+        };
+        await state.WriteStateAsync();
+        if (retiring is not null) await RetireAsync(retiring);
+    }
+
+    public async Task<ActiveModel> Rollback()
+    {
+        var current = state.State;
+        var previous = current.Previous
+            ?? throw new InvalidOperationException("There is no previous version to roll back to: only one version was published since the last rollback.");
+        var active = current.Active!;
+        state.State = current with
+        {
+            Active = previous,
+            Previous = active,
+            Versions = [.. current.Versions.Select(v => v with
+            {
+                Status = v.Info.Version == previous.Info.Version ? VersionStatus.Active
+                    : v.Info.Version == active.Info.Version ? VersionStatus.Previous : v.Status,
+            })],
+        };
+        await state.WriteStateAsync();
+        return previous;
+    }
+
+    /// <summary>Releases every shard of a version that is no longer kept: their memory and their stored state.</summary>
+    private async Task RetireAsync(ModelVersionInfo version)
+    {
+        var retirements = new List<Task>();
+        for (var shard = 0; shard < version.CandidateShards; shard++)
+            retirements.Add(GrainFactory.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version.Version, shard)).Retire());
+        for (var shard = 0; shard < version.UserShards; shard++)
+            retirements.Add(GrainFactory.GetGrain<IUserShardGrain>(IUserShardGrain.Key(version.Version, shard)).Retire());
+        await Task.WhenAll(retirements);
     }
 }

@@ -1,35 +1,50 @@
 using System.Runtime.InteropServices;
+using MovieRecommender.Grains.Storage;
 
 namespace MovieRecommender.Grains;
 
 /// <summary>
 /// Holds one partition of one version's users: their query embeddings and seen movies, read by user grains
-/// when they first serve that version. Kept alive: its data arrives only by publishing.
+/// when they first serve that version. Pushed in chunks, then sealed: the seal writes the partition to the model
+/// storage, from which a restarted or moved activation reloads it.
 /// </summary>
-[KeepAlive]
-public sealed class UserShardGrain : Grain, IUserShardGrain
+public sealed class UserShardGrain(
+    [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state) : Grain, IUserShardGrain
 {
-    private readonly Dictionary<string, UserProfile> _profiles = new(StringComparer.Ordinal);
-    private ModelVersionInfo? _model;
-
     public Task Load(UserChunk chunk)
     {
-        if (_model is not null && _model != chunk.Model)
-            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} already holds a different layout of version {_model.Version}.");
-        _model = chunk.Model;
+        var partition = state.State;
+        if (partition.Model is not null && !partition.Model.HasSameLayout(chunk.Model))
+            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} already holds a different layout of version {partition.Model.Version}.");
         var dim = chunk.Model.Dimension;
         if (chunk.SeenRows.Length != chunk.UserIds.Length || chunk.Vectors.Length != chunk.UserIds.Length * dim * sizeof(float))
             throw new ArgumentException($"User chunk: {chunk.UserIds.Length} users, {chunk.SeenRows.Length} seen lists and {chunk.Vectors.Length} vector bytes do not match dimension {dim}.");
         var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
         for (var i = 0; i < chunk.UserIds.Length; i++)
-        {
-            _profiles[chunk.UserIds[i]] = new UserProfile(vectors.Slice(i * dim, dim).ToArray(), chunk.SeenRows[i]);
-        }
+            partition.Profiles[chunk.UserIds[i]] = new UserProfile(vectors.Slice(i * dim, dim).ToArray(), chunk.SeenRows[i]);
+        state.State = partition with { Model = chunk.Model, Sealed = false };
         return Task.CompletedTask;
     }
 
-    public Task<int> LoadedUsers() => Task.FromResult(_profiles.Count);
+    public async Task Seal(int expectedUsers)
+    {
+        if (state.State.Profiles.Count != expectedUsers)
+            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} holds {state.State.Profiles.Count} of {expectedUsers} users; push the rest before sealing.");
+        if (state.State.Sealed && state.RecordExists) return;
+        state.State = state.State with { Sealed = true };
+        await state.WriteStateAsync();
+    }
 
-    public Task<UserProfile?> Get(string userId) =>
-        Task.FromResult(_profiles.GetValueOrDefault(userId));
+    public Task<UserProfile?> Get(string userId)
+    {
+        if (!state.State.Sealed)
+            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} holds no sealed partition (was its storage lost?); publish the version again.");
+        return Task.FromResult(state.State.Profiles.GetValueOrDefault(userId));
+    }
+
+    public async Task Retire()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }

@@ -1,11 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Grains.Storage;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 
 namespace MovieRecommender.Silo;
 
 /// <summary>What every recommender silo needs, in production and in the TestingHost cluster alike.</summary>
 public static class SiloConfiguration
 {
-    public static ISiloBuilder AddRecommenderServing(this ISiloBuilder silo) =>
+    /// <param name="storeRoot">The folder of the model storage (registry, partitions, ratings) on local disk.</param>
+    public static ISiloBuilder AddRecommenderServing(this ISiloBuilder silo, string storeRoot)
+    {
+        silo.Services.AddGrainStorage(ModelStorage.ProviderName,
+            (services, _) => new FileGrainStorage(storeRoot, services.GetRequiredService<Serializer>()));
         // Links the client's, the user grain's and the shards' spans into one trace.
-        silo.AddActivityPropagation();
+        return silo.AddActivityPropagation();
+    }
 }

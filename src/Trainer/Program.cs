@@ -1,6 +1,9 @@
 using System.CommandLine;
 using MovieRecommender.Model.Cli;
 using MovieRecommender.Trainer.Commands;
+using MovieRecommender.Trainer.Training;
+
+NativeMemoryTuning.Apply();
 
 var root = new RootCommand("Movie recommender trainer: trains the two-tower model on MovieLens and publishes it into the cluster.")
 {

@@ -16,11 +16,11 @@ public class TowerFeatureAndLossTests
         var queries = tensor(new float[] { 1, 0, 0, 1 }, [2, 2]);
         var candidates = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
         var logQ = tensor(new float[] { MathF.Log(0.5f), MathF.Log(0.25f) });
-        using var inverseTemperature = 2.ToScalar(); // temperature 0.5
         using var one = 1.ToScalar();
+        using var scaled = queries.mul(2.0); // the trainer divides the queries by the temperature, here 0.5
 
-        var plain = TwoTowerTrainer.InBatchLogits(queries, candidates, inverseTemperature, null, one).data<float>().ToArray();
-        var corrected = TwoTowerTrainer.InBatchLogits(queries, candidates, inverseTemperature, logQ, one).data<float>().ToArray();
+        var plain = TwoTowerTrainer.InBatchLogits(scaled, candidates, null, one).data<float>().ToArray();
+        var corrected = TwoTowerTrainer.InBatchLogits(scaled, candidates, logQ, one).data<float>().ToArray();
 
         // q·c = [[1, 1], [0, 1]], over temperature 0.5: [[2, 2], [0, 2]]; minus log q per column: + log 2 on column 0, + log 4 on column 1.
         Assert.Equal(new[] { 2f, 2f, 0f, 2f }, plain);

@@ -18,11 +18,11 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken = default)
+    public static async Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken = default, int? gatewayPortOverride = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        var gatewayPort = builder.Configuration.GetValue("Cluster:GatewayPort", 30000);
+        var gatewayPort = gatewayPortOverride ?? builder.Configuration.GetValue("Cluster:GatewayPort", 30000);
         builder.UseOrleansClient(client => client
             .UseLocalhostClustering(gatewayPort)
             .AddActivityPropagation());

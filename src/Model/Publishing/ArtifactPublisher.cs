@@ -26,7 +26,9 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         await PushUsersAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
 
         var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
-        await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).Activate(new ActiveModel(info, popular));
+        var bytes = ((long)artifact.Items.Count + artifact.Users.Count) * info.Dimension * sizeof(float);
+        await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey)
+            .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
         return info;
     }
 
@@ -81,9 +83,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                     await grain.Load(new UserChunk(info, rows.Select(r => artifact.Users[r].Id).ToArray(), vectors, seen));
                     progress?.Report(new PublishProgress("users", Interlocked.Add(ref pushed, rows.Length), info.UserCount));
                 }
-                var loaded = await grain.LoadedUsers();
-                if (loaded != entry.Value.Length)
-                    throw new InvalidOperationException($"User shard {entry.Key} of version {info.Version} holds {loaded} of {entry.Value.Length} users after the push.");
+                await grain.Seal(entry.Value.Length);
             });
     }
 

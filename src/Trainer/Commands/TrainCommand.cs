@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cli;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
 using Spectre.Console;

@@ -106,17 +106,19 @@ public static class TwoTowerTrainer
                     var users = trainUsers.index_select(0, idx);
                     var items = trainItems.index_select(0, idx);
 
+                    // The temperature scales the queries (batch x dim) rather than the logits (batch x candidates): same result, a fraction of the memory traffic.
                     var queries = model.UserVectors(users.data<long>().ToArray(), model.HasHistory ? items.data<long>().ToArray() : null);
+                    if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
                     Tensor logits, targets;
                     if (loss == LossKind.Full)
                     {
-                        logits = queries.matmul(model.AllItemVectors().t()).mul(inverseTemperature);
+                        logits = queries.matmul(model.AllItemVectors().t());
                         if (model.HasItemBias) logits = logits.add(model.ItemBiases(arange(model.Items, dtype: ScalarType.Int64)).unsqueeze(0), model.One);
                         targets = items;
                     }
                     else
                     {
-                        logits = InBatchLogits(queries, model.ItemVectors(items), inverseTemperature,
+                        logits = InBatchLogits(queries, model.ItemVectors(items),
                             config.LogQCorrection ? logQ.index_select(0, items) : null, model.One);
                         if (model.HasItemBias) logits = logits.add(model.ItemBiases(items).unsqueeze(0), model.One);
                         targets = arange(length, dtype: ScalarType.Int64);
@@ -175,14 +177,14 @@ public static class TwoTowerTrainer
     }
 
     /// <summary>
-    /// In-batch sampled softmax logits: row b scores query b against every candidate of the batch, times the
-    /// inverse temperature. With <paramref name="logQ"/> (log sampling probability of each column's candidate),
+    /// In-batch sampled softmax logits: row b scores query b (already divided by the temperature) against every
+    /// candidate of the batch. With <paramref name="logQ"/> (log sampling probability of each column's candidate),
     /// it is subtracted from its column: a popular movie shows up as a negative more often than a rare one,
     /// and the correction keeps the softmax an unbiased estimate of the full one (Yi et al., RecSys 2019).
     /// </summary>
-    public static Tensor InBatchLogits(Tensor queries, Tensor candidates, Scalar inverseTemperature, Tensor? logQ, Scalar one)
+    public static Tensor InBatchLogits(Tensor queries, Tensor candidates, Tensor? logQ, Scalar one)
     {
-        var logits = queries.matmul(candidates.t()).mul(inverseTemperature);
+        var logits = queries.matmul(candidates.t());
         return logQ is null ? logits : logits.add(logQ.unsqueeze(0).neg(), one);
     }
 

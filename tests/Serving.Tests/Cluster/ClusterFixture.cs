@@ -11,16 +11,23 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The model storage both silos share, as a cluster's silos share their store.</summary>
+    public TempFolder Store { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) => silo.AddRecommenderServing());
+        builder.ConfigureSilo((_, silo) => silo.AddRecommenderServing(Store.Path));
         builder.ConfigureClient(client => client.AddActivityPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Store.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

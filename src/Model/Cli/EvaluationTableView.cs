@@ -2,7 +2,7 @@ using System.Globalization;
 using MovieRecommender.Model.Artifacts;
 using Spectre.Console;
 
-namespace MovieRecommender.Trainer.Commands;
+namespace MovieRecommender.Model.Cli;
 
 /// <summary>The evaluation table as a Spectre.Console table: model, popularity and EASE × all / seen excluded, top-K with 4 decimals.</summary>
 public static class EvaluationTableView

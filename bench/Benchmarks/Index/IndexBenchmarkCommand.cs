@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using MovieRecommender.Index;
+using MovieRecommender.Model.Cli;
+using Spectre.Console;
+
+namespace MovieRecommender.Benchmarks.Index;
+
+/// <summary>
+/// <c>index</c>: builds every method over seeded structured embeddings (Gaussian clusters, log-normal norms) and
+/// measures recall@K against the exact inner-product top K, single-query QPS on one thread, p50/p99 latency, build
+/// time and bytes per vector; prints a table, writes the rows as JSON and a recall-versus-QPS plot as SVG.
+/// </summary>
+public static class IndexBenchmarkCommand
+{
+    public static readonly string[] AllMethods = ["exact", "int8", "pq4", "ivf", "usearch"];
+
+    public static Command Create()
+    {
+        var n = new Option<int[]>("--n") { Description = "Shard sizes (several allowed: --n 100000 1000000).", DefaultValueFactory = _ => [100_000], AllowMultipleArgumentsPerToken = true };
+        var dim = new Option<int[]>("--dim") { Description = "Dimensions (several allowed).", DefaultValueFactory = _ => [64], AllowMultipleArgumentsPerToken = true };
+        var k = new Option<int[]>("--k") { Description = "K (several allowed).", DefaultValueFactory = _ => [10, 100], AllowMultipleArgumentsPerToken = true };
+        var queries = new Option<int>("--queries") { Description = "Queries per setting, run one after another on one thread.", DefaultValueFactory = _ => 300 };
+        var clusters = new Option<int>("--clusters") { Description = "Gaussian clusters in the generated data.", DefaultValueFactory = _ => 256 };
+        var seed = new Option<int>("--seed") { Description = "Data seed.", DefaultValueFactory = _ => 42 };
+        var methods = new Option<string[]>("--methods") { Description = $"Methods to run, of {string.Join(", ", AllMethods)}.", DefaultValueFactory = _ => AllMethods, AllowMultipleArgumentsPerToken = true };
+        var simd = new Option<SimdLevel?>("--simd") { Description = "Force the scan kernels' instruction set (Portable, Avx2, AvxVnni); default: the best available." };
+        var connectivity = new Option<int>("--usearch-connectivity") { Description = "USearch HNSW M.", DefaultValueFactory = _ => 16 };
+        var expansionAdd = new Option<int>("--usearch-expansion-add") { Description = "USearch HNSW efConstruction.", DefaultValueFactory = _ => 128 };
+        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/index.json under the repository)." };
+        var plot = new Option<string?>("--plot") { Description = "SVG plot output (default: the JSON path with .svg)." };
+
+        var command = new Command("index", "Recall, single-query QPS and build time of the shard index tiers against the exact scan and USearch HNSW.")
+        {
+            n, dim, k, queries, clusters, seed, methods, simd, connectivity, expansionAdd, json, plot,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var settings = new IndexBenchmarkSettings(
+                Sizes: parsed.GetValue(n) ?? [100_000],
+                Dimensions: parsed.GetValue(dim) ?? [64],
+                Ks: parsed.GetValue(k) ?? [10, 100],
+                Queries: parsed.GetValue(queries),
+                Clusters: parsed.GetValue(clusters),
+                Seed: parsed.GetValue(seed),
+                Methods: (parsed.GetValue(methods) ?? AllMethods).SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(m => m.ToLowerInvariant()).ToHashSet(),
+                Simd: parsed.GetValue(simd),
+                UsearchConnectivity: parsed.GetValue(connectivity),
+                UsearchExpansionAdd: parsed.GetValue(expansionAdd));
+            Validate(settings);
+            var root = FindRepositoryRoot() ?? Directory.GetCurrentDirectory();
+            var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", "index.json"));
+            var plotPath = Path.GetFullPath(parsed.GetValue(plot) ?? Path.ChangeExtension(jsonPath, ".svg"));
+
+            // Redirected output (a log file) gets wide tables instead of 80 columns.
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
+            var rows = new IndexBenchmarkRunner(settings, AnsiConsole.Console).Run(ct);
+
+            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+            var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+            await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(rows, jsonOptions) + "\n", ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(plotPath)!);
+            await File.WriteAllTextAsync(plotPath, RecallQpsPlot.ToSvg(rows), ct);
+            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/] and [bold]{plotPath}[/].");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Validate(IndexBenchmarkSettings s)
+    {
+        if (s.Sizes.Any(v => v < 1)) throw new UserFacingException("--n must be at least 1.");
+        if (s.Dimensions.Any(v => v < 1)) throw new UserFacingException("--dim must be at least 1.");
+        if (s.Ks.Any(v => v < 1)) throw new UserFacingException("--k must be at least 1.");
+        if (s.Queries < 1) throw new UserFacingException("--queries must be at least 1.");
+        if (s.Clusters < 1) throw new UserFacingException("--clusters must be at least 1.");
+        var unknown = s.Methods.Except(AllMethods).ToList();
+        if (unknown.Count > 0) throw new UserFacingException($"unknown method(s) {string.Join(", ", unknown)}; choose from {string.Join(", ", AllMethods)}.");
+        if (s.Simd is { } level && level > SimdSupport.Best) throw new UserFacingException($"--simd {level}: this CPU supports at most {SimdSupport.Best}.");
+    }
+
+    private static string? FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) return dir.FullName;
+        }
+        return null;
+    }
+}
+
+public sealed record IndexBenchmarkSettings(
+    int[] Sizes,
+    int[] Dimensions,
+    int[] Ks,
+    int Queries,
+    int Clusters,
+    int Seed,
+    IReadOnlySet<string> Methods,
+    SimdLevel? Simd,
+    int UsearchConnectivity,
+    int UsearchExpansionAdd);

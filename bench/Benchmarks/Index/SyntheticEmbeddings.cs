@@ -1,0 +1,75 @@
+namespace MovieRecommender.Benchmarks.Index;
+
+/// <summary>
+/// Seeded embeddings with structure: Gaussian clusters whose directions are normalized and then scaled by a
+/// log-normal norm, so that the inner product ranking differs from the cosine ranking (norms carry popularity).
+/// Queries come from the same clusters (users near the movies they like), with their own norms.
+/// </summary>
+public sealed class SyntheticEmbeddings
+{
+    private SyntheticEmbeddings(int dim, float[] items, float[] queries)
+    {
+        Dim = dim;
+        Items = items;
+        Queries = queries;
+    }
+
+    public int Dim { get; }
+
+    /// <summary>Rows x Dim, row-major.</summary>
+    public float[] Items { get; }
+
+    public float[] Queries { get; }
+
+    public int ItemCount => Items.Length / Dim;
+
+    public int QueryCount => Queries.Length / Dim;
+
+    public ReadOnlySpan<float> Query(int q) => Queries.AsSpan(q * Dim, Dim);
+
+    public static SyntheticEmbeddings Generate(int n, int dim, int queries, int clusters, int seed, double normSigma = 0.5, double spread = 0.6)
+    {
+        var centers = new float[clusters * dim];
+        var random = new Random(seed);
+        for (var i = 0; i < centers.Length; i++) centers[i] = (float)Gaussian(random);
+        var items = new float[checked(n * dim)];
+        Fill(items, dim, centers, clusters, seed + 1, normSigma, spread);
+        var query = new float[queries * dim];
+        Fill(query, dim, centers, clusters, seed + 2, 0.25, spread * 1.5);
+        return new SyntheticEmbeddings(dim, items, query);
+    }
+
+    private static void Fill(float[] target, int dim, float[] centers, int clusters, int seed, double normSigma, double spread)
+    {
+        var rows = target.Length / dim;
+        const int chunk = 16_384;
+        // Every chunk has its own seeded generator: the data does not depend on the thread count.
+        Parallel.For(0, (rows + chunk - 1) / chunk, part =>
+        {
+            var random = new Random(HashCode.Combine(seed, part));
+            var end = Math.Min(rows, (part + 1) * chunk);
+            for (var r = part * chunk; r < end; r++)
+            {
+                // Cluster sizes are skewed (a few genres are large).
+                var c = (int)(clusters * Math.Pow(random.NextDouble(), 2));
+                var row = target.AsSpan(r * dim, dim);
+                var squared = 0.0;
+                for (var j = 0; j < dim; j++)
+                {
+                    var v = centers[c * dim + j] + spread * Gaussian(random);
+                    row[j] = (float)v;
+                    squared += v * v;
+                }
+                var norm = Math.Exp(normSigma * Gaussian(random)) / Math.Sqrt(squared);
+                for (var j = 0; j < dim; j++) row[j] = (float)(row[j] * norm);
+            }
+        });
+    }
+
+    private static double Gaussian(Random random)
+    {
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}

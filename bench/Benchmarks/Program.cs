@@ -1,0 +1,10 @@
+using System.CommandLine;
+using MovieRecommender.Model.Cli;
+
+// Benchmarks print a table and write JSON; each is a subcommand.
+var root = new RootCommand("Movie recommender benchmarks.")
+{
+    MovieRecommender.Benchmarks.Index.IndexBenchmarkCommand.Create(),
+    MovieRecommender.Benchmarks.Training.TrainingBenchmarkCommand.Create(),
+};
+return await CommandRunner.RunAsync(root, args, "benchmarks");

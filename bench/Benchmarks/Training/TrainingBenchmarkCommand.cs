@@ -1,0 +1,395 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cli;
+using Spectre.Console;
+
+namespace MovieRecommender.Benchmarks.Training;
+
+/// <summary>
+/// <c>training</c>: trains the notebook configuration (ids, dim 32, in-batch softmax summed, Adagrad 0.1, batch 8192,
+/// 3 epochs) with our TorchSharp trainer and with the PyTorch reference script on the same split, same machine and
+/// same thread count, one after the other; prints both wall and train times, their ratio and both evaluation tables,
+/// and writes it all as JSON. Both programs run as child processes, so neither pays for the other's start-up.
+/// </summary>
+public static class TrainingBenchmarkCommand
+{
+    /// <summary>The goal of the issue: our wall time at most this multiple of PyTorch's.</summary>
+    public const double WallRatioGoal = 1.2;
+
+    private const string DataEnvironmentVariable = "MOVIELENS_DIR";
+    private const string TrainerDll = "MovieRecommender.Trainer.dll";
+
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DataEnvironmentVariable}." };
+        var seed = new Option<int>("--seed") { Description = "Split and training seed, given to both programs.", DefaultValueFactory = _ => 42 };
+        var threads = new Option<int>("--threads") { Description = "Threads for both programs (--threads, and OMP_NUM_THREADS/MKL_NUM_THREADS for PyTorch).", DefaultValueFactory = _ => 2 };
+        var json = new Option<string?>("--json") { Description = "Where to write the JSON results (default bench/results/training.json under the repository)." };
+        var output = new Option<string?>("--out") { Description = "Folder under which our trainer writes its artifacts (default: a folder under the temp directory)." };
+        var runs = new Option<int>("--runs") { Description = "Rounds of (ours, then PyTorch); times are the medians over rounds.", DefaultValueFactory = _ => 1 };
+        var script = new Option<string?>("--pytorch-script") { Description = "The PyTorch reference (default ../shared/tools/pytorch_twotower.py beside the repository)." };
+        var python = new Option<string>("--python") { Description = "Python with Debian's python3-torch and python3-numpy.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var noBuild = new Option<bool>("--no-build") { Description = "Use the trainer already built in src/Trainer/bin/Release instead of building it first." };
+        var installPytorch = new Option<bool>("--install-pytorch") { Description = "Run scripts/install-pytorch.sh first when PyTorch is missing." };
+
+        var command = new Command("training", "Time the notebook configuration in our trainer and in the PyTorch reference script on the same split.")
+        {
+            data, seed, threads, json, output, runs, script, python, noBuild, installPytorch,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var options = new BenchmarkOptions(
+                DataDir: ResolveData(parsed.GetValue(data)),
+                Seed: parsed.GetValue(seed),
+                Threads: parsed.GetValue(threads),
+                Runs: parsed.GetValue(runs),
+                Python: parsed.GetValue(python) ?? "/usr/bin/python3",
+                Build: !parsed.GetValue(noBuild),
+                InstallPytorch: parsed.GetValue(installPytorch));
+            if (options.Threads < 1) throw new UserFacingException($"--threads must be at least 1 (got {options.Threads}).");
+            if (options.Runs < 1) throw new UserFacingException($"--runs must be at least 1 (got {options.Runs}).");
+
+            var root = BenchmarkEnvironment.FindRepositoryRoot()
+                ?? throw new UserFacingException($"cannot find the repository ({BenchmarkEnvironment.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+            var scriptPath = Path.GetFullPath(parsed.GetValue(script) ?? Path.Combine(root, "..", "shared", "tools", "pytorch_twotower.py"));
+            if (!File.Exists(scriptPath))
+                throw new UserFacingException($"{scriptPath}: no PyTorch script there; pass --pytorch-script PATH.");
+            var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", "training.json"));
+            var outRoot = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-training-bench"));
+
+            var result = await RunAsync(options, root, scriptPath, outRoot, AnsiConsole.Console, ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+            await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
+            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed record BenchmarkOptions(string DataDir, int Seed, int Threads, int Runs, string Python, bool Build, bool InstallPytorch);
+
+    /// <summary>One program's run: process wall time, its own training time, its evaluation table.</summary>
+    private sealed record Measurement(double WallSeconds, double? CpuSeconds, double TrainSeconds, EvaluationTable Evaluation, double? LoadBefore, JsonObject Details);
+
+    private static string ResolveData(string? option)
+    {
+        var dir = !string.IsNullOrWhiteSpace(option) ? option : Environment.GetEnvironmentVariable(DataEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(dir))
+            throw new UserFacingException($"no data: pass --data DIR (a MovieLens folder, e.g. ../shared/data/ml-100k) or set {DataEnvironmentVariable}.");
+        var full = Path.GetFullPath(dir);
+        if (!Directory.Exists(full))
+            throw new UserFacingException($"{dir}: no such folder. Pass a MovieLens folder, e.g. --data ../shared/data/ml-100k.");
+        if (!File.Exists(Path.Combine(full, "u.data")) && !File.Exists(Path.Combine(full, "ratings.csv")))
+            throw new UserFacingException($"{dir}: neither u.data (MovieLens 100K) nor ratings.csv (ml-latest) is there, which both programs need.");
+        return full;
+    }
+
+    private static async Task<JsonObject> RunAsync(BenchmarkOptions options, string root, string scriptPath, string outRoot,
+        IAnsiConsole console, CancellationToken ct)
+    {
+        var (torchVersion, blas) = ParseProbe(await EnsurePytorchAsync(options, root, console, ct));
+        console.MarkupLineInterpolated($"PyTorch {torchVersion} under {options.Python}; BLAS: {blas}.");
+        if (blas.Contains("/blas/libblas", StringComparison.Ordinal))
+            console.MarkupLine("[yellow]Note: that is the reference (netlib) BLAS, PyTorch's matrix products run unoptimised; with libopenblas0 installed they are several times faster.[/]");
+        var trainerDll = await EnsureTrainerAsync(options, root, console, ct);
+        Directory.CreateDirectory(outRoot);
+
+        var ours = new List<Measurement>();
+        var theirs = new List<Measurement>();
+        for (var round = 1; round <= options.Runs; round++)
+        {
+            var label = options.Runs > 1 ? $" (round {round}/{options.Runs})" : "";
+            Measurement o = null!, p = null!;
+            await console.Status().StartAsync($"Training the notebook configuration with our trainer{label} ...",
+                async _ => o = await RunOursAsync(options, trainerDll, outRoot, ct));
+            console.MarkupLineInterpolated($"Ours{label}: {o.WallSeconds:F2} s wall, {FormatCpu(o.CpuSeconds)} s CPU, {o.TrainSeconds:F2} s training (load before: {FormatLoad(o.LoadBefore)}).");
+            var usersTsv = Path.Combine(o.Details["artifact"]!.GetValue<string>(), ArtifactFiles.Users);
+            await console.Status().StartAsync($"Training the notebook configuration with PyTorch {torchVersion}{label} ...",
+                async _ => p = await RunPytorchAsync(options, scriptPath, usersTsv, ct));
+            console.MarkupLineInterpolated($"PyTorch{label}: {p.WallSeconds:F2} s wall, {FormatCpu(p.CpuSeconds)} s CPU, {p.TrainSeconds:F2} s training (load before: {FormatLoad(p.LoadBefore)}).");
+            ours.Add(o);
+            theirs.Add(p);
+        }
+
+        var oursWall = Median(ours.Select(m => m.WallSeconds));
+        var oursTrain = Median(ours.Select(m => m.TrainSeconds));
+        var theirWall = Median(theirs.Select(m => m.WallSeconds));
+        var theirTrain = Median(theirs.Select(m => m.TrainSeconds));
+        var wallRatio = oursWall / theirWall;
+        var trainRatio = oursTrain / theirTrain;
+        var oursEval = ours[^1].Evaluation;
+        var theirEval = theirs[^1].Evaluation;
+        var popularityDiff = MaxAbsDifference(oursEval.Popularity, theirEval.Popularity);
+        var easeDiff = MaxAbsDifference(oursEval.Ease, theirEval.Ease);
+        var loadAfter = BenchmarkEnvironment.LoadAverage();
+
+        console.WriteLine();
+        console.Write(SummaryTable(options, torchVersion, ours, theirs, oursWall, oursTrain, theirWall, theirTrain, wallRatio, trainRatio));
+        console.Write(EvaluationView("all (top-K accuracy on the test split)", oursEval, theirEval, m => m.All));
+        console.Write(EvaluationView("seen excluded (training movies removed from the ranking)", oursEval, theirEval, m => m.SeenExcluded));
+        console.MarkupLineInterpolated(
+            $"Baselines on the same split: popularity differs by at most {popularityDiff:F4}, EASE by at most {easeDiff:F4} (same split: both should be near 0).");
+        if (Math.Max(popularityDiff, easeDiff) > 0.01)
+            console.MarkupLine("[yellow]The baselines disagree by more than 0.01: the two programs may not be evaluating the same split.[/]");
+        var met = wallRatio <= WallRatioGoal;
+        console.MarkupLine(
+            $"Ours / PyTorch: wall [bold]{wallRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/], train [bold]{trainRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/]; goal wall <= {WallRatioGoal.ToString(CultureInfo.InvariantCulture)}x: "
+            + (met ? "[green]met[/]" : "[red]not met[/]") + $" (load average {FormatLoad(ours[0].LoadBefore)} at start, {FormatLoad(loadAfter)} at end, {Environment.ProcessorCount} processors).");
+
+        return new JsonObject
+        {
+            ["benchmark"] = "training",
+            ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["configuration"] = "notebook: ids, dim 32, in-batch softmax summed over the batch, Adagrad 0.1, batch 8192, 3 epochs",
+            ["data"] = options.DataDir,
+            ["seed"] = options.Seed,
+            ["threads"] = options.Threads,
+            ["runs"] = options.Runs,
+            ["machine"] = new JsonObject
+            {
+                ["processorCount"] = Environment.ProcessorCount,
+                ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                ["dotnet"] = Environment.Version.ToString(),
+                ["loadAverageAtStart"] = ours[0].LoadBefore,
+                ["loadAverageAtEnd"] = loadAfter,
+            },
+            ["ours"] = Side(ours, oursWall, oursTrain),
+            ["pytorch"] = Side(theirs, theirWall, theirTrain, new JsonObject { ["torchVersion"] = torchVersion, ["blas"] = blas, ["script"] = scriptPath, ["python"] = options.Python }),
+            ["ratio"] = new JsonObject
+            {
+                ["wall"] = Math.Round(wallRatio, 4),
+                ["cpu"] = MedianOrNull(ours.Select(m => m.CpuSeconds)) / MedianOrNull(theirs.Select(m => m.CpuSeconds)) is { } cpuRatio ? Math.Round(cpuRatio, 4) : null,
+                ["train"] = Math.Round(trainRatio, 4),
+            },
+            ["goal"] = new JsonObject { ["maxWallRatio"] = WallRatioGoal, ["met"] = met },
+            ["baselineAgreement"] = new JsonObject { ["popularityMaxAbsDiff"] = Math.Round(popularityDiff, 6), ["easeMaxAbsDiff"] = Math.Round(easeDiff, 6) },
+        };
+    }
+
+    private static async Task<string> EnsurePytorchAsync(BenchmarkOptions options, string root, IAnsiConsole console, CancellationToken ct)
+    {
+        var installer = Path.Combine(root, "scripts", "install-pytorch.sh");
+        var check = await ProbePytorchAsync(options.Python, root, ct);
+        if (check.ExitCode == 0) return check.LastLine;
+        if (!options.InstallPytorch)
+            throw new UserFacingException(
+                $"PyTorch is not available to {options.Python} ({check.Tail(1)}); run scripts/install-pytorch.sh (Debian's python3-torch and python3-numpy) or pass --install-pytorch.");
+        console.MarkupLine("PyTorch is missing: running scripts/install-pytorch.sh (a few minutes) ...");
+        var install = await ChildProcess.RunAsync("bash", [installer], root, null, ct);
+        if (install.ExitCode != 0)
+            throw new UserFacingException($"scripts/install-pytorch.sh failed (exit {install.ExitCode}): {install.Tail()}");
+        check = await ProbePytorchAsync(options.Python, root, ct);
+        if (check.ExitCode != 0)
+            throw new UserFacingException($"PyTorch is still not available to {options.Python} after scripts/install-pytorch.sh: {check.Tail(1)}");
+        return check.LastLine;
+    }
+
+    // Prints the torch version and, after a matrix product, the BLAS libraries mapped into the process (the yardstick's speed depends on it).
+    private const string ProbeScript =
+        "import torch, numpy\n"
+        + "torch.ones(64, 64) @ torch.ones(64, 64)\n"
+        + "blas = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower() and '/' in l})\n"
+        + "print(torch.__version__ + '\\t' + (' '.join(blas) or 'built in'))\n";
+
+    private static (string Version, string Blas) ParseProbe(string line)
+    {
+        var parts = line.Split('\t', 2);
+        return (parts[0], parts.Length > 1 ? parts[1] : "unknown");
+    }
+
+    private static async Task<ChildResult> ProbePytorchAsync(string python, string root, CancellationToken ct)
+    {
+        try
+        {
+            return await ChildProcess.RunAsync(python, ["-c", ProbeScript], root, null, ct);
+        }
+        catch (UserFacingException e)
+        {
+            return new ChildResult(127, "", e.Message, 0);
+        }
+    }
+
+    private static async Task<string> EnsureTrainerAsync(BenchmarkOptions options, string root, IAnsiConsole console, CancellationToken ct)
+    {
+        var project = Path.Combine(root, "src", "Trainer", "Trainer.csproj");
+        var dll = Path.Combine(root, "src", "Trainer", "bin", "Release", "net10.0", TrainerDll);
+        if (options.Build)
+        {
+            ChildResult build = null!;
+            await console.Status().StartAsync("Building src/Trainer (Release) ...",
+                async _ => build = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+                    ["build", project, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
+            if (build.ExitCode != 0)
+                throw new UserFacingException($"building src/Trainer failed (exit {build.ExitCode}; pass --no-build to use the last build): {build.BuildErrors()}");
+        }
+        if (!File.Exists(dll))
+            throw new UserFacingException($"{dll}: the trainer is not built; run 'dotnet build src/Trainer -c Release' or drop --no-build.");
+        return dll;
+    }
+
+    private static async Task<Measurement> RunOursAsync(BenchmarkOptions options, string trainerDll, string outRoot, CancellationToken ct)
+    {
+        var load = BenchmarkEnvironment.LoadAverage();
+        string[] arguments =
+        [
+            trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", "notebook",
+            "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
+        ];
+        var cwd = Directory.GetCurrentDirectory();
+        var run = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(), arguments, cwd, null, ct);
+        if (run.ExitCode != 0)
+            throw new UserFacingException($"our trainer failed (exit {run.ExitCode}): {run.Tail()}");
+        var artifact = Path.GetFullPath(run.LastLine, cwd);
+        var manifestPath = Path.Combine(artifact, ModelManifest.FileName);
+        if (!File.Exists(manifestPath))
+            throw new UserFacingException($"our trainer's last line '{run.LastLine}' is not an artifact folder with {ModelManifest.FileName}.");
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelManifest.FromJson(await File.ReadAllTextAsync(manifestPath, ct), manifestPath);
+        }
+        catch (JsonException e)
+        {
+            throw new UserFacingException($"{manifestPath}: unreadable manifest ({e.Message}).", e);
+        }
+        var details = new JsonObject
+        {
+            ["command"] = new JsonArray([BenchmarkEnvironment.DotnetHost(), .. arguments.Select(a => (JsonNode?)a)]),
+            ["artifact"] = artifact,
+            ["hyperParameters"] = manifest.HyperParameters.DeepClone(),
+            ["counts"] = JsonSerializer.SerializeToNode(manifest.Counts),
+        };
+        return new Measurement(run.WallSeconds, run.CpuSeconds, manifest.TrainingSeconds, manifest.Evaluation, load, details);
+    }
+
+    private static async Task<Measurement> RunPytorchAsync(BenchmarkOptions options, string scriptPath, string usersTsv, CancellationToken ct)
+    {
+        var load = BenchmarkEnvironment.LoadAverage();
+        var threads = options.Threads.ToString(CultureInfo.InvariantCulture);
+        string[] arguments =
+        [
+            scriptPath, "--data", options.DataDir, "--train-file", usersTsv,
+            "--split-seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", threads,
+        ];
+        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads };
+        var run = await ChildProcess.RunAsync(options.Python, arguments, Directory.GetCurrentDirectory(), environment, ct);
+        if (run.ExitCode != 0)
+            throw new UserFacingException($"the PyTorch script failed (exit {run.ExitCode}): {run.Tail()}");
+        JsonObject output;
+        EvaluationTable evaluation;
+        double trainSeconds;
+        try
+        {
+            output = JsonNode.Parse(run.LastLine) as JsonObject ?? throw new JsonException("not a JSON object");
+            trainSeconds = output["train_seconds"]?.GetValue<double>() ?? throw new JsonException("no train_seconds");
+            evaluation = output["evaluation"]?.Deserialize<EvaluationTable>() ?? throw new JsonException("no evaluation");
+            if (evaluation.Model is null || evaluation.Popularity is null || evaluation.Ease is null) throw new JsonException("incomplete evaluation");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new UserFacingException($"the PyTorch script's last line is not its result JSON ({e.Message}): {Truncate(run.LastLine, 200)}", e);
+        }
+        var details = new JsonObject
+        {
+            ["command"] = new JsonArray([options.Python, .. arguments.Select(a => (JsonNode?)a)]),
+            ["environment"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            ["options"] = output["options"]?.DeepClone(),
+            ["counts"] = new JsonObject
+            {
+                ["users"] = output["users"]?.DeepClone(), ["items"] = output["movies"]?.DeepClone(),
+                ["trainInteractions"] = output["train"]?.DeepClone(), ["testInteractions"] = output["test"]?.DeepClone(),
+            },
+        };
+        return new Measurement(run.WallSeconds, run.CpuSeconds, trainSeconds, evaluation, load, details);
+    }
+
+    private static Table SummaryTable(BenchmarkOptions options, string torchVersion, List<Measurement> ours, List<Measurement> theirs,
+        double oursWall, double oursTrain, double theirWall, double theirTrain, double wallRatio, double trainRatio)
+    {
+        var median = options.Runs > 1 ? $" (median of {options.Runs})" : "";
+        var table = new Table()
+            .Title($"notebook configuration, {Path.GetFileName(options.DataDir)}, seed {options.Seed}, {options.Threads} threads{median}")
+            .AddColumn("program")
+            .AddColumn(new TableColumn("wall s").RightAligned())
+            .AddColumn(new TableColumn("cpu s").RightAligned())
+            .AddColumn(new TableColumn("train s").RightAligned())
+            .AddColumn(new TableColumn("excl@10").RightAligned())
+            .AddColumn(new TableColumn("excl@100").RightAligned())
+            .AddColumn(new TableColumn("all@10").RightAligned())
+            .AddColumn(new TableColumn("all@100").RightAligned());
+        void Row(string name, double wall, double? cpu, double train, EvaluationTable e) => table.AddRow(
+            Markup.Escape(name), F(wall, 2), FormatCpu(cpu), F(train, 2),
+            F(e.Model.SeenExcluded["10"]), F(e.Model.SeenExcluded["100"]), F(e.Model.All["10"]), F(e.Model.All["100"]));
+        var oursCpu = MedianOrNull(ours.Select(m => m.CpuSeconds));
+        var theirCpu = MedianOrNull(theirs.Select(m => m.CpuSeconds));
+        Row("ours", oursWall, oursCpu, oursTrain, ours[^1].Evaluation);
+        Row("PyTorch", theirWall, theirCpu, theirTrain, theirs[^1].Evaluation);
+        var cpuRatio = oursCpu / theirCpu is { } r ? $"{F(r, 2)}x" : "";
+        table.AddRow("[bold]ratio[/]", $"[bold]{F(wallRatio, 2)}x[/]", cpuRatio, $"[bold]{F(trainRatio, 2)}x[/]", "", "", "", "");
+        var caption = $"ours = TorchSharp trainer, PyTorch {torchVersion}; ratio = ours / PyTorch; cpu = user + system seconds of the process; model top-K, seen excluded and all";
+        if (options.Runs > 1)
+            caption += "; per round, wall s ours/PyTorch: " + string.Join(", ",
+                ours.Zip(theirs, (o, p) => $"{F(o.WallSeconds, 1)}/{F(p.WallSeconds, 1)}"));
+        table.Caption(Markup.Escape(caption));
+        return table;
+    }
+
+    private static Table EvaluationView(string title, EvaluationTable ours, EvaluationTable theirs, Func<MethodEvaluation, IReadOnlyDictionary<string, double>> pick)
+    {
+        var table = new Table().Title(title).AddColumn("method").AddColumn("program");
+        foreach (var k in EvaluationTable.Ks) table.AddColumn(new TableColumn($"top{k}").RightAligned());
+        foreach (var (method, o, p) in new[] { ("model", ours.Model, theirs.Model), ("popularity", ours.Popularity, theirs.Popularity), ("EASE", ours.Ease, theirs.Ease) })
+        {
+            table.AddRow([method, "ours", .. EvaluationTable.Ks.Select(k => F(pick(o)[K(k)]))]);
+            table.AddRow(["", "PyTorch", .. EvaluationTable.Ks.Select(k => F(pick(p)[K(k)]))]);
+        }
+        return table;
+    }
+
+    private static JsonObject Side(List<Measurement> runs, double wall, double train, JsonObject? extra = null)
+    {
+        var side = new JsonObject
+        {
+            ["wallSeconds"] = Math.Round(wall, 3),
+            ["trainSeconds"] = Math.Round(train, 3),
+            ["cpuSeconds"] = MedianOrNull(runs.Select(r => r.CpuSeconds)) is { } cpu ? Math.Round(cpu, 3) : null,
+            ["cpuSecondsPerRun"] = new JsonArray(runs.Select(r => (JsonNode?)(r.CpuSeconds is { } c ? Math.Round(c, 3) : null)).ToArray()),
+            ["wallSecondsPerRun"] = new JsonArray(runs.Select(r => (JsonNode?)Math.Round(r.WallSeconds, 3)).ToArray()),
+            ["trainSecondsPerRun"] = new JsonArray(runs.Select(r => (JsonNode?)Math.Round(r.TrainSeconds, 3)).ToArray()),
+            ["loadAverageBeforeEachRun"] = new JsonArray(runs.Select(r => (JsonNode?)r.LoadBefore).ToArray()),
+            ["evaluation"] = JsonSerializer.SerializeToNode(runs[^1].Evaluation),
+        };
+        foreach (var (key, value) in runs[^1].Details) side[key] = value?.DeepClone();
+        if (extra is not null)
+            foreach (var (key, value) in extra) side[key] = value?.DeepClone();
+        return side;
+    }
+
+    private static double MaxAbsDifference(MethodEvaluation a, MethodEvaluation b) =>
+        EvaluationTable.Ks.Select(K).SelectMany(k => new[]
+        {
+            Math.Abs(a.All[k] - b.All[k]), Math.Abs(a.SeenExcluded[k] - b.SeenExcluded[k]),
+        }).Max();
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static double? MedianOrNull(IEnumerable<double?> values)
+    {
+        var list = values.ToList();
+        return list.All(v => v.HasValue) ? Median(list.Select(v => v!.Value)) : null;
+    }
+
+    private static string FormatCpu(double? seconds) => seconds is { } s ? F(s, 2) : "n/a";
+    private static string K(int k) => k.ToString(CultureInfo.InvariantCulture);
+    private static string F(double value, int digits = 4) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    private static string FormatLoad(double? load) => load is { } l ? l.ToString("F2", CultureInfo.InvariantCulture) : "unknown";
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "...";
+}

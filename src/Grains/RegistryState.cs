@@ -1,0 +1,12 @@
+using System.Collections.Immutable;
+
+namespace MovieRecommender.Grains;
+
+/// <summary>The registry's durable state: the active and previous versions and every version's record.</summary>
+[GenerateSerializer]
+public sealed record RegistryState
+{
+    [Id(0)] public ActiveModel? Active { get; init; }
+    [Id(1)] public ActiveModel? Previous { get; init; }
+    [Id(2)] public ImmutableList<VersionRecord> Versions { get; init; } = [];
+}

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MovieRecommender.Index;
+
+/// <summary>
+/// The K' best approximate (integer) scores of a scan, kept as a reservoir (FAISS's ReservoirTopN): candidates above
+/// the threshold are appended to a buffer of 2K'; when it fills, a selection keeps the best K' and raises the
+/// threshold to the K'-th score. Amortized O(1) per accepted candidate, unlike a heap's O(log K'). Chunks of scores
+/// are filtered eight at a time against the threshold, so almost every row costs one compare.
+/// </summary>
+internal sealed class CandidateHeap
+{
+    private readonly int[] _scores;
+    private readonly int[] _ids;
+    private int _count;
+    private int _threshold = int.MinValue;
+
+    public CandidateHeap(int capacity)
+    {
+        Capacity = Math.Max(capacity, 0);
+        var buffer = Math.Max(2 * Capacity, Capacity + 64);
+        _scores = new int[buffer];
+        _ids = new int[buffer];
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Candidates held (after <see cref="Finish"/>, at most <see cref="Capacity"/>).</summary>
+    public int Count => Math.Min(_count, Capacity);
+
+    /// <summary>A score must exceed this to enter.</summary>
+    public int Threshold => _threshold;
+
+    /// <summary>The best <see cref="Capacity"/> candidates' ids, in no particular order.</summary>
+    public ReadOnlySpan<int> Finish()
+    {
+        if (_count > Capacity) Shrink();
+        return _ids.AsSpan(0, _count);
+    }
+
+    /// <summary>
+    /// Offers rows [first, first + scores.Length) of a scan. <paramref name="idMap"/> maps scan positions to ids
+    /// (negative: padding); empty means position = id, with positions at or past <paramref name="validCount"/> padding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OfferChunk(ReadOnlySpan<int> scores, int first, ReadOnlySpan<int> idMap, int validCount, Exclusions exclusions, bool portable)
+    {
+        if (Capacity == 0) return;
+        var i = 0;
+        if (!portable && Vector256.IsHardwareAccelerated)
+        {
+            ref var s = ref MemoryMarshal.GetReference(scores);
+            var threshold = Vector256.Create(_threshold);
+            for (; i + 8 <= scores.Length; i += 8)
+            {
+                var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref s, (nuint)i), threshold).ExtractMostSignificantBits();
+                if (mask == 0) continue;
+                while (mask != 0)
+                {
+                    var lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    OfferOne(scores[i + lane], first + i + lane, idMap, validCount, exclusions);
+                }
+                threshold = Vector256.Create(_threshold);
+            }
+        }
+        for (; i < scores.Length; i++)
+        {
+            if (scores[i] > _threshold) OfferOne(scores[i], first + i, idMap, validCount, exclusions);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void OfferOne(int score, int position, ReadOnlySpan<int> idMap, int validCount, Exclusions exclusions)
+    {
+        if (score <= _threshold) return;
+        int id;
+        if (idMap.IsEmpty)
+        {
+            if (position >= validCount) return;
+            id = position;
+        }
+        else
+        {
+            id = idMap[position];
+            if (id < 0) return;
+        }
+        if (exclusions.Contains(id)) return;
+        if (_count == _scores.Length) Shrink();
+        if (score <= _threshold) return;
+        _scores[_count] = score;
+        _ids[_count] = id;
+        _count++;
+    }
+
+    /// <summary>Keeps the best <see cref="Capacity"/> candidates and raises the threshold to the worst of them.</summary>
+    private void Shrink()
+    {
+        var k = Capacity;
+        // Quickselect: afterwards [0, k) holds scores >= scores[k - 1] >= every score in [k, count).
+        int lo = 0, hi = _count - 1, target = k - 1;
+        while (lo < hi)
+        {
+            var pivot = Median(_scores[lo], _scores[(lo + hi) >>> 1], _scores[hi]);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (_scores[i] > pivot) i++;
+                while (_scores[j] < pivot) j--;
+                if (i <= j)
+                {
+                    (_scores[i], _scores[j]) = (_scores[j], _scores[i]);
+                    (_ids[i], _ids[j]) = (_ids[j], _ids[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else break;
+        }
+        _count = k;
+        var min = int.MaxValue;
+        for (var i = 0; i < k; i++) min = Math.Min(min, _scores[i]);
+        // Later candidates must beat the K'-th best: equal scores cannot improve the set.
+        _threshold = min;
+    }
+
+    private static int Median(int a, int b, int c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+namespace MovieRecommender.Index;
+
+/// <summary>
+/// Scans blocks of quantized codes for one prepared query and feeds the approximate scores to a
+/// <see cref="CandidateHeap"/>, a chunk at a time (the chunk's scores stay in L1).
+/// </summary>
+internal abstract class CodeScanner
+{
+    protected const int ChunkRows = 2048;
+
+    /// <summary>Rows per block: positions and list boundaries are multiples of it.</summary>
+    public abstract int BlockRows { get; }
+
+    /// <summary>Code bytes scanned per row.</summary>
+    public abstract double BytesPerVector { get; }
+
+    public abstract long CodeBytes { get; }
+
+    public abstract PreparedQuery Prepare(ReadOnlySpan<float> query);
+
+    /// <summary>
+    /// Scans blocks [firstBlock, firstBlock + blocks), adding <paramref name="offset"/> to every score (an IVF list's
+    /// centroid term when the codes hold residuals).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Scan(PreparedQuery prepared, int firstBlock, int blocks, int offset, CandidateHeap heap, ReadOnlySpan<int> idMap, int validCount, Exclusions exclusions, SimdLevel level)
+    {
+        Span<int> scores = stackalloc int[ChunkRows];
+        var chunkBlocks = ChunkRows / BlockRows;
+        for (var b = 0; b < blocks; b += chunkBlocks)
+        {
+            var count = Math.Min(chunkBlocks, blocks - b);
+            var chunk = scores[..(count * BlockRows)];
+            ScoreBlocks(prepared, firstBlock + b, count, chunk, level);
+            if (offset != 0)
+            {
+                foreach (ref var s in chunk) s += offset;
+            }
+            heap.OfferChunk(chunk, (firstBlock + b) * BlockRows, idMap, validCount, exclusions, level == SimdLevel.Portable);
+        }
+    }
+
+    protected abstract void ScoreBlocks(PreparedQuery prepared, int firstBlock, int blocks, Span<int> scores, SimdLevel level);
+}
+
+/// <summary>
+/// A query in a scanner's integer form. <see cref="Scale"/>: integer score units per unit of inner product, so
+/// that a float term (an IVF centroid's dot product) can be added to the integer scores.
+/// </summary>
+internal sealed record PreparedQuery(object Codes, float Scale)
+{
+    public int ToScoreUnits(float innerProduct) => (int)Math.Clamp(Math.Round(innerProduct * (double)Scale), -1e9, 1e9);
+}
+
+/// <summary>Tier 1 codes behind the <see cref="CodeScanner"/> interface.</summary>
+internal sealed class Int8Scanner(Int8Codes codes) : CodeScanner
+{
+    public override int BlockRows => Int8Codes.BlockRows;
+
+    public override double BytesPerVector => codes.Groups * 4;
+
+    public override long CodeBytes => codes.Codes.LongLength + codes.Scales.Length * sizeof(float);
+
+    public override PreparedQuery Prepare(ReadOnlySpan<float> query)
+    {
+        var packed = Int8Scan.QuantizeQuery(query, codes.Scales, codes.Groups, out var scale);
+        return new PreparedQuery(packed, scale);
+    }
+
+    protected override void ScoreBlocks(PreparedQuery prepared, int firstBlock, int blocks, Span<int> scores, SimdLevel level) =>
+        Int8Scan.Score(codes.Codes, codes.Groups, firstBlock, blocks, (int[])prepared.Codes, scores, level);
+}
+
+/// <summary>Tier 2 codes behind the <see cref="CodeScanner"/> interface.</summary>
+internal sealed class Pq4Scanner(ProductQuantizer quantizer, FastScanCodes codes) : CodeScanner
+{
+    public override int BlockRows => FastScanCodes.BlockRows;
+
+    public override double BytesPerVector => quantizer.Subspaces / 2.0;
+
+    public override long CodeBytes => codes.Packed.LongLength + quantizer.Codebooks.Length * sizeof(float);
+
+    public override PreparedQuery Prepare(ReadOnlySpan<float> query)
+    {
+        var lut = FastScanLut16.QuantizeTable(quantizer.LookupTable(query), quantizer.Subspaces, out var scale);
+        return new PreparedQuery(lut, scale);
+    }
+
+    protected override void ScoreBlocks(PreparedQuery prepared, int firstBlock, int blocks, Span<int> scores, SimdLevel level) =>
+        FastScanLut16.Score(codes.Packed, quantizer.Subspaces, firstBlock, blocks, (byte[])prepared.Codes, scores, level);
+}

@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace MovieRecommender.Index;
+
+/// <summary>Scores candidates exactly against the float32 rows and keeps the K best: higher score, then lower id.</summary>
+internal static unsafe class ExactRerank
+{
+    /// <summary>Candidates prefetched ahead of the one being scored: their rows are scattered over the whole shard.</summary>
+    internal static int PrefetchDistance = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static SearchHit[] TopK(float[] vectors, int dim, ReadOnlySpan<float> query, ReadOnlySpan<int> candidates, int k, bool portable)
+    {
+        var hits = new SearchHit[candidates.Length];
+        var rowBytes = dim * sizeof(float);
+        fixed (float* v = vectors)
+        {
+            var prefetch = !portable && Sse.IsSupported;
+            if (prefetch)
+            {
+                for (var i = 0; i < Math.Min(PrefetchDistance, candidates.Length); i++) Prefetch(v, candidates[i], dim, rowBytes);
+            }
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                if (prefetch && i + PrefetchDistance < candidates.Length) Prefetch(v, candidates[i + PrefetchDistance], dim, rowBytes);
+                var id = candidates[i];
+                hits[i] = new SearchHit(id, FloatDot.Dot(new ReadOnlySpan<float>(v + (long)id * dim, dim), query, portable));
+            }
+        }
+        SortBestFirst(hits);
+        return hits.Length <= k ? hits : hits[..k];
+    }
+
+    /// <summary>Higher score first, then lower id: a primitive-key sort, then equal-score runs ordered by id.</summary>
+    public static void SortBestFirst(SearchHit[] hits)
+    {
+        var keys = new float[hits.Length];
+        for (var i = 0; i < hits.Length; i++) keys[i] = -hits[i].Score;
+        Array.Sort(keys, hits);
+        for (var i = 0; i < hits.Length;)
+        {
+            var j = i + 1;
+            while (j < hits.Length && hits[j].Score == hits[i].Score) j++;
+            if (j - i > 1) Array.Sort(hits, i, j - i, ById.Instance);
+            i = j;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(float* vectors, int id, int dim, int rowBytes)
+    {
+        var row = (byte*)(vectors + (long)id * dim);
+        for (var offset = 0; offset < rowBytes; offset += 64) Sse.Prefetch0(row + offset);
+    }
+
+    private sealed class ById : IComparer<SearchHit>
+    {
+        public static readonly ById Instance = new();
+
+        public int Compare(SearchHit x, SearchHit y) => x.Id.CompareTo(y.Id);
+    }
+
+    public static int BestFirst(SearchHit x, SearchHit y) =>
+        x.Score > y.Score ? -1 : x.Score < y.Score ? 1 : x.Id.CompareTo(y.Id);
+}

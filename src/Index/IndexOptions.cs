@@ -1,0 +1,46 @@
+namespace MovieRecommender.Index;
+
+/// <summary>How to build a <see cref="MipsIndex"/>. The defaults pick a tier from the shard's size.</summary>
+public sealed record IndexOptions
+{
+    public static IndexOptions Default { get; } = new();
+
+    public IndexTier Tier { get; init; } = IndexTier.Auto;
+
+    /// <summary>Auto: shards with fewer rows than this are searched by brute force (exact).</summary>
+    public int ExactBelow { get; init; } = 4096;
+
+    /// <summary>Auto: shards with at least this many rows are partitioned (<see cref="IndexTier.Ivf"/>).</summary>
+    public int IvfFrom { get; init; } = 4_000_000;
+
+    /// <summary>Candidates reranked exactly per query, K' (null: the tier's default for the query's K).</summary>
+    public int? Rerank { get; init; }
+
+    /// <summary>PQ4 subspaces, even, 2 to 256 (null: about dimension / 2, two dimensions per 4-bit code).</summary>
+    public int? PqSubspaces { get; init; }
+
+    /// <summary>IVF lists (null: about the square root of the row count).</summary>
+    public int? IvfLists { get; init; }
+
+    /// <summary>IVF lists probed per query (null: about 4 % of the lists).</summary>
+    public int? IvfProbe { get; init; }
+
+    public IvfCodes IvfCodes { get; init; } = IvfCodes.Int8;
+
+    /// <summary>k-means iterations, for the PQ codebooks and the IVF centroids.</summary>
+    public int KMeansIterations { get; init; } = 10;
+
+    /// <summary>Rows sampled to train k-means (PQ codebooks and IVF centroids).</summary>
+    public int TrainingSample { get; init; } = 65_536;
+
+    /// <summary>The scan kernels' instruction set (null: the best this CPU has). <see cref="SimdLevel.Portable"/> forces the scalar path.</summary>
+    public SimdLevel? Simd { get; init; }
+
+    /// <summary>Threads used to build (null: every core). Searching is always single-threaded.</summary>
+    public int? BuildThreads { get; init; }
+
+    public int Seed { get; init; } = 42;
+}
+
+/// <summary>Per-query overrides of the build's search parameters (to sweep recall against speed without rebuilding).</summary>
+public readonly record struct SearchParameters(int? Rerank = null, int? Probe = null);

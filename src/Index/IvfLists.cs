@@ -1,0 +1,168 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+namespace MovieRecommender.Index;
+
+/// <summary>
+/// Tier 3 partitioning: k-means centroids (about sqrt(N) lists), rows regrouped list by list in scan order (each
+/// list padded to whole code blocks), and a map from scan position to row. A query probes the lists whose
+/// centroids have the highest inner product with it.
+/// </summary>
+internal sealed class IvfLists
+{
+    private readonly float[] _transposed;
+
+    private IvfLists(int dim, float[] centroids, int[] firstBlock, int[] blocks, int[] positionToRow)
+    {
+        var count = firstBlock.Length;
+        _transposed = new float[(count + 7) / 8 * dim * 8];
+        for (var c = 0; c < count; c++)
+        {
+            for (var j = 0; j < dim; j++) _transposed[((c >> 3) * dim + j) * 8 + (c & 7)] = centroids[c * dim + j];
+        }
+        Dim = dim;
+        Centroids = centroids;
+        FirstBlock = firstBlock;
+        Blocks = blocks;
+        PositionToRow = positionToRow;
+    }
+
+    public int Dim { get; }
+
+    public int Count => FirstBlock.Length;
+
+    public float[] Centroids { get; }
+
+    public int[] FirstBlock { get; }
+
+    public int[] Blocks { get; }
+
+    /// <summary>Each row minus its list's centroid: what the codes encode, so they quantize a smaller range.</summary>
+    public float[] Residuals(float[] vectors, int[] assignment, int threads)
+    {
+        var residuals = new float[vectors.Length];
+        Parallel.For(0, assignment.Length / 1024 + 1, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            var end = Math.Min(assignment.Length, (part + 1) * 1024);
+            for (var r = part * 1024; r < end; r++)
+            {
+                var c = Centroids.AsSpan(assignment[r] * Dim, Dim);
+                var x = vectors.AsSpan(r * Dim, Dim);
+                var y = residuals.AsSpan(r * Dim, Dim);
+                for (var j = 0; j < Dim; j++) y[j] = x[j] - c[j];
+            }
+        });
+        return residuals;
+    }
+
+    /// <summary>Scan position to row, -1 for padding.</summary>
+    public int[] PositionToRow { get; }
+
+    public static int DefaultLists(int rows) => Math.Max(1, (int)Math.Round(Math.Sqrt(rows)));
+
+    public static int DefaultProbe(int lists) => Math.Max(1, (int)Math.Ceiling(lists * 0.04));
+
+    /// <param name="assignment">Each row's list.</param>
+    public static IvfLists Build(float[] vectors, int dim, int lists, int blockRows, IndexOptions options, int threads, out int[] assignment)
+    {
+        var rows = vectors.Length / dim;
+        lists = Math.Clamp(lists, 1, Math.Max(1, rows));
+        // At least ~30 rows per centroid to train on, within the configured sample.
+        var sample = KMeans.Sample(rows, Math.Max(options.TrainingSample, Math.Min(rows, lists * 32)), options.Seed);
+        var centroids = KMeans.Train(vectors, dim, 0, dim, sample, lists, options.KMeansIterations, options.Seed, threads);
+        assignment = new int[rows];
+        KMeans.Assign(vectors, dim, 0, dim, default, centroids, lists, assignment, threads);
+
+        var sizes = new int[lists];
+        foreach (var a in assignment) sizes[a]++;
+        var firstBlock = new int[lists];
+        var blocks = new int[lists];
+        var totalBlocks = 0;
+        for (var l = 0; l < lists; l++)
+        {
+            firstBlock[l] = totalBlocks;
+            blocks[l] = (sizes[l] + blockRows - 1) / blockRows;
+            totalBlocks += blocks[l];
+        }
+        var map = new int[checked(totalBlocks * blockRows)];
+        Array.Fill(map, -1);
+        var fill = new int[lists];
+        for (var r = 0; r < rows; r++)
+        {
+            var l = assignment[r];
+            map[firstBlock[l] * blockRows + fill[l]++] = r;
+        }
+        return new IvfLists(dim, centroids, firstBlock, blocks, map);
+    }
+
+    /// <summary>The query's inner product with every centroid, eight centroids per register (no horizontal sums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float[] CentroidScores(ReadOnlySpan<float> query)
+    {
+        var blocks = (Count + 7) / 8;
+        var scores = new float[blocks * 8];
+        var transposed = _transposed;
+        for (var b = 0; b < blocks; b++)
+        {
+            var t = transposed.AsSpan(b * Dim * 8, Dim * 8);
+            var acc = Vector256<float>.Zero;
+            for (var j = 0; j < Dim; j++) acc += Vector256.Create(query[j]) * Vector256.Create<float>(t.Slice(j * 8, 8));
+            acc.CopyTo(scores.AsSpan(b * 8, 8));
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> lists with the highest centroid scores, best first (a selection, not a full sort:
+    /// a query probes a few percent of the lists).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int[] BestLists(float[] centroidScores, int count)
+    {
+        count = Math.Clamp(count, 0, Count);
+        var keys = new float[Count];
+        for (var l = 0; l < Count; l++) keys[l] = -centroidScores[l];
+        if (count < Count / 4)
+        {
+            // The count-th best score by selection, then only the lists at or above it are sorted.
+            var copy = keys.AsSpan().ToArray();
+            var threshold = Select(copy, count - 1);
+            var picked = new List<int>(count + 8);
+            for (var l = 0; l < Count && picked.Count < count; l++) if (keys[l] < threshold) picked.Add(l);
+            for (var l = 0; l < Count && picked.Count < count; l++) if (keys[l] == threshold) picked.Add(l);
+            var chosen = picked.ToArray();
+            var chosenKeys = chosen.Select(l => keys[l]).ToArray();
+            Array.Sort(chosenKeys, chosen);
+            return chosen;
+        }
+        var order = new int[Count];
+        for (var l = 0; l < Count; l++) order[l] = l;
+        Array.Sort(keys, order);
+        return count == Count ? order : order[..count];
+    }
+
+    /// <summary>The k-th smallest value (0-based) of values, which it reorders.</summary>
+    private static float Select(float[] values, int k)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            var pivot = values[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return values[k];
+        }
+        return values[k];
+    }
+}

@@ -1,0 +1,52 @@
+using MovieRecommender.Index;
+
+namespace MovieRecommender.Serving.Tests.Index;
+
+/// <summary>Seeded embeddings with structure (Gaussian clusters, log-normal norms) and recall against the exact scan.</summary>
+public static class IndexTestData
+{
+    public static float[] Clustered(int rows, int dim, int seed, int clusters = 24)
+    {
+        var random = new Random(seed);
+        var centers = new float[clusters * dim];
+        for (var i = 0; i < centers.Length; i++) centers[i] = (float)Gaussian(random);
+        var vectors = new float[rows * dim];
+        for (var r = 0; r < rows; r++)
+        {
+            var c = random.Next(clusters);
+            var squared = 0.0;
+            for (var j = 0; j < dim; j++)
+            {
+                var v = centers[c * dim + j] + 0.6 * Gaussian(random);
+                vectors[r * dim + j] = (float)v;
+                squared += v * v;
+            }
+            var scale = Math.Exp(0.5 * Gaussian(random)) / Math.Sqrt(squared);
+            for (var j = 0; j < dim; j++) vectors[r * dim + j] = (float)(vectors[r * dim + j] * scale);
+        }
+        return vectors;
+    }
+
+    /// <summary>Mean recall@K of the index over the queries, checking on the way that every score is exact.</summary>
+    public static double Recall(MipsIndex index, float[] vectors, float[] queries, int k, SearchParameters parameters = default)
+    {
+        var dim = index.Dimension;
+        var total = 0.0;
+        var count = queries.Length / dim;
+        for (var q = 0; q < count; q++)
+        {
+            var query = queries.AsSpan(q * dim, dim);
+            var expected = FloatScan.TopK(vectors, dim, query, k).Select(h => h.Id).ToHashSet();
+            var found = index.Search(query, k, default, parameters);
+            Assert.Equal(Math.Min(k, index.Count), found.Length);
+            foreach (var hit in found)
+                Assert.Equal(FloatDot.Dot(vectors.AsSpan(hit.Id * dim, dim), query), hit.Score);
+            Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score), "Results must come best first.");
+            total += found.Count(h => expected.Contains(h.Id)) / (double)expected.Count;
+        }
+        return total / count;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Publishing;
+using MovieRecommender.Serving.Tests.Cluster;
+
+namespace MovieRecommender.Serving.Tests.Refresh;
+
+/// <summary>Publishing as a transaction: no mixed versions under load, failures leave the old version serving, rollback.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PublishingTests(ClusterFixture fixture)
+{
+    private const int K = 10;
+
+    [Fact]
+    public async Task EveryResultUnderLoadIsExactlyTheTopKOfTheVersionItReports()
+    {
+        using var temp = new TempFolder();
+        var v1 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 101));
+        var v2 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 102));
+        var byVersion = new Dictionary<string, ModelArtifact> { [v1.Manifest.Version] = v1, [v2.Manifest.Version] = v2 };
+        var publisher = new ArtifactPublisher(fixture.Client);
+        await publisher.PublishAsync(v1, new PublishOptions { CandidateShards = 3, UserShards = 2, ChunkBytes = 2048 });
+
+        using var stop = new CancellationTokenSource();
+        var results = new ConcurrentBag<(int Row, Recommendation Result)>();
+        var failures = new ConcurrentBag<Exception>();
+        var callers = Enumerable.Range(0, 8).Select(caller => Task.Run(async () =>
+        {
+            var random = new Random(caller);
+            while (!stop.IsCancellationRequested)
+            {
+                var row = random.Next(v1.Users.Count);
+                try { results.Add((row, await fixture.Client.GetGrain<IUserGrain>(v1.Users[row].Id).Recommend(K))); }
+                catch (Exception e) { failures.Add(e); }
+            }
+        })).ToArray();
+
+        await Task.Delay(300);
+        await publisher.PublishAsync(v2, new PublishOptions { CandidateShards = 5, UserShards = 3, ChunkBytes = 2048 });
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        Assert.Empty(failures);
+        Assert.Contains(results, r => r.Result.ModelVersion == v1.Manifest.Version);
+        Assert.Contains(results, r => r.Result.ModelVersion == v2.Manifest.Version);
+        var mismatches = results.Count(r =>
+        {
+            var expected = TestArtifacts.BruteForceTopK(byVersion[r.Result.ModelVersion], r.Row, K);
+            return !expected.Select(e => e.Row).SequenceEqual(r.Result.Movies.Select(m => m.Row))
+                || expected.Zip(r.Result.Movies).Any(p => Math.Abs(p.First.Score - p.Second.Score) > 1e-4);
+        });
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
+    public async Task APublishThatFailsHalfwayLeavesTheOldVersionServingAndCompletesWhenRunAgain()
+    {
+        using var temp = new TempFolder();
+        var old = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 30, items: 300, dim: 8, seed: 201));
+        var next = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 30, items: 300, dim: 8, seed: 202));
+        var publisher = new ArtifactPublisher(fixture.Client);
+        var options = new PublishOptions { CandidateShards = 3, UserShards = 2, ChunkBytes = 1024 };
+        await publisher.PublishAsync(old, options);
+
+        // Kill the publish after its first chunk.
+        using var kill = new CancellationTokenSource();
+        var progress = new SynchronousProgress(_ => kill.Cancel());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(next, options, progress, kill.Token));
+
+        var during = await fixture.Client.GetGrain<IUserGrain>(old.Users[0].Id).Recommend(K);
+        Assert.Equal(old.Manifest.Version, during.ModelVersion);
+        Assert.Equal(TestArtifacts.BruteForceTopK(old, 0, K).Select(e => e.Row), during.Movies.Select(m => m.Row));
+
+        await publisher.PublishAsync(next, options);
+        var after = await fixture.Client.GetGrain<IUserGrain>(next.Users[0].Id).Recommend(K);
+        Assert.Equal(next.Manifest.Version, after.ModelVersion);
+        Assert.Equal(TestArtifacts.BruteForceTopK(next, 0, K).Select(e => e.Row), after.Movies.Select(m => m.Row));
+    }
+
+    [Fact]
+    public async Task PublishingTheSameArtifactTwiceIsHarmless()
+    {
+        using var temp = new TempFolder();
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 20, items: 100, dim: 8, seed: 301));
+        var publisher = new ArtifactPublisher(fixture.Client);
+        var options = new PublishOptions { CandidateShards = 2, UserShards = 2 };
+        await publisher.PublishAsync(artifact, options);
+        await publisher.PublishAsync(artifact, options);
+
+        var result = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[3].Id).Recommend(K);
+        Assert.Equal(artifact.Manifest.Version, result.ModelVersion);
+        Assert.Equal(TestArtifacts.BruteForceTopK(artifact, 3, K).Select(e => e.Row), result.Movies.Select(m => m.Row));
+    }
+
+    [Fact]
+    public async Task RollbackRestoresThePreviousVersionAndOlderVersionsAreRetired()
+    {
+        using var temp = new TempFolder();
+        var artifacts = Enumerable.Range(0, 3)
+            .Select(i => ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 15, items: 80, dim: 4, seed: 400 + i))).ToArray();
+        var publisher = new ArtifactPublisher(fixture.Client);
+        var registry = fixture.Client.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+        var options = new PublishOptions { CandidateShards = 2, UserShards = 1 };
+
+        await publisher.PublishAsync(artifacts[0], options);
+        await publisher.PublishAsync(artifacts[1], options);
+        var rolledBackTo = await registry.Rollback();
+        Assert.Equal(artifacts[0].Manifest.Version, rolledBackTo.Info.Version);
+        var result = await fixture.Client.GetGrain<IUserGrain>(artifacts[0].Users[2].Id).Recommend(K);
+        Assert.Equal(artifacts[0].Manifest.Version, result.ModelVersion);
+        Assert.Equal(TestArtifacts.BruteForceTopK(artifacts[0], 2, K).Select(e => e.Row), result.Movies.Select(m => m.Row));
+
+        // Active v0, previous v1; publishing v2 keeps v0 as previous and retires v1.
+        await publisher.PublishAsync(artifacts[2], options);
+        var statuses = (await registry.ListVersions()).ToDictionary(v => v.Info.Version, v => v.Status);
+        Assert.Equal(VersionStatus.Active, statuses[artifacts[2].Manifest.Version]);
+        Assert.Equal(VersionStatus.Previous, statuses[artifacts[0].Manifest.Version]);
+        Assert.Equal(VersionStatus.Retired, statuses[artifacts[1].Manifest.Version]);
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            fixture.Client.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(artifacts[1].Manifest.Version, 0)).Search(new ShardSearchRequest([1, 2, 3, 4], K, [])));
+    }
+
+    [Fact]
+    public async Task ABadArtifactIsRefusedBeforeAnythingIsPushed()
+    {
+        using var temp = new TempFolder();
+        var good = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 10, items: 40, dim: 4, seed: 501));
+        await new ArtifactPublisher(fixture.Client).PublishAsync(good, new PublishOptions { CandidateShards = 2 });
+        var bad = TestArtifacts.Write(temp.Path, users: 10, items: 40, dim: 4, seed: 502);
+        var path = Path.Combine(bad, "users.npy");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        Assert.Throws<ArtifactException>(() => ModelArtifact.Load(bad));
+
+        var active = await fixture.Client.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive();
+        Assert.Equal(good.Manifest.Version, active!.Info.Version);
+    }
+
+    private sealed class SynchronousProgress(Action<PublishProgress> report) : IProgress<PublishProgress>
+    {
+        public void Report(PublishProgress value) => report(value);
+    }
+}
