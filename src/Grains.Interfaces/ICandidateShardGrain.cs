@@ -10,8 +10,8 @@ public interface ICandidateShardGrain : IGrainWithStringKey
 
     Task Load(CandidateChunk chunk);
 
-    /// <summary>How many of the shard's rows have been loaded so far.</summary>
-    Task<int> LoadedRows();
+    /// <summary>Checks that every row of the shard arrived, builds its index and stores the partition durably.</summary>
+    Task Seal();
 
     /// <summary>The shard's K best movies by exact dot product, best first, skipping excluded rows.</summary>
     [AlwaysInterleave]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Index;
 
@@ -10,10 +11,13 @@ namespace MovieRecommender.Grains;
 /// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it through a
 /// <see cref="MipsIndex"/>, built once the last row has arrived. The tier follows the shard's size (brute force for
 /// small shards, so those stay exact) unless the silo registers <see cref="IndexOptions"/>; every tier returns
-/// exact float32 scores. Kept alive: its data arrives only by publishing, so idle collection would lose it.
+/// exact float32 scores. Pushed in chunks, then sealed: the seal writes the partition to the model storage, from
+/// which a restarted or moved activation reloads it. Kept alive while loaded: rebuilding the index costs time.
 /// </summary>
 [KeepAlive]
-public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICandidateShardGrain
+public sealed class CandidateShardGrain(
+    IServiceProvider services,
+    [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly IndexOptions _indexOptions = services.GetService<IndexOptions>() ?? IndexOptions.Default;
     private MipsIndex? _index;
@@ -25,6 +29,24 @@ public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICan
     private string[] _titles = [];
     private bool[] _loaded = [];
     private int _loadedCount;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A sealed partition in storage: this activation follows a restart, a crash or a move.
+        if (state.RecordExists && state.State.Model is { } model)
+        {
+            var stored = state.State;
+            _model = model;
+            _shard = ShardOf(model);
+            _firstRow = stored.FirstRow;
+            _vectors = stored.Vectors;
+            _ids = stored.Ids;
+            _titles = stored.Titles;
+            _loaded = Enumerable.Repeat(true, _ids.Length).ToArray();
+            _loadedCount = _ids.Length;
+        }
+        return Task.CompletedTask;
+    }
 
     public Task Load(CandidateChunk chunk)
     {
@@ -53,11 +75,19 @@ public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICan
                 _loadedCount++;
             }
         }
-        if (_loadedCount == _ids.Length) _index = MipsIndex.Build(_vectors, chunk.Model.Dimension, _indexOptions);
         return Task.CompletedTask;
     }
 
-    public Task<int> LoadedRows() => Task.FromResult(_loadedCount);
+    public async Task Seal()
+    {
+        var model = _model ?? throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} received no rows to seal.");
+        if (_loadedCount < _ids.Length)
+            throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} holds {_loadedCount} of {_ids.Length} rows; push the rest before sealing.");
+        _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
+        if (state.RecordExists && state.State.Model is { } stored && stored.HasSameLayout(model)) return;
+        state.State = new CandidatePartitionState { Model = model, FirstRow = _firstRow, Ids = _ids, Titles = _titles, Vectors = _vectors };
+        await state.WriteStateAsync();
+    }
 
     public Task<ScoredMovie[]> Search(ShardSearchRequest request)
     {
@@ -108,10 +138,7 @@ public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICan
             if (!_model.HasSameLayout(model)) throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} already holds a different layout of version {_model.Version}.");
             return;
         }
-        var key = this.GetPrimaryKeyString();
-        var slash = key.LastIndexOf('/');
-        if (slash < 0 || key[..slash] != model.Version || !int.TryParse(key[(slash + 1)..], out _shard) || _shard < 0 || _shard >= model.CandidateShards)
-            throw new ArgumentException($"Candidate shard key '{key}' does not match version {model.Version} with {model.CandidateShards} shards.");
+        _shard = ShardOf(model);
         var (start, count) = Partitioning.ShardRows(model.ItemCount, model.CandidateShards, _shard);
         _firstRow = start;
         _vectors = new float[checked(count * model.Dimension)];
@@ -121,7 +148,17 @@ public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICan
         _model = model;
     }
 
-    public Task Retire()
+    /// <summary>The shard index this grain's key names, checked against the version's layout.</summary>
+    private int ShardOf(ModelVersionInfo model)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.LastIndexOf('/');
+        if (slash < 0 || key[..slash] != model.Version || !int.TryParse(key[(slash + 1)..], out var shard) || shard < 0 || shard >= model.CandidateShards)
+            throw new ArgumentException($"Candidate shard key '{key}' does not match version {model.Version} with {model.CandidateShards} shards.");
+        return shard;
+    }
+
+    public async Task Retire()
     {
         _index = null;
         _vectors = [];
@@ -130,7 +167,7 @@ public sealed class CandidateShardGrain(IServiceProvider services) : Grain, ICan
         _loaded = [];
         _loadedCount = 0;
         _model = null;
+        await state.ClearStateAsync();
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MovieRecommender.Index;
 
@@ -20,7 +22,7 @@ internal sealed class CandidateHeap
     public CandidateHeap(int capacity)
     {
         Capacity = Math.Max(capacity, 0);
-        var buffer = Math.Max(2 * Capacity, Capacity + 64);
+        var buffer = Math.Max(2 * Capacity, Capacity + 64) + 8;
         _scores = new int[buffer];
         _ids = new int[buffer];
     }
@@ -59,7 +61,7 @@ internal sealed class CandidateHeap
                 if (mask == 0) continue;
                 while (mask != 0)
                 {
-                    var lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    var lane = BitOperations.TrailingZeroCount(mask);
                     mask &= mask - 1;
                     OfferOne(scores[i + lane], first + i + lane, idMap, validCount, exclusions);
                 }
@@ -70,6 +72,83 @@ internal sealed class CandidateHeap
         {
             if (scores[i] > _threshold) OfferOne(scores[i], first + i, idMap, validCount, exclusions);
         }
+    }
+
+    /// <summary>
+    /// Offers rows [first, first + scores.Length) whose ids are their positions, with padding and excluded rows
+    /// already masked to <see cref="int.MinValue"/>. Eight scores at a time: the ones above the threshold are
+    /// left-packed into the buffer with one permute (AVX2), or appended in the same order by the portable path,
+    /// so both keep the same candidates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void OfferMasked(ReadOnlySpan<int> scores, int first, bool portable)
+    {
+        if (Capacity == 0) return;
+        var n = scores.Length;
+        var i = 0;
+        fixed (int* s = scores)
+        fixed (int* bufferScores = _scores)
+        fixed (int* bufferIds = _ids)
+        {
+            if (!portable && Avx2.IsSupported)
+            {
+                var threshold = Vector256.Create(_threshold);
+                var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                fixed (int* permutations = LeftPack)
+                {
+                    for (; i + 8 <= n; i += 8)
+                    {
+                        var v = Avx.LoadVector256(s + i);
+                        var mask = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(v, threshold).AsSingle());
+                        if (mask == 0) continue;
+                        if (_count + 8 > _scores.Length)
+                        {
+                            Shrink();
+                            threshold = Vector256.Create(_threshold);
+                            mask = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(v, threshold).AsSingle());
+                            if (mask == 0) continue;
+                        }
+                        var permutation = Avx.LoadVector256(permutations + mask * 8);
+                        Avx.Store(bufferScores + _count, Avx2.PermuteVar8x32(v, permutation));
+                        Avx.Store(bufferIds + _count, Avx2.PermuteVar8x32(lanes + Vector256.Create(first + i), permutation));
+                        _count += BitOperations.PopCount(mask);
+                    }
+                }
+            }
+            for (; i < n; i += 8)
+            {
+                var end = Math.Min(n, i + 8);
+                var any = false;
+                for (var j = i; j < end; j++) any |= s[j] > _threshold;
+                if (!any) continue;
+                if (_count + 8 > _scores.Length) Shrink();
+                for (var j = i; j < end; j++)
+                {
+                    if (s[j] <= _threshold) continue;
+                    bufferScores[_count] = s[j];
+                    bufferIds[_count] = first + j;
+                    _count++;
+                }
+            }
+        }
+    }
+
+    /// <summary>For each 8-bit mask, the permutation that moves the selected lanes to the front, in order.</summary>
+    private static readonly int[] LeftPack = BuildLeftPack();
+
+    private static int[] BuildLeftPack()
+    {
+        var table = new int[256 * 8];
+        for (var mask = 0; mask < 256; mask++)
+        {
+            var at = 0;
+            for (var lane = 0; lane < 8; lane++)
+            {
+                if ((mask & (1 << lane)) != 0) table[mask * 8 + at++] = lane;
+            }
+            while (at < 8) table[mask * 8 + at++] = 0;
+        }
+        return table;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,6 +24,32 @@ internal abstract class CodeScanner
     /// centroid term when the codes hold residuals).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScanAll(PreparedQuery prepared, int rows, CandidateHeap heap, ReadOnlySpan<int> excludedIds, SimdLevel level)
+    {
+        // Positions are ids: padding past the last row and excluded ids are masked out of each chunk's scores
+        // (the sorted exclusions walked alongside), so the heap takes the fast path.
+        Span<int> scores = stackalloc int[ChunkRows];
+        var chunkBlocks = ChunkRows / BlockRows;
+        var blocks = (rows + BlockRows - 1) / BlockRows;
+        var nextExcluded = 0;
+        for (var b = 0; b < blocks; b += chunkBlocks)
+        {
+            var count = Math.Min(chunkBlocks, blocks - b);
+            var chunk = scores[..(count * BlockRows)];
+            ScoreBlocks(prepared, b, count, chunk, level);
+            var first = b * BlockRows;
+            var end = first + chunk.Length;
+            if (end > rows) chunk[(rows - first)..].Fill(int.MinValue);
+            while (nextExcluded < excludedIds.Length && excludedIds[nextExcluded] < end)
+            {
+                var id = excludedIds[nextExcluded++];
+                if (id >= first) chunk[id - first] = int.MinValue;
+            }
+            heap.OfferMasked(chunk, first, level == SimdLevel.Portable);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scan(PreparedQuery prepared, int firstBlock, int blocks, int offset, CandidateHeap heap, ReadOnlySpan<int> idMap, int validCount, Exclusions exclusions, SimdLevel level)
     {
         Span<int> scores = stackalloc int[ChunkRows];

@@ -150,8 +150,7 @@ public sealed class MipsIndex
         var prepared = _scanner.Prepare(query);
         if (_lists is null)
         {
-            var blocks = (Count + _scanner.BlockRows - 1) / _scanner.BlockRows;
-            _scanner.Scan(prepared, 0, blocks, 0, heap, default, Count, exclusions, Simd);
+            _scanner.ScanAll(prepared, Count, heap, excludedIds, Simd);
         }
         else
         {

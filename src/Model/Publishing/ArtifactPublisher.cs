@@ -54,9 +54,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                         artifact.ItemEmbeddings.RowsAsBytes(first, n)));
                     progress?.Report(new PublishProgress("movies", Interlocked.Add(ref pushed, n), info.ItemCount));
                 }
-                var loaded = await grain.LoadedRows();
-                if (loaded != count)
-                    throw new InvalidOperationException($"Candidate shard {shard} of version {info.Version} holds {loaded} of {count} rows after the push.");
+                await grain.Seal();
             });
     }
 

@@ -1,0 +1,56 @@
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cluster;
+using MovieRecommender.Model.Publishing;
+
+namespace MovieRecommender.Serving.Tests.Refresh;
+
+/// <summary>The silo process killed (kill -9) or stopped, then started again on the same store: the same answers, no new publish.</summary>
+public sealed class SiloRestartTests
+{
+    [Fact]
+    public async Task AfterKillNineAndAfterAGracefulRestartTheSiloServesTheSameResultsWithoutRepublishing()
+    {
+        using var temp = new TempFolder();
+        var store = Path.Combine(temp.Path, "store");
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(Path.Combine(temp.Path, "models"), users: 25, items: 150, dim: 8, seed: 77));
+        var (siloPort, gatewayPort) = (SiloProcess.FreePort(), SiloProcess.FreePort());
+
+        Recommendation[] before;
+        using (var silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort))
+        {
+            await using (var cluster = await ClusterConnection.ConnectAsync(gatewayPortOverride: gatewayPort))
+            {
+                await new ArtifactPublisher(cluster.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 3, UserShards = 2 });
+                before = await RecommendAll(cluster, artifact);
+            }
+            await silo.KillAsync();
+        }
+        Assert.All(before, r => Assert.Equal(artifact.Manifest.Version, r.ModelVersion));
+
+        using (var silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort))
+        {
+            await using (var cluster = await ClusterConnection.ConnectAsync(gatewayPortOverride: gatewayPort))
+                AssertSame(before, await RecommendAll(cluster, artifact));
+            await silo.StopAsync();
+        }
+
+        using (await SiloProcess.StartAsync(store, siloPort, gatewayPort))
+        await using (var cluster = await ClusterConnection.ConnectAsync(gatewayPortOverride: gatewayPort))
+            AssertSame(before, await RecommendAll(cluster, artifact));
+    }
+
+    private static Task<Recommendation[]> RecommendAll(ClusterConnection cluster, ModelArtifact artifact) =>
+        Task.WhenAll(artifact.Users.Select(u => cluster.Client.GetGrain<IUserGrain>(u.Id).Recommend(10)));
+
+    private static void AssertSame(Recommendation[] expected, Recommendation[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        foreach (var (e, a) in expected.Zip(actual))
+        {
+            Assert.Equal(e.ModelVersion, a.ModelVersion);
+            Assert.Equal(e.Source, a.Source);
+            Assert.Equal(e.Movies.Select(m => (m.Row, m.Score)), a.Movies.Select(m => (m.Row, m.Score)));
+        }
+    }
+}
