@@ -6,4 +6,4 @@ namespace MovieRecommender.Grains;
 [GenerateSerializer, Immutable]
 public sealed record ActiveModel(
     [property: Id(0)] ModelVersionInfo Info,
-    [property: Id(1)] ImmutableArray<ScoredMovie> Popular);
+    [property: Id(1)] ImmutableArray<PopularMovie> Popular);

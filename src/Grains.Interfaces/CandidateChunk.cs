@@ -11,4 +11,7 @@ public sealed record CandidateChunk(
     [property: Id(2)] string[] Ids,
     [property: Id(3)] string[] Titles,
     // Little-endian float32 rows, Ids.Length x Model.Dimension: one blob serializes far faster than float[].
-    [property: Id(4)] byte[] Vectors);
+    [property: Id(4)] byte[] Vectors,
+    // Per movie its genres, and its release year (0 when unknown), for filtered searches.
+    [property: Id(5)] string[][] Genres,
+    [property: Id(6)] int[] Years);

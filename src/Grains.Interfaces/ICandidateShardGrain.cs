@@ -17,6 +17,10 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ScoredMovie[]> Search(ShardSearchRequest request);
 
+    /// <summary>The movie's row and candidate embedding when this shard holds it, else null.</summary>
+    [AlwaysInterleave]
+    Task<MovieVector?> Find(string movieId);
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

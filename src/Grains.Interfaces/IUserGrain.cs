@@ -1,10 +1,24 @@
 namespace MovieRecommender.Grains;
 
-/// <summary>A user, keyed by their external id: caches their query embedding and serves their recommendations.</summary>
+/// <summary>
+/// A user, keyed by their external id: caches their query embedding for the active version, serves their
+/// recommendations and records their new ratings.
+/// </summary>
 public interface IUserGrain : IGrainWithStringKey
 {
     const int MaxK = 1000;
+    const double MinRating = 0.5;
+    const double MaxRating = 5;
 
-    /// <summary>The user's K best movies (1 ≤ K ≤ <see cref="MaxK"/>) not seen in training, best first.</summary>
+    /// <summary>The user's K best movies (1 ≤ K ≤ <see cref="MaxK"/>) not seen in training nor rated since, best first.</summary>
     Task<Recommendation> Recommend(int k);
+
+    /// <summary>The same, restricted to the movies the filter accepts.</summary>
+    Task<Recommendation> Recommend(int k, MovieFilter filter);
+
+    /// <summary>
+    /// Records a rating (0.5 to 5): durable at once, the movie excluded from the next recommendation, the query
+    /// embedding refreshed from it; a user unknown to the model gets recommendations from their ratings.
+    /// </summary>
+    Task Rate(string movieId, double rating);
 }

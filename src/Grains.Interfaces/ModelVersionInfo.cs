@@ -9,7 +9,11 @@ public sealed record ModelVersionInfo(
     [property: Id(3)] int UserCount,
     [property: Id(4)] int CandidateShards,
     [property: Id(5)] int UserShards,
-    [property: Id(6)] DateTimeOffset PublishedAt)
+    [property: Id(6)] DateTimeOffset PublishedAt,
+    // The last column is a per-movie bias (users hold 1 there), not a direction: folding ratings leaves it alone.
+    [property: Id(7)] bool BiasColumn = false,
+    // The mean norm of the users' query embeddings (bias column left out), to scale a query built from ratings.
+    [property: Id(8)] float MeanUserNorm = 1)
 {
     /// <summary>Same version split the same way (a second publish of one artifact differs only in its time).</summary>
     public bool HasSameLayout(ModelVersionInfo other) =>

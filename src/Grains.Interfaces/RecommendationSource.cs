@@ -9,4 +9,10 @@ public enum RecommendationSource
 
     /// <summary>The user is unknown to the model: the most popular movies of the training data.</summary>
     Popular = 1,
+
+    /// <summary>The user is unknown to the model but has rated movies: a query built from those movies' embeddings.</summary>
+    Ratings = 2,
+
+    /// <summary>Movies similar to a movie: its candidate embedding as the query.</summary>
+    Similar = 3,
 }

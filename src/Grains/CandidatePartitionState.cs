@@ -10,4 +10,6 @@ public sealed record CandidatePartitionState
     [Id(3)] public string[] Titles { get; init; } = [];
     // Rows x Model.Dimension, row-major.
     [Id(4)] public float[] Vectors { get; init; } = [];
+    [Id(5)] public string[][] Genres { get; init; } = [];
+    [Id(6)] public int[] Years { get; init; } = [];
 }

@@ -27,6 +27,9 @@ public sealed class CandidateShardGrain(
     private float[] _vectors = [];
     private string[] _ids = [];
     private string[] _titles = [];
+    private string[][] _genres = [];
+    private int[] _years = [];
+    private Dictionary<string, int>? _localOfId;
     private bool[] _loaded = [];
     private int _loadedCount;
 
@@ -42,6 +45,8 @@ public sealed class CandidateShardGrain(
             _vectors = stored.Vectors;
             _ids = stored.Ids;
             _titles = stored.Titles;
+            _genres = stored.Genres;
+            _years = stored.Years;
             _loaded = Enumerable.Repeat(true, _ids.Length).ToArray();
             _loadedCount = _ids.Length;
         }
@@ -53,8 +58,8 @@ public sealed class CandidateShardGrain(
         EnsureLayout(chunk.Model);
         var dim = chunk.Model.Dimension;
         var count = chunk.Ids.Length;
-        if (chunk.Titles.Length != count || chunk.Vectors.Length != count * dim * sizeof(float))
-            throw new ArgumentException($"Chunk at row {chunk.FirstRow}: {count} ids, {chunk.Titles.Length} titles and {chunk.Vectors.Length} vector bytes do not match dimension {dim}.");
+        if (chunk.Titles.Length != count || chunk.Genres.Length != count || chunk.Years.Length != count || chunk.Vectors.Length != count * dim * sizeof(float))
+            throw new ArgumentException($"Chunk at row {chunk.FirstRow}: {count} ids, {chunk.Titles.Length} titles, {chunk.Genres.Length} genre lists, {chunk.Years.Length} years and {chunk.Vectors.Length} vector bytes do not match dimension {dim}.");
         var local = chunk.FirstRow - _firstRow;
         if (local < 0 || local + count > _ids.Length)
             throw new ArgumentOutOfRangeException(nameof(chunk), $"Rows [{chunk.FirstRow}, {chunk.FirstRow + count}) fall outside shard {_shard}'s rows [{_firstRow}, {_firstRow + _ids.Length}).");
@@ -69,6 +74,8 @@ public sealed class CandidateShardGrain(
         {
             _ids[local + i] = chunk.Ids[i];
             _titles[local + i] = chunk.Titles[i];
+            _genres[local + i] = chunk.Genres[i];
+            _years[local + i] = chunk.Years[i];
             if (!_loaded[local + i])
             {
                 _loaded[local + i] = true;
@@ -85,7 +92,7 @@ public sealed class CandidateShardGrain(
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} holds {_loadedCount} of {_ids.Length} rows; push the rest before sealing.");
         _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
         if (state.RecordExists && state.State.Model is { } stored && stored.HasSameLayout(model)) return;
-        state.State = new CandidatePartitionState { Model = model, FirstRow = _firstRow, Ids = _ids, Titles = _titles, Vectors = _vectors };
+        state.State = new CandidatePartitionState { Model = model, FirstRow = _firstRow, Ids = _ids, Titles = _titles, Genres = _genres, Years = _years, Vectors = _vectors };
         await state.WriteStateAsync();
     }
 
@@ -98,7 +105,7 @@ public sealed class CandidateShardGrain(
 
         var started = Stopwatch.GetTimestamp();
         var index = _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
-        var top = index.Search(request.Query, request.K, LocalRows(request.ExcludedRows));
+        var top = index.Search(request.Query, request.K, Excluded(request));
         var result = new ScoredMovie[top.Length];
         for (var i = 0; i < top.Length; i++)
         {
@@ -107,6 +114,27 @@ public sealed class CandidateShardGrain(
         }
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Task.FromResult(result);
+    }
+
+    public Task<MovieVector?> Find(string movieId)
+    {
+        var model = _model;
+        if (model is null || _loadedCount < _ids.Length) return Task.FromResult<MovieVector?>(null);
+        _localOfId ??= _ids.Select((id, local) => (id, local)).ToDictionary(p => p.id, p => p.local, StringComparer.Ordinal);
+        if (!_localOfId.TryGetValue(movieId, out var row)) return Task.FromResult<MovieVector?>(null);
+        var embedding = _vectors.AsSpan(row * model.Dimension, model.Dimension).ToArray();
+        return Task.FromResult<MovieVector?>(new MovieVector(_firstRow + row, movieId, _titles[row], embedding));
+    }
+
+    /// <summary>The index ids (sorted) to skip: the excluded rows in this shard, and every movie the filter rejects.</summary>
+    private int[] Excluded(ShardSearchRequest request)
+    {
+        var excluded = LocalRows(request.ExcludedRows);
+        if (request.Filter is not { IsEmpty: false } filter) return excluded;
+        var rejected = new List<int>();
+        for (var local = 0; local < _ids.Length; local++)
+            if (!filter.Matches(_genres[local], _years[local])) rejected.Add(local);
+        return [.. excluded.Concat(rejected).Distinct().Order()];
     }
 
     /// <summary>The excluded global rows (sorted) that fall in this shard, as the index's 0-based ids.</summary>
@@ -144,6 +172,9 @@ public sealed class CandidateShardGrain(
         _vectors = new float[checked(count * model.Dimension)];
         _ids = new string[count];
         _titles = new string[count];
+        _genres = new string[count][];
+        _years = new int[count];
+        _localOfId = null;
         _loaded = new bool[count];
         _model = model;
     }
@@ -164,6 +195,9 @@ public sealed class CandidateShardGrain(
         _vectors = [];
         _ids = [];
         _titles = [];
+        _genres = [];
+        _years = [];
+        _localOfId = null;
         _loaded = [];
         _loadedCount = 0;
         _model = null;

@@ -1,23 +1,32 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using MovieRecommender.Grains.Search;
+using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
 
 namespace MovieRecommender.Grains;
 
 /// <summary>
-/// Serves one user: caches the user's profile for the active version, fans a search out to every candidate
-/// shard of that same version, and merges their answers into the global top K.
+/// Serves one user. Caches the user's profile for the active version (re-read when the version changes, so an
+/// old embedding never meets new shards), folds the ratings recorded since training into the query, and fans
+/// a search out to every candidate shard of that same version.
 /// </summary>
-public sealed class UserGrain : Grain, IUserGrain
+public sealed class UserGrain(
+    [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings) : Grain, IUserGrain
 {
     private string? _cachedVersion;
     private UserProfile? _profile;
+    // The query and excluded rows for the cached version and the ratings folded so far.
+    private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
+    private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
 
-    public async Task<Recommendation> Recommend(int k)
+    public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
+
+    public async Task<Recommendation> Recommend(int k, MovieFilter filter)
     {
         if (k < 1 || k > IUserGrain.MaxK)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"K must be between 1 and {IUserGrain.MaxK}.");
+        filter ??= MovieFilter.None;
 
         var userId = this.GetPrimaryKeyString();
         var started = Stopwatch.GetTimestamp();
@@ -25,35 +34,24 @@ public sealed class UserGrain : Grain, IUserGrain
         activity?.SetTag("recommender.user", userId);
         activity?.SetTag("recommender.k", k);
 
-        var active = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive()
-            ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
+        var active = await ActiveModelAsync();
         var model = active.Info;
         activity?.SetTag("recommender.model_version", model.Version);
-
-        // The cache is keyed by version: a new active version is read afresh, never mixed with the old one.
-        if (_cachedVersion != model.Version)
-        {
-            _profile = await GrainFactory
-                .GetGrain<IUserShardGrain>(IUserShardGrain.Key(model.Version, Partitioning.UserShardOf(userId, model.UserShards)))
-                .Get(userId);
-            _cachedVersion = model.Version;
-        }
+        var (query, excluded) = await QueryAsync(model);
 
         Recommendation result;
-        if (_profile is null)
+        if (query is null)
         {
-            result = new Recommendation(userId, model.Version, RecommendationSource.Popular,
-                active.Popular.Take(k).ToImmutableArray(), ShardsAnswered: 0, ShardCount: 0);
+            var popular = active.Popular.Where(p => filter.Matches(p.Genres, p.Year) && Array.BinarySearch(excluded, p.Movie.Row) < 0)
+                .Take(k).Select(p => p.Movie).ToImmutableArray();
+            result = new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
         else
         {
-            var request = new ShardSearchRequest(_profile.Embedding, k, _profile.SeenRows);
-            var searches = new Task<ScoredMovie[]>[model.CandidateShards];
-            for (var shard = 0; shard < searches.Length; shard++)
-                searches[shard] = SearchShard(model.Version, shard, request);
-            var shardResults = await Task.WhenAll(searches);
-            result = new Recommendation(userId, model.Version, RecommendationSource.Model,
-                [.. ShardResultMerger.Merge(shardResults, k)], shardResults.Length, model.CandidateShards);
+            var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, model,
+                new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter));
+            result = new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
+                [.. movies], answered, model.CandidateShards);
         }
 
         activity?.SetTag("recommender.source", result.Source.ToString());
@@ -63,10 +61,72 @@ public sealed class UserGrain : Grain, IUserGrain
         return result;
     }
 
-    private async Task<ScoredMovie[]> SearchShard(string version, int shard, ShardSearchRequest request)
+    public async Task Rate(string movieId, double rating)
     {
-        using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search");
-        activity?.SetTag("recommender.shard", shard);
-        return await GrainFactory.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request);
+        if (string.IsNullOrWhiteSpace(movieId)) throw new ArgumentException("The movie id is empty.", nameof(movieId));
+        if (!(rating >= IUserGrain.MinRating && rating <= IUserGrain.MaxRating))
+            throw new ArgumentOutOfRangeException(nameof(rating), rating, $"A rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}.");
+        var model = (await ActiveModelAsync()).Info;
+        if (await ShardFanOut.FindAsync(GrainFactory, model, movieId) is null)
+            throw new ArgumentException($"Movie '{movieId}' is not in the catalogue of version {model.Version}.", nameof(movieId));
+
+        var record = new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow);
+        ratings.State = ratings.State with { Ratings = ratings.State.Ratings.Add(record) };
+        await ratings.WriteStateAsync();
+        await GrainFactory.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).Append(record);
+    }
+
+    private async Task<ActiveModel> ActiveModelAsync() =>
+        await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive()
+        ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
+
+    /// <summary>
+    /// The query for this version (null: no embedding and no ratings, so popular movies) and the rows to
+    /// exclude (training movies and rated ones, sorted). Recomputed only when the version or the ratings change.
+    /// </summary>
+    private async Task<(float[]? Query, int[] Excluded)> QueryAsync(ModelVersionInfo model)
+    {
+        if (_cachedVersion != model.Version)
+        {
+            _profile = await GrainFactory
+                .GetGrain<IUserShardGrain>(IUserShardGrain.Key(model.Version, Partitioning.UserShardOf(this.GetPrimaryKeyString(), model.UserShards)))
+                .Get(this.GetPrimaryKeyString());
+            _ratedMovies.Clear();
+            _query = null;
+            _cachedVersion = model.Version;
+        }
+        var rated = ratings.State.Ratings;
+        if (_query is { } cached && cached.RatingsFolded == rated.Count) return (cached.Query, cached.Excluded);
+
+        var vectors = new List<MovieVector>();
+        foreach (var movieId in rated.Select(r => r.MovieId).Distinct())
+        {
+            if (!_ratedMovies.TryGetValue(movieId, out var movie))
+            {
+                // A movie the new version lacks is simply not folded.
+                if (await ShardFanOut.FindAsync(GrainFactory, model, movieId) is not { } found) continue;
+                _ratedMovies[movieId] = movie = found;
+            }
+            vectors.Add(movie);
+        }
+
+        float[]? query;
+        if (_profile is not null)
+        {
+            query = _profile.Embedding;
+            var seen = new HashSet<int>(_profile.SeenRows);
+            foreach (var movie in vectors.Where(v => !seen.Contains(v.Row)))
+            {
+                query = QueryFolding.Fold(query, movie.Embedding, seen.Count, model.BiasColumn);
+                seen.Add(movie.Row);
+            }
+        }
+        else
+        {
+            query = vectors.Count > 0 ? QueryFolding.FromRatings(vectors.Select(v => v.Embedding).ToList(), model.MeanUserNorm, model.BiasColumn) : null;
+        }
+        var excluded = (_profile?.SeenRows ?? []).Concat(vectors.Select(v => v.Row)).Distinct().Order().ToArray();
+        _query = (query, excluded, rated.Count);
+        return (query, excluded);
     }
 }

@@ -38,7 +38,7 @@ internal sealed class CandidateHeap
     /// <summary>The best <see cref="Capacity"/> candidates' ids, in no particular order.</summary>
     public ReadOnlySpan<int> Finish()
     {
-        if (_count > Capacity) Shrink();
+        if (_count > Capacity) SelectExactly();
         return _ids.AsSpan(0, _count);
     }
 
@@ -81,56 +81,60 @@ internal sealed class CandidateHeap
     /// so both keep the same candidates.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void OfferMasked(ReadOnlySpan<int> scores, int first, bool portable)
+    public void OfferMasked(ReadOnlySpan<int> scores, int first, bool portable)
     {
         if (Capacity == 0) return;
         var n = scores.Length;
         var i = 0;
-        fixed (int* s = scores)
+        if (!portable && Avx2.IsSupported)
+        {
+            ref var s = ref MemoryMarshal.GetReference(scores);
+            var threshold = Vector256.Create(_threshold);
+            for (; i + 8 <= n; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref s, (nuint)i);
+                var mask = Vector256.GreaterThan(v, threshold).ExtractMostSignificantBits();
+                if (mask == 0) continue;
+                Pack(v, mask, first + i);
+                threshold = Vector256.Create(_threshold);
+            }
+        }
+        for (; i < n; i += 8)
+        {
+            var end = Math.Min(n, i + 8);
+            var any = false;
+            for (var j = i; j < end; j++) any |= scores[j] > _threshold;
+            if (!any) continue;
+            if (_count + 8 > _scores.Length) Shrink();
+            for (var j = i; j < end; j++)
+            {
+                if (scores[j] <= _threshold) continue;
+                _scores[_count] = scores[j];
+                _ids[_count] = first + j;
+                _count++;
+            }
+        }
+    }
+
+    /// <summary>Appends the lanes of v above the threshold (mask) in order, ids first + lane; shrinks first when full.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private unsafe void Pack(Vector256<int> v, uint mask, int first)
+    {
+        if (_count + 8 > _scores.Length)
+        {
+            Shrink();
+            mask = Vector256.GreaterThan(v, Vector256.Create(_threshold)).ExtractMostSignificantBits();
+            if (mask == 0) return;
+        }
+        fixed (int* permutations = LeftPack)
         fixed (int* bufferScores = _scores)
         fixed (int* bufferIds = _ids)
         {
-            if (!portable && Avx2.IsSupported)
-            {
-                var threshold = Vector256.Create(_threshold);
-                var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-                fixed (int* permutations = LeftPack)
-                {
-                    for (; i + 8 <= n; i += 8)
-                    {
-                        var v = Avx.LoadVector256(s + i);
-                        var mask = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(v, threshold).AsSingle());
-                        if (mask == 0) continue;
-                        if (_count + 8 > _scores.Length)
-                        {
-                            Shrink();
-                            threshold = Vector256.Create(_threshold);
-                            mask = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(v, threshold).AsSingle());
-                            if (mask == 0) continue;
-                        }
-                        var permutation = Avx.LoadVector256(permutations + mask * 8);
-                        Avx.Store(bufferScores + _count, Avx2.PermuteVar8x32(v, permutation));
-                        Avx.Store(bufferIds + _count, Avx2.PermuteVar8x32(lanes + Vector256.Create(first + i), permutation));
-                        _count += BitOperations.PopCount(mask);
-                    }
-                }
-            }
-            for (; i < n; i += 8)
-            {
-                var end = Math.Min(n, i + 8);
-                var any = false;
-                for (var j = i; j < end; j++) any |= s[j] > _threshold;
-                if (!any) continue;
-                if (_count + 8 > _scores.Length) Shrink();
-                for (var j = i; j < end; j++)
-                {
-                    if (s[j] <= _threshold) continue;
-                    bufferScores[_count] = s[j];
-                    bufferIds[_count] = first + j;
-                    _count++;
-                }
-            }
+            var permutation = Avx.LoadVector256(permutations + mask * 8);
+            Avx.Store(bufferScores + _count, Avx2.PermuteVar8x32(v, permutation));
+            Avx.Store(bufferIds + _count, Avx2.PermuteVar8x32(Vector256.Create(first) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), permutation));
         }
+        _count += BitOperations.PopCount(mask);
     }
 
     /// <summary>For each 8-bit mask, the permutation that moves the selected lanes to the front, in order.</summary>
@@ -174,8 +178,54 @@ internal sealed class CandidateHeap
         _count++;
     }
 
-    /// <summary>Keeps the best <see cref="Capacity"/> candidates and raises the threshold to the worst of them.</summary>
+    /// <summary>
+    /// Makes room: a histogram of the buffered scores gives the highest bin edge t with at least K' scores at or above
+    /// it; those are kept (one branch-free pass) and later candidates must reach t. Falls back to an exact selection
+    /// when ties would keep the buffer full.
+    /// </summary>
     private void Shrink()
+    {
+        var k = Capacity;
+        var scores = _scores.AsSpan(0, _count);
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        foreach (var score in scores)
+        {
+            min = Math.Min(min, score);
+            max = Math.Max(max, score);
+        }
+        var range = (long)max - min;
+        var shift = 0;
+        while ((range >> shift) >= Bins) shift++;
+        Span<int> histogram = stackalloc int[Bins];
+        histogram.Clear();
+        foreach (var score in scores) histogram[(int)(((long)score - min) >> shift)]++;
+        var above = 0;
+        var bin = (int)(range >> shift);
+        for (; bin > 0; bin--)
+        {
+            above += histogram[bin];
+            if (above >= k) break;
+        }
+        var cut = (int)(min + ((long)bin << shift));
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var score = _scores[i];
+            _scores[kept] = score;
+            _ids[kept] = _ids[i];
+            kept += score >= cut ? 1 : 0;
+        }
+        _count = kept;
+        _threshold = Math.Max(_threshold, cut - 1);
+        // Too many ties at the cut to make room: select exactly among the kept.
+        if (kept + 8 > _scores.Length - k / 4) SelectExactly();
+    }
+
+    private const int Bins = 2048;
+
+    /// <summary>Keeps exactly the best <see cref="Capacity"/> candidates and raises the threshold to the worst of them.</summary>
+    private void SelectExactly()
     {
         var k = Capacity;
         // Quickselect: afterwards [0, k) holds scores >= scores[k - 1] >= every score in [k, count).

@@ -7,7 +7,7 @@ namespace MovieRecommender.Index;
 internal static unsafe class ExactRerank
 {
     /// <summary>Candidates prefetched ahead of the one being scored: their rows are scattered over the whole shard.</summary>
-    internal static int PrefetchDistance = 8;
+    private const int PrefetchDistance = 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SearchHit[] TopK(float[] vectors, int dim, ReadOnlySpan<float> query, ReadOnlySpan<int> candidates, int k, bool portable)

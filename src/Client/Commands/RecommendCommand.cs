@@ -40,27 +40,35 @@ public static class RecommendCommand
                 result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
         });
         var json = new Option<bool>("--json") { Description = "Print one JSON object per user per line." };
+        var filter = FilterOptions.Create();
 
         var command = new Command("recommend", "Print each user's top K movies, seen movies excluded.") { users, k, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(users)!, parsed.GetValue(k), parsed.GetValue(json), ct));
+        foreach (var option in filter.All) command.Options.Add(option);
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(users)!, parsed.GetValue(k), parsed.GetValue(json), filter.Read(parsed), ct));
         return command;
     }
 
-    private static bool IsUserId(string text) =>
+    public static bool IsUserId(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
 
-    private static async Task<int> RunAsync(string[] users, int k, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] users, int k, bool json, MovieFilter filter, CancellationToken ct)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
         foreach (var user in users)
         {
             var started = Stopwatch.GetTimestamp();
-            var recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k);
+            var recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k, filter);
             var latency = Stopwatch.GetElapsedTime(started);
             if (json) WriteJson(recommendation, latency);
             else WriteTable(recommendation, latency);
         }
         return 0;
+    }
+
+    public static void Write(Recommendation recommendation, TimeSpan latency, bool json)
+    {
+        if (json) WriteJson(recommendation, latency);
+        else WriteTable(recommendation, latency);
     }
 
     private static void WriteJson(Recommendation r, TimeSpan latency)
@@ -69,7 +77,7 @@ public static class RecommendCommand
         {
             user = r.UserId,
             modelVersion = r.ModelVersion,
-            source = r.Source == RecommendationSource.Model ? "model" : "popular",
+            source = r.Source.ToString().ToLowerInvariant(),
             latencyMs = Math.Round(latency.TotalMilliseconds, 3),
             shardsAnswered = r.ShardsAnswered,
             shardCount = r.ShardCount,
@@ -80,21 +88,25 @@ public static class RecommendCommand
 
     private static void WriteTable(Recommendation r, TimeSpan latency)
     {
-        var source = r.Source == RecommendationSource.Model
-            ? $"{r.ShardsAnswered}/{r.ShardCount} shards"
-            : "[yellow]popular movies: the model does not know this user[/]";
+        var source = r.Source switch
+        {
+            RecommendationSource.Popular => "[yellow]popular movies: the model does not know this user[/]",
+            RecommendationSource.Ratings => $"[yellow]from the user's ratings: the model does not know this user[/] · {r.ShardsAnswered}/{r.ShardCount} shards",
+            _ => $"{r.ShardsAnswered}/{r.ShardCount} shards",
+        };
+        var title = r.Source == RecommendationSource.Similar ? $"Movies like {Markup.Escape(r.UserId)}" : $"User {Markup.Escape(r.UserId)}";
         var table = new Table()
-            .Title($"User {Markup.Escape(r.UserId)}: top {r.Movies.Length}")
+            .Title($"{title}: top {r.Movies.Length}")
             .Caption($"model {Markup.Escape(r.ModelVersion)} · {source} · {latency.TotalMilliseconds:F1} ms")
             .AddColumn(new TableColumn("Rank").RightAligned())
             .AddColumn("Title")
-            .AddColumn(new TableColumn(r.Source == RecommendationSource.Model ? "Score" : "Ratings").RightAligned());
+            .AddColumn(new TableColumn(r.Source == RecommendationSource.Popular ? "Ratings" : "Score").RightAligned());
         for (var i = 0; i < r.Movies.Length; i++)
         {
             var m = r.Movies[i];
-            var score = r.Source == RecommendationSource.Model
-                ? m.Score.ToString("F4", CultureInfo.InvariantCulture)
-                : m.Score.ToString("F0", CultureInfo.InvariantCulture);
+            var score = r.Source == RecommendationSource.Popular
+                ? m.Score.ToString("F0", CultureInfo.InvariantCulture)
+                : m.Score.ToString("F4", CultureInfo.InvariantCulture);
             table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(m.Title), score);
         }
         AnsiConsole.Write(table);

@@ -16,8 +16,9 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
     {
         options.Validate(artifact.Items.Count);
         var manifest = artifact.Manifest;
+        var biasColumn = manifest.HyperParameters["itemBias"]?.GetValue<bool>() ?? false;
         var info = new ModelVersionInfo(manifest.Version, manifest.Dimension, artifact.Items.Count, artifact.Users.Count,
-            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow);
+            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow, biasColumn, MeanNorm(artifact.UserEmbeddings, biasColumn));
 
         var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);
         for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
@@ -51,7 +52,8 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                     var items = artifact.Items.Skip(first).Take(n).ToArray();
                     await grain.Load(new CandidateChunk(info, first,
                         items.Select(i => i.Id).ToArray(), items.Select(i => i.Title).ToArray(),
-                        artifact.ItemEmbeddings.RowsAsBytes(first, n)));
+                        artifact.ItemEmbeddings.RowsAsBytes(first, n),
+                        items.Select(i => i.Genres.ToArray()).ToArray(), items.Select(i => i.Year ?? 0).ToArray()));
                     progress?.Report(new PublishProgress("movies", Interlocked.Add(ref pushed, n), info.ItemCount));
                 }
                 await grain.Seal();
@@ -85,8 +87,24 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             });
     }
 
+    /// <summary>The mean norm of the users' embeddings, bias column left out: the scale of a query built from ratings.</summary>
+    public static float MeanNorm(EmbeddingMatrix users, bool biasColumn)
+    {
+        if (users.Rows == 0) return 1;
+        var d = biasColumn ? users.Columns - 1 : users.Columns;
+        double total = 0;
+        for (var r = 0; r < users.Rows; r++)
+        {
+            var row = users.Row(r);
+            double sum = 0;
+            for (var j = 0; j < d; j++) sum += (double)row[j] * row[j];
+            total += Math.Sqrt(sum);
+        }
+        return (float)(total / users.Rows);
+    }
+
     /// <summary>The movies most users saw in training, scored by that count (ties: lower row first).</summary>
-    public static ImmutableArray<ScoredMovie> MostPopular(ModelArtifact artifact, IReadOnlyDictionary<string, int> rowOfItem, int count)
+    public static ImmutableArray<PopularMovie> MostPopular(ModelArtifact artifact, IReadOnlyDictionary<string, int> rowOfItem, int count)
     {
         var interactions = new int[artifact.Items.Count];
         foreach (var user in artifact.Users)
@@ -95,6 +113,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         return [.. Enumerable.Range(0, interactions.Length)
             .OrderByDescending(row => interactions[row]).ThenBy(row => row)
             .Take(count)
-            .Select(row => new ScoredMovie(row, artifact.Items[row].Id, artifact.Items[row].Title, interactions[row]))];
+            .Select(row => new PopularMovie(new ScoredMovie(row, artifact.Items[row].Id, artifact.Items[row].Title, interactions[row]),
+                [.. artifact.Items[row].Genres], artifact.Items[row].Year ?? 0))];
     }
 }

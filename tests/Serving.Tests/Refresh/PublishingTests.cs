@@ -16,8 +16,9 @@ public sealed class PublishingTests(ClusterFixture fixture)
     public async Task EveryResultUnderLoadIsExactlyTheTopKOfTheVersionItReports()
     {
         using var temp = new TempFolder();
-        var v1 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 101));
-        var v2 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 102));
+        // Two versions of the same users, so that every caller's user is known to both.
+        var v1 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 101, userIdBase: 1_010_000));
+        var v2 = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 60, items: 400, dim: 16, seed: 102, userIdBase: 1_010_000));
         var byVersion = new Dictionary<string, ModelArtifact> { [v1.Manifest.Version] = v1, [v2.Manifest.Version] = v2 };
         var publisher = new ArtifactPublisher(fixture.Client);
         await publisher.PublishAsync(v1, new PublishOptions { CandidateShards = 3, UserShards = 2, ChunkBytes = 2048 });

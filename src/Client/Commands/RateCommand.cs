@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Cluster;
+using Spectre.Console;
+
+namespace MovieRecommender.Client.Commands;
+
+/// <summary>
+/// <c>rate USER MOVIE RATING</c> records a rating (durable, excluded and folded into the user's query at once);
+/// <c>export-ratings --out FILE</c> writes every rating recorded since training as ml-latest <c>ratings.csv</c> rows.
+/// </summary>
+public static class RateCommand
+{
+    public static IEnumerable<Command> Create()
+    {
+        var user = new Argument<string>("user") { Description = "The user id, e.g. 42." };
+        user.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value is not null && !RecommendCommand.IsUserId(value))
+                result.AddError($"'{value}' is not a user id: MovieLens user ids are positive integers, e.g. 'rate 42 50 5'.");
+        });
+        var movie = new Argument<string>("movie") { Description = "The movie id, e.g. 50." };
+        var rating = new Argument<double>("rating") { Description = $"{IUserGrain.MinRating} to {IUserGrain.MaxRating}." };
+        rating.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<double>();
+            if (!(value >= IUserGrain.MinRating && value <= IUserGrain.MaxRating))
+                result.AddError($"the rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}, got {value.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        var rate = new Command("rate", "Record a user's rating of a movie.") { user, movie, rating };
+        rate.SetAction(async (parsed, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ct);
+            await cluster.Client.GetGrain<IUserGrain>(parsed.GetValue(user)!).Rate(parsed.GetValue(movie)!, parsed.GetValue(rating));
+            AnsiConsole.MarkupLineInterpolated($"Recorded: user {parsed.GetValue(user)} rated movie {parsed.GetValue(movie)} {parsed.GetValue(rating).ToString(CultureInfo.InvariantCulture)}.");
+            return 0;
+        });
+
+        var output = new Option<string>("--out") { Description = "The CSV file to write (userId,movieId,rating,timestamp).", Required = true };
+        var export = new Command("export-ratings", "Write every rating recorded since training, for the next training run.") { output };
+        export.SetAction(async (parsed, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ct);
+            var all = await cluster.Client.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).All();
+            var path = parsed.GetValue(output)!;
+            var temporary = path + ".tmp";
+            await using (var writer = new StreamWriter(temporary))
+            {
+                await writer.WriteLineAsync("userId,movieId,rating,timestamp");
+                foreach (var r in all)
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.UserId},{r.MovieId},{r.Value},{r.At.ToUnixTimeSeconds()}"));
+            }
+            File.Move(temporary, path, overwrite: true);
+            AnsiConsole.MarkupLineInterpolated($"Wrote {all.Length} ratings to {path}.");
+            return 0;
+        });
+        return [rate, export];
+    }
+}

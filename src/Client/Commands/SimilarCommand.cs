@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Cluster;
+
+namespace MovieRecommender.Client.Commands;
+
+/// <summary><c>similar MOVIE [--k N] [--json]</c>: the movies nearest to a movie's candidate embedding.</summary>
+public static class SimilarCommand
+{
+    public static Command Create()
+    {
+        var movie = new Argument<string>("movie") { Description = "A MovieLens movie id, e.g. 50 (Star Wars in ML-100K)." };
+        var k = new Option<int>("--k", "-k") { Description = $"How many movies to return (1 to {IUserGrain.MaxK}).", DefaultValueFactory = _ => 10 };
+        k.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < 1 || value > IUserGrain.MaxK) result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
+        });
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var filter = FilterOptions.Create();
+        var command = new Command("similar", "Print the movies most similar to a movie.") { movie, k, json };
+        foreach (var option in filter.All) command.Options.Add(option);
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ct);
+            var started = Stopwatch.GetTimestamp();
+            var result = await cluster.Client.GetGrain<IMovieGrain>(parsed.GetValue(movie)!).Similar(parsed.GetValue(k), filter.Read(parsed));
+            RecommendCommand.Write(result, Stopwatch.GetElapsedTime(started), parsed.GetValue(json));
+            return 0;
+        });
+        return command;
+    }
+}
