@@ -175,3 +175,34 @@ public class MovieLensLoaderTests
         Assert.All(ds.Users, u => Assert.NotNull(u.Occupation));
     }
 }
+
+public class ExtraRatingsTests
+{
+    [Fact]
+    public void Exported_ratings_merge_into_the_interactions_under_the_datasets_movie_keys()
+    {
+        using var dir = new TempDir();
+        TestData.WriteSynthetic100K(dir.Path);
+        var before = MovieLensLoader.Load(dir.Path);
+        // User 1 rates movie 2 (new pair, unless already there) and a brand-new user 999 rates movie 3.
+        var extra = dir.Write("extra.csv", "userId,movieId,rating,timestamp\n999,3,4.5,1700000000\n999,3,5,1700000001\n");
+
+        var after = MovieLensLoader.Load(dir.Path, extra);
+
+        Assert.Equal(before.PairCount + 1, after.PairCount);
+        Assert.Equal(before.Users.Count + 1, after.Users.Count);
+        var user = after.Users.Select((u, i) => (u, i)).Single(p => p.u.Id == "999").i;
+        var k = Array.IndexOf(after.PairUsers, user);
+        Assert.Equal("3", after.Items[after.PairItems[k]].Id);
+    }
+
+    [Fact]
+    public void An_exported_rating_of_an_unknown_movie_names_the_file_and_line()
+    {
+        using var dir = new TempDir();
+        TestData.WriteSynthetic100K(dir.Path);
+        var extra = dir.Write("extra.csv", "userId,movieId,rating,timestamp\n1,2,4,1700000000\n1,99999,4,1700000000\n");
+        var e = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path, extra));
+        Assert.Contains("extra.csv:3:", e.Message);
+    }
+}

@@ -34,6 +34,7 @@ public static class TrainCommand
         var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." };
         var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." };
+        var extraRatings = new Option<string?>("--extra-ratings") { Description = "A ratings.csv of ratings recorded since (the client's export-ratings), merged into the data." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
 
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
@@ -88,7 +89,7 @@ public static class TrainCommand
             if (string.IsNullOrWhiteSpace(outRoot)) throw new UserFacingException("--out must name a folder.");
 
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), console);
-            var artifactDir = await RunAsync(dir, outRoot, config, console, ct);
+            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, parsed.GetValue(extraRatings));
             if (parsed.GetValue(publish))
                 await PublishCommand.PublishAsync(artifactDir, console, PublishCommand.ReadLayout(parsed), ct);
             Console.Out.WriteLine(artifactDir);
@@ -98,12 +99,13 @@ public static class TrainCommand
     }
 
     /// <summary>Loads, trains, evaluates, prints and writes; returns the artifact folder.</summary>
-    public static async Task<string> RunAsync(string dataDir, string outRoot, TrainingConfig config, IAnsiConsole console, CancellationToken ct)
+    public static async Task<string> RunAsync(string dataDir, string outRoot, TrainingConfig config, IAnsiConsole console, CancellationToken ct,
+        string? extraRatings = null)
     {
         InteractionDataset dataset;
         try
         {
-            dataset = MovieLensLoader.Load(dataDir);
+            dataset = MovieLensLoader.Load(dataDir, extraRatings);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {

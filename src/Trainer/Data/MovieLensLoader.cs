@@ -30,13 +30,16 @@ public static partial class MovieLensLoader
             "ml-latest / ml-25m / ml-32m need ratings.csv and movies.csv.");
     }
 
-    public static InteractionDataset Load(string dir)
+    /// <param name="extraRatings">Optional ratings recorded since (the client's <c>export-ratings</c> file: ratings.csv rows), merged in.</param>
+    public static InteractionDataset Load(string dir, string? extraRatings = null)
     {
         var layout = DetectLayout(dir);
+        if (extraRatings is not null && !File.Exists(extraRatings))
+            throw new FileNotFoundException($"{extraRatings}: no such ratings file.");
         return layout switch
         {
-            DatasetLayout.MovieLens100K => Load100K(dir),
-            _ => LoadLatest(dir),
+            DatasetLayout.MovieLens100K => Load100K(dir, extraRatings),
+            _ => LoadLatest(dir, extraRatings),
         };
     }
 
@@ -55,7 +58,7 @@ public static partial class MovieLensLoader
 
     private const string Needs100K = "the MovieLens 100K layout needs u.data and u.item (u.user and u.genre optional).";
 
-    private static InteractionDataset Load100K(string dir)
+    private static InteractionDataset Load100K(string dir, string? extraRatings)
     {
         var dataPath = Require(dir, "u.data", Needs100K);
         var itemPath = Require(dir, "u.item", Needs100K);
@@ -112,9 +115,44 @@ public static partial class MovieLensLoader
             pairs.Add((user.ToString(CultureInfo.InvariantCulture), title));
             ratings++;
         }
+        if (extraRatings is not null)
+            ratings += ReadRatingsCsv(extraRatings, movie => int.TryParse(movie, out var id) && titleOfId.TryGetValue(id, out var title) ? title : null, pairs);
         return Build(DatasetName(dir), DatasetLayout.MovieLens100K, pairs, ratings,
             userId => users.TryGetValue(userId, out var u) ? u : new DatasetUser(userId),
             title => movieOfTitle[title]);
+    }
+
+    /// <summary>
+    /// Reads ratings.csv rows (header userId,movieId,rating,timestamp) into (user, movie key) pairs;
+    /// <paramref name="keyOfMovie"/> maps a movieId to the dataset's movie key, or null when the catalogue lacks it.
+    /// </summary>
+    private static int ReadRatingsCsv(string path, Func<string, string?> keyOfMovie, List<(string User, string Movie)> pairs)
+    {
+        var ratings = 0;
+        var lineNumber = 0;
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (lineNumber == 1)
+            {
+                if (!line.TrimStart('\uFEFF').StartsWith("userId,movieId,rating", StringComparison.Ordinal))
+                    throw new InvalidDataException($"{path}:1: expected the header 'userId,movieId,rating,timestamp', found '{line}'.");
+                continue;
+            }
+            if (line.Length == 0) continue;
+            var f = line.Split(',');
+            if (f.Length != 4)
+                throw new InvalidDataException($"{path}:{lineNumber}: expected 4 comma-separated fields, found {f.Length} (a row is: userId, movieId, rating, timestamp).");
+            var user = ParseInt(f[0], path, lineNumber, "userId").ToString(CultureInfo.InvariantCulture);
+            var movie = ParseInt(f[1], path, lineNumber, "movieId").ToString(CultureInfo.InvariantCulture);
+            ParseDouble(f[2], path, lineNumber, "rating");
+            ParseLong(f[3], path, lineNumber, "timestamp");
+            var key = keyOfMovie(movie) ?? throw new InvalidDataException($"{path}:{lineNumber}: movieId {movie} is not in the catalogue.");
+            pairs.Add((user, key));
+            ratings++;
+        }
+        return ratings;
     }
 
     private static List<string> ReadGenres(string path)
@@ -165,7 +203,7 @@ public static partial class MovieLensLoader
 
     private const string NeedsLatest = "the ml-latest / ml-25m / ml-32m layout needs ratings.csv and movies.csv.";
 
-    private static InteractionDataset LoadLatest(string dir)
+    private static InteractionDataset LoadLatest(string dir, string? extraRatings)
     {
         var ratingsPath = Require(dir, "ratings.csv", NeedsLatest);
         var moviesPath = Require(dir, "movies.csv", NeedsLatest);
@@ -192,33 +230,8 @@ public static partial class MovieLensLoader
         }
 
         var pairs = new List<(string User, string Movie)>();
-        var ratings = 0;
-        lineNumber = 0;
-        using (var reader = new StreamReader(ratingsPath, Encoding.UTF8))
-        {
-            while (reader.ReadLine() is { } line)
-            {
-                lineNumber++;
-                if (lineNumber == 1)
-                {
-                    if (!line.TrimStart('\uFEFF').StartsWith("userId,movieId,rating", StringComparison.Ordinal))
-                        throw new InvalidDataException($"{ratingsPath}:1: expected the header 'userId,movieId,rating,timestamp', found '{line}'.");
-                    continue;
-                }
-                if (line.Length == 0) continue;
-                var f = line.Split(',');
-                if (f.Length != 4)
-                    throw new InvalidDataException($"{ratingsPath}:{lineNumber}: expected 4 comma-separated fields, found {f.Length} (a row is: userId, movieId, rating, timestamp).");
-                var user = ParseInt(f[0], ratingsPath, lineNumber, "userId").ToString(CultureInfo.InvariantCulture);
-                var movie = ParseInt(f[1], ratingsPath, lineNumber, "movieId").ToString(CultureInfo.InvariantCulture);
-                ParseDouble(f[2], ratingsPath, lineNumber, "rating");
-                ParseLong(f[3], ratingsPath, lineNumber, "timestamp");
-                if (!movies.ContainsKey(movie))
-                    throw new InvalidDataException($"{ratingsPath}:{lineNumber}: movieId {movie} is not in {Path.GetFileName(moviesPath)}.");
-                pairs.Add((user, movie));
-                ratings++;
-            }
-        }
+        var ratings = ReadRatingsCsv(ratingsPath, movie => movies.ContainsKey(movie) ? movie : null, pairs);
+        if (extraRatings is not null) ratings += ReadRatingsCsv(extraRatings, movie => movies.ContainsKey(movie) ? movie : null, pairs);
         return Build(DatasetName(dir), DatasetLayout.MovieLensLatest, pairs, ratings, id => new DatasetUser(id), id => movies[id]);
     }
 
