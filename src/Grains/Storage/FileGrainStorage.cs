@@ -21,8 +21,7 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
             grainState.ETag = null;
             return;
         }
-        var bytes = await File.ReadAllBytesAsync(path);
-        var envelope = serializer.Deserialize<StoredState<T>>(new ReadOnlySequence<byte>(bytes))
+        var envelope = await Task.Run(async () => serializer.Deserialize<StoredState<T>>(new ReadOnlySequence<byte>(await File.ReadAllBytesAsync(path))))
             ?? throw new InvalidDataException($"{path} holds no state.");
         grainState.State = envelope.State ?? Activator.CreateInstance<T>();
         grainState.ETag = envelope.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -36,15 +35,21 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
         if (current?.ToString(System.Globalization.CultureInfo.InvariantCulture) != grainState.ETag)
             throw new InconsistentStateException($"{path} was written by someone else (stored version {current?.ToString() ?? "none"}, ours {grainState.ETag ?? "none"}).");
         var next = (current ?? 0) + 1;
-        var bytes = serializer.SerializeToArray(new StoredState<T>(next, grainState.State));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        var state = grainState.State;
+        // Off the Orleans scheduler: a partition can take a second to serialize and flush, and the silo's few
+        // threads must keep serving meanwhile. The grain's turn still awaits it, so its state cannot change.
+        await Task.Run(async () =>
         {
-            await file.WriteAsync(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+            var bytes = serializer.SerializeToArray(new StoredState<T>(next, state));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await file.WriteAsync(bytes);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        });
         grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

@@ -78,7 +78,8 @@ public sealed record ModelArtifact(
                 if (!itemIds.Contains(seen))
                     throw new ArtifactException($"{Path.Combine(Folder, ArtifactFiles.Users)}: user '{user.Id}' has seen movie '{seen}', which items.tsv lacks.");
         }
-        foreach (var value in ItemEmbeddings.Values.Concat(UserEmbeddings.Values))
-            if (!float.IsFinite(value)) throw new ArtifactException($"{Folder}: the embeddings hold NaN or infinity; the training diverged.");
+        foreach (var values in new[] { ItemEmbeddings.Values, UserEmbeddings.Values })
+            foreach (var value in values)
+                if (!float.IsFinite(value)) throw new ArtifactException($"{Folder}: the embeddings hold NaN or infinity; the training diverged.");
     }
 }

@@ -77,8 +77,9 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                 {
                     ct.ThrowIfCancellationRequested();
                     var vectors = new byte[rows.Length * info.Dimension * sizeof(float)];
+                    var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(vectors.AsSpan());
                     for (var i = 0; i < rows.Length; i++)
-                        artifact.UserEmbeddings.RowsAsBytes(rows[i], 1).CopyTo(vectors, i * info.Dimension * sizeof(float));
+                        artifact.UserEmbeddings.Row(rows[i]).CopyTo(target.Slice(i * info.Dimension, info.Dimension));
                     var seen = rows.Select(r => artifact.Users[r].Seen.Select(id => rowOfItem[id]).Order().ToArray()).ToArray();
                     await grain.Load(new UserChunk(info, rows.Select(r => artifact.Users[r].Id).ToArray(), vectors, seen));
                     progress?.Report(new PublishProgress("users", Interlocked.Add(ref pushed, rows.Length), info.UserCount));
