@@ -6,5 +6,6 @@ var root = new RootCommand("Movie recommender benchmarks.")
 {
     MovieRecommender.Benchmarks.Index.IndexBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Training.TrainingBenchmarkCommand.Create(),
+    MovieRecommender.Benchmarks.Publish.PublishBenchmarkCommand.Create(),
 };
 return await CommandRunner.RunAsync(root, args, "benchmarks");
