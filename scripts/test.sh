@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The test suite, as CI runs it: install what is missing, then every test project of the solution.
+# The test suite, as CI runs it: install what is missing (TorchSharp's libstdc++, redis-server), then every
+# test project of the solution.
 # Ends with one line 'N passed, N failed' summed over the test assemblies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The cluster-mode tests start a throwaway redis-server of their own.
+bash scripts/install-redis.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

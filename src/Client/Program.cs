@@ -7,6 +7,7 @@ var root = new RootCommand("Movie recommender client: asks the running cluster f
     RecommendCommand.Create(),
     VerifyCommand.Create(),
     SimilarCommand.Create(),
+    LoadCommand.Create(),
 };
 foreach (var command in RateCommand.Create()) root.Subcommands.Add(command);
 foreach (var command in VersionsCommand.Create()) root.Subcommands.Add(command);

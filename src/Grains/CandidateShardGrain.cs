@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Index;
@@ -14,7 +15,7 @@ namespace MovieRecommender.Grains;
 /// exact float32 scores. Pushed in chunks, then sealed: the seal writes the partition to the model storage, from
 /// which a restarted or moved activation reloads it. Kept alive while loaded: rebuilding the index costs time.
 /// </summary>
-[KeepAlive]
+[KeepAlive, ShardSpreadPlacement]
 public sealed class CandidateShardGrain(
     IServiceProvider services,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
@@ -50,6 +51,25 @@ public sealed class CandidateShardGrain(
             _loaded = Enumerable.Repeat(true, _ids.Length).ToArray();
             _loadedCount = _ids.Length;
         }
+        if (services.GetService<ShardRebalancer>() is { } rebalancer)
+        {
+            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)rebalancer.Interval.TotalMilliseconds));
+            this.RegisterGrainTimer(_ => MoveIfMisplaced(), new GrainTimerCreationOptions(rebalancer.Interval + jitter, rebalancer.Interval) { Interleave = true });
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Cluster mode: when the active silos changed (one joined) so that this shard belongs on another silo, it
+    /// migrates there once idle. Only a sealed shard moves: its partition is in the store, so nothing is lost.
+    /// </summary>
+    private Task MoveIfMisplaced()
+    {
+        if (_model is null || _loadedCount < _ids.Length || !state.RecordExists) return Task.CompletedTask;
+        var active = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        if (active.Length > 1 && !ShardSpreadPlacementDirector.PreferredSilo(this.GetPrimaryKeyString(), active).Equals(services.GetRequiredService<ILocalSiloDetails>().SiloAddress))
+            this.MigrateOnIdle();
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 
 namespace MovieRecommender.Grains;
@@ -8,6 +9,7 @@ namespace MovieRecommender.Grains;
 /// when they first serve that version. Pushed in chunks, then sealed: the seal writes the partition to the model
 /// storage, from which a restarted or moved activation reloads it.
 /// </summary>
+[ShardSpreadPlacement]
 public sealed class UserShardGrain(
     [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state) : Grain, IUserShardGrain
 {

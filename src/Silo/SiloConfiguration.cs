@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -14,6 +15,13 @@ public static class SiloConfiguration
     {
         silo.Services.AddGrainStorage(ModelStorage.ProviderName,
             (services, _) => new FileGrainStorage(storeRoot, services.GetRequiredService<Serializer>()));
+        return silo.AddRecommenderGrains();
+    }
+
+    /// <summary>Everything but the model storage: shard placement and activity propagation.</summary>
+    public static ISiloBuilder AddRecommenderGrains(this ISiloBuilder silo)
+    {
+        silo.Services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         // Links the client's, the user grain's and the shards' spans into one trace.
         return silo.AddActivityPropagation();
     }

@@ -2,31 +2,79 @@ using MovieRecommender.Grains.Telemetry;
 
 namespace MovieRecommender.Grains.Search;
 
-/// <summary>Asks every candidate shard of one version, in parallel, and combines their answers.</summary>
+/// <summary>
+/// Asks every candidate shard of one version, in parallel, and combines their answers. A shard call that fails or
+/// takes longer than <see cref="ShardCallTimeout"/> is tried once more after <see cref="RetryDelay"/>; a shard that
+/// fails twice is left out and the answer says so (<see cref="Recommendation.ShardsAnswered"/> below
+/// <see cref="Recommendation.ShardCount"/>): never silently partial. When no shard answers, the call fails.
+/// </summary>
 public static class ShardFanOut
 {
-    /// <summary>The global top K of every shard's top K, and how many shards answered.</summary>
+    /// <summary>How long one shard call may take before it counts as failed (then retried once).</summary>
+    public static TimeSpan ShardCallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The pause before the one retry: a dead silo's grains move once the cluster declares it dead.</summary>
+    public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The global top K of every answering shard's top K, and how many shards answered.</summary>
     public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ModelVersionInfo model, ShardSearchRequest request)
     {
-        var searches = new Task<ScoredMovie[]>[model.CandidateShards];
+        var searches = new Task<ScoredMovie[]?>[model.CandidateShards];
         for (var shard = 0; shard < searches.Length; shard++)
             searches[shard] = SearchShard(grains, model.Version, shard, request);
         var results = await Task.WhenAll(searches);
-        return (ShardResultMerger.Merge(results, request.K), results.Length);
+        var answered = results.Where(r => r is not null).Select(r => r!).ToArray();
+        if (answered.Length == 0)
+            throw new TimeoutException($"None of the {model.CandidateShards} shards of version {model.Version} answered (each tried twice); a silo may have just died, try again.");
+        if (answered.Length < results.Length)
+            RecommenderTelemetry.PartialAnswers.Add(1);
+        return (ShardResultMerger.Merge(answered, request.K), answered.Length);
     }
 
-    /// <summary>The movie's row and embedding in this version, or null when no shard holds it.</summary>
+    /// <summary>The movie's row and embedding in this version, or null when no shard holds it (every shard answered).</summary>
     public static async Task<MovieVector?> FindAsync(IGrainFactory grains, ModelVersionInfo model, string movieId)
     {
         var finds = Enumerable.Range(0, model.CandidateShards)
-            .Select(shard => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId));
-        return (await Task.WhenAll(finds)).FirstOrDefault(found => found is not null);
+            .Select(shard => WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
+            .ToArray();
+        var results = await Task.WhenAll(finds);
+        if (results.FirstOrDefault(r => r.Answered && r.Value is not null) is { Answered: true } found) return found.Value;
+        var failures = results.Count(r => !r.Answered);
+        // "Not in the catalogue" only when every shard said so: a missing shard may hold it.
+        if (failures > 0)
+            throw new TimeoutException($"{failures} of {model.CandidateShards} shards of version {model.Version} did not answer while looking up movie '{movieId}'; try again.");
+        return null;
     }
 
-    private static async Task<ScoredMovie[]> SearchShard(IGrainFactory grains, string version, int shard, ShardSearchRequest request)
+    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, string version, int shard, ShardSearchRequest request)
     {
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search");
         activity?.SetTag("recommender.shard", shard);
-        return await grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request);
+        var (answered, value) = await WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request));
+        if (!answered) activity?.SetTag("recommender.shard.failed", true);
+        return answered ? value : null;
     }
+
+    private static async Task<(bool Answered, T? Value)> WithRetry<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (true, await call().WaitAsync(ShardCallTimeout));
+            }
+            catch (Exception e) when (IsTransient(e) && attempt == 0)
+            {
+                RecommenderTelemetry.ShardRetries.Add(1);
+                await Task.Delay(RetryDelay);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                return (false, default);
+            }
+        }
+    }
+
+    // A dead or unreachable silo, a timeout, a shard that reloads: worth one more try. A bad request is not.
+    private static bool IsTransient(Exception e) => e is not (ArgumentException or NotSupportedException);
 }

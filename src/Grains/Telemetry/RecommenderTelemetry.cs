@@ -22,4 +22,12 @@ public static class RecommenderTelemetry
 
     public static readonly Counter<long> Recommendations = Meter.CreateCounter<long>(
         "recommender.recommendations", description: "Recommendations served, by source (model or popular).");
+
+    /// <summary>Shard calls that failed or timed out and were tried again.</summary>
+    public static readonly Counter<long> ShardRetries = Meter.CreateCounter<long>(
+        "recommender.shard.retries", description: "Shard calls retried after a failure or a timeout.");
+
+    /// <summary>Answers missing at least one shard (their coverage says so).</summary>
+    public static readonly Counter<long> PartialAnswers = Meter.CreateCounter<long>(
+        "recommender.partial_answers", description: "Recommendations answered without every shard.");
 }

@@ -17,7 +17,9 @@ public sealed class SiloProcess : IDisposable
 
     public int GatewayPort { get; }
 
-    public static async Task<SiloProcess> StartAsync(string storeRoot, int siloPort, int gatewayPort)
+    public int Id => _process.Id;
+
+    public static async Task<SiloProcess> StartAsync(string storeRoot, int siloPort, int gatewayPort, params string[] settings)
     {
         var silo = typeof(MovieRecommender.Silo.SiloConfiguration).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
@@ -26,6 +28,8 @@ public sealed class SiloProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // More configuration, e.g. "--Cluster:Mode=redis".
+        foreach (var setting in settings) info.ArgumentList.Add(setting);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the silo");
         var ready = new TaskCompletionSource();
         var output = new System.Text.StringBuilder();

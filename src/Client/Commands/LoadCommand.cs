@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MovieRecommender.Client.Commands.Load;
+using MovieRecommender.Grains;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cli;
+using MovieRecommender.Model.Cluster;
+using Spectre.Console;
+
+namespace MovieRecommender.Client.Commands;
+
+/// <summary>
+/// <c>load --rps R --duration S [--users 1-943|FILE] [--k 10] [--verify ARTIFACT_DIR]... [--fault-at S] [--json FILE]</c>:
+/// an open-loop load generator. Requests are due at a steady R per second whatever the cluster does (latency is
+/// timed from when a request was due, so queueing counts), at most --concurrency in flight. A request that fails,
+/// times out or comes back partial (a shard missing) is retried up to --retries times within --timeout-ms; what is
+/// still not a complete answer then counts as a failure. With --verify, every answer is checked against the
+/// brute-force top K of the version it reports. Reports requests, failures, wrong results, latency p50/p95/p99,
+/// the versions seen and, given --fault-at, the recovery time and p99 before, during and after, as a table and JSON.
+/// </summary>
+public static class LoadCommand
+{
+    public static Command Create()
+    {
+        var rps = new Option<double>("--rps") { Description = "Requests per second (open loop).", DefaultValueFactory = _ => 100 };
+        var duration = new Option<double>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => 30 };
+        var users = new Option<string?>("--users") { Description = "Users to ask for: a range '1-943', a list '1,2,3', or a file with one id per line. Default: the users of the first --verify artifact, else 1-943." };
+        var k = new Option<int>("--k", "-k") { Description = "How many movies per request.", DefaultValueFactory = _ => 10 };
+        var verify = new Option<string[]>("--verify") { Description = "An artifact folder whose version's answers are checked against brute force; repeat for several versions.", AllowMultipleArgumentsPerToken = false };
+        var json = new Option<string?>("--json") { Description = "Write the report (totals, per-second buckets) to this JSON file." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight.", DefaultValueFactory = _ => 256 };
+        var timeout = new Option<int>("--timeout-ms") { Description = "Deadline of one request, retries included.", DefaultValueFactory = _ => 10000 };
+        var attemptTimeout = new Option<int>("--attempt-timeout-ms") { Description = "Deadline of one attempt: a request stuck on a dead silo's gateway is tried again elsewhere.", DefaultValueFactory = _ => 4000 };
+        var retries = new Option<int>("--retries") { Description = "Retries of a failed or partial request (0: none), after 0.3, 0.6, 0.9 s ...", DefaultValueFactory = _ => 3 };
+        var faultAt = new Option<double?>("--fault-at") { Description = "Seconds into the load when a fault happens (kill, publish): recovery and p99 before/during/after are measured around it." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+
+        var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
+        {
+            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet,
+        };
+        command.SetAction((parsed, ct) => RunAsync(new LoadOptions(
+            parsed.GetValue(rps), parsed.GetValue(duration), parsed.GetValue(users), parsed.GetValue(k), parsed.GetValue(verify) ?? [],
+            parsed.GetValue(json), parsed.GetValue(concurrency), parsed.GetValue(timeout), parsed.GetValue(attemptTimeout), parsed.GetValue(retries), parsed.GetValue(faultAt),
+            parsed.GetValue(seed), parsed.GetValue(quiet)), ct));
+        return command;
+    }
+
+    private sealed record LoadOptions(double Rps, double Duration, string? Users, int K, string[] Verify, string? Json, int Concurrency,
+        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet);
+
+    private static async Task<int> RunAsync(LoadOptions o, CancellationToken ct)
+    {
+        if (o.Rps <= 0 || o.Duration <= 0) throw new UserFacingException("--rps and --duration must be positive.");
+        if (o.K < 1 || o.K > IUserGrain.MaxK) throw new UserFacingException($"--k must be between 1 and {IUserGrain.MaxK}.");
+        if (o.Concurrency < 1 || o.TimeoutMs < 1 || o.Retries < 0) throw new UserFacingException("--concurrency and --timeout-ms must be positive, --retries at least 0.");
+
+        var artifacts = o.Verify.Select(ModelArtifact.Load).ToArray();
+        var userIds = ReadUsers(o.Users, artifacts.FirstOrDefault());
+        var checker = new AnswerChecker(artifacts, o.K);
+        if (checker.Enabled)
+        {
+            var precompute = Stopwatch.StartNew();
+            checker.Precompute(userIds);
+            if (!o.Quiet) await Console.Error.WriteLineAsync($"load: expected top {o.K} of {userIds.Length} users for {checker.Versions.Count} version(s) computed in {precompute.Elapsed.TotalSeconds:F1} s");
+        }
+        var random = new Random(o.Seed);
+        var order = userIds.OrderBy(_ => random.Next()).ToArray();
+
+        await using var cluster = await ClusterConnection.ConnectAsync(ct);
+        var total = (int)Math.Round(o.Rps * o.Duration);
+        var outcomes = new RequestOutcome[total];
+        using var gate = new SemaphoreSlim(o.Concurrency);
+        var inFlight = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+        var errorsShown = 0;
+        // The chaos script waits for this line to time its fault.
+        await Console.Error.WriteLineAsync($"load: started, {o.Rps} requests/s for {o.Duration} s over {userIds.Length} users");
+
+        async Task RunOne(int i, double due)
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                outcomes[i] = await RequestAsync(cluster.Client, checker, order[i % order.Length], o, due, clock, ct);
+                if (outcomes[i].Error is { } error && !o.Quiet && Interlocked.Increment(ref errorsShown) <= 5)
+                    await Console.Error.WriteLineAsync($"load: t={due:F1}s {error}");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        var nextReport = 5.0;
+        for (var i = 0; i < total; i++)
+        {
+            var due = i / o.Rps;
+            var wait = due - clock.Elapsed.TotalSeconds;
+            if (wait > 0.001) await Task.Delay(TimeSpan.FromSeconds(wait), ct);
+            inFlight.Add(RunOne(i, due));
+            if (!o.Quiet && due >= nextReport)
+            {
+                var done = outcomes.Take(i).Count(x => x.DoneSeconds > 0);
+                var bad = outcomes.Take(i).Count(x => x.DoneSeconds > 0 && (!x.Answered || x.Partial || x.Wrong));
+                await Console.Error.WriteLineAsync($"load: t={due:F0}s sent {i}, done {done}, not ok {bad}");
+                nextReport += 5;
+            }
+        }
+        await Task.WhenAll(inFlight);
+
+        var summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled);
+        WriteTable(summary);
+        if (o.Json is { } path)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, JsonOptions), ct);
+            AnsiConsole.MarkupLine($"Report written to [bold]{Markup.Escape(path)}[/].");
+        }
+        return summary.Failures == 0 && summary.WrongResults == 0 ? 0 : 3;
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static async Task<RequestOutcome> RequestAsync(IClusterClient client, AnswerChecker checker, string user, LoadOptions o,
+        double due, Stopwatch clock, CancellationToken ct)
+    {
+        var sent = clock.Elapsed.TotalSeconds;
+        var deadline = sent + o.TimeoutMs / 1000.0;
+        string? error = null;
+        Recommendation? last = null;
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            var remaining = deadline - clock.Elapsed.TotalSeconds;
+            if (remaining <= 0) { error ??= "deadline passed"; break; }
+            try
+            {
+                last = await client.GetGrain<IUserGrain>(user).Recommend(o.K).WaitAsync(TimeSpan.FromSeconds(Math.Min(remaining, o.AttemptTimeoutMs / 1000.0)), ct);
+                error = null;
+                // A partial answer says so (coverage); it is not a success, so ask again while time allows.
+                if (last.ShardsAnswered >= last.ShardCount) break;
+                error = $"partial answer: {last.ShardsAnswered}/{last.ShardCount} shards";
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                last = null;
+                error = $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+            }
+            if (attempts > o.Retries) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(300 * attempts, Math.Max(0, (deadline - clock.Elapsed.TotalSeconds) * 1000))), ct);
+        }
+        var done = clock.Elapsed.TotalSeconds;
+        var latencyMs = (done - due) * 1000;
+        if (last is null) return new RequestOutcome(due, sent, done, latencyMs, false, false, false, false, null, attempts, error);
+        var partial = last.ShardsAnswered < last.ShardCount;
+        var problem = checker.Enabled ? checker.Check(last, out var known) : null;
+        known = !checker.Enabled || checker.Versions.Contains(last.ModelVersion);
+        return new RequestOutcome(due, sent, done, latencyMs, true, partial, problem is not null && !partial, !known, last.ModelVersion, attempts,
+            problem is not null ? $"user {user}: WRONG for {last.ModelVersion}: {problem}" : error);
+    }
+
+    private static string[] ReadUsers(string? spec, ModelArtifact? artifact)
+    {
+        if (string.IsNullOrWhiteSpace(spec))
+            return artifact is not null ? artifact.Users.Select(u => u.Id).ToArray() : Range(1, 943);
+        if (File.Exists(spec))
+            return File.ReadLines(spec).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        var ids = new List<string>();
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-');
+            if (dash > 0 && int.TryParse(part[..dash], CultureInfo.InvariantCulture, out var from) && int.TryParse(part[(dash + 1)..], CultureInfo.InvariantCulture, out var to) && from <= to)
+                ids.AddRange(Range(from, to));
+            else if (RecommendCommand.IsUserId(part)) ids.Add(part);
+            else throw new UserFacingException($"--users: '{part}' is neither a user id, a range like 1-943, nor a file.");
+        }
+        return ids.Count > 0 ? [.. ids] : throw new UserFacingException("--users names no user.");
+    }
+
+    private static string[] Range(int from, int to) =>
+        Enumerable.Range(from, to - from + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private static void WriteTable(LoadSummary s)
+    {
+        static string F(double? v) => v is { } x ? x.ToString("F1", CultureInfo.InvariantCulture) : "-";
+        var table = new Table().Title("load").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("requests", s.Requests.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("rate (target / achieved, req/s)", $"{s.TargetRps:F0} / {s.AchievedRps:F1}");
+        table.AddRow("succeeded (complete, right)", $"{s.Succeeded} ({s.SuccessRate:P2})");
+        table.AddRow("failures (error, timeout or partial after retries)", s.Failures.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("  of which partial answers (coverage < 100%)", s.PartialAnswers.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("wrong results (vs brute force of the version reported)", s.Verified ? s.WrongResults.ToString(CultureInfo.InvariantCulture) : "not checked (no --verify)");
+        table.AddRow("answers of a version not given to --verify", s.Verified ? s.UnverifiedVersions.ToString(CultureInfo.InvariantCulture) : "-");
+        table.AddRow("mixed versions (older version after a newer one)", s.MixedVersions.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("retries", s.Retries.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("latency p50 / p95 / p99 / max (ms)", $"{F(s.P50Ms)} / {F(s.P95Ms)} / {F(s.P99Ms)} / {F(s.MaxMs)}");
+        table.AddRow("versions seen", string.Join(", ", s.Versions.Select(v => $"{Markup.Escape(v.Key)} ({v.Value})")));
+        if (s.FaultAtSeconds is { } fault)
+        {
+            table.AddRow("fault at (s)", F(fault));
+            table.AddRow("recovery: back to 100% success after (s)", F(s.RecoverySeconds));
+            table.AddRow("  every first attempt succeeding again after (s)", F(s.FirstAttemptRecoverySeconds));
+            table.AddRow("p99 before / during / after (ms)", $"{F(s.P99MsBefore)} / {F(s.P99MsDuring)} / {F(s.P99MsAfter)}");
+        }
+        AnsiConsole.Write(table);
+        foreach (var error in s.FirstErrors.Take(5)) AnsiConsole.MarkupLineInterpolated($"[grey]{error}[/]");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using MovieRecommender.Serving.Tests.Refresh;
+
+namespace MovieRecommender.Serving.Tests.Cluster.Redis;
+
+/// <summary>
+/// A throwaway redis-server on a free loopback port with its data in a temporary folder, installed by the
+/// repository's own script (scripts/install-redis.sh, apt-get) when missing.
+/// </summary>
+public sealed class RedisServer : IDisposable
+{
+    private readonly Process _process;
+
+    private RedisServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync(string dataDir)
+    {
+        await EnsureInstalledAsync();
+        var port = SiloProcess.FreePort();
+        Directory.CreateDirectory(dataDir);
+        var process = Process.Start(new ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dataDir, "--save", "", "--appendonly", "no" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("could not start redis-server");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer(process, port);
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return server;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        server.Dispose();
+        throw new InvalidOperationException($"redis-server did not listen on {port}");
+    }
+
+    private static async Task EnsureInstalledAsync()
+    {
+        if (File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server")) return;
+        var script = Path.Combine(RepositoryRoot(), "scripts", "install-redis.sh");
+        using var install = Process.Start("bash", [script]) ?? throw new InvalidOperationException("could not run " + script);
+        await install.WaitForExitAsync();
+        if (install.ExitCode != 0) throw new InvalidOperationException($"{script} failed ({install.ExitCode}); install redis-server to run the cluster-mode tests.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}
