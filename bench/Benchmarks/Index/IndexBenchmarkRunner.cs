@@ -69,7 +69,7 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
             {
                 var index = Build(data, baseOptions with { Tier = IndexTier.Ivf, IvfCodes = codes });
                 var lists = index.ListCount;
-                var factor = codes == IvfCodes.Pq4 ? 20 : 10;
+                var factor = codes == IvfCodes.Pq4 ? 20 : 5;
                 foreach (var k in settings.Ks)
                     foreach (var percent in new[] { 1.0, 2.0, 4.0, 8.0, 16.0 })
                     {
