@@ -11,10 +11,10 @@ namespace MovieRecommender.Grains.Search;
 public static class ShardFanOut
 {
     /// <summary>How long one shard call may take before it counts as failed (then retried once).</summary>
-    public static TimeSpan ShardCallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public static TimeSpan ShardCallTimeout { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The pause before the one retry: a dead silo's grains move once the cluster declares it dead.</summary>
-    public static TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    public static TimeSpan RetryDelay { get; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The global top K of every answering shard's top K, and how many shards answered.</summary>
     public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ModelVersionInfo model, ShardSearchRequest request)
