@@ -28,17 +28,7 @@ public static class RecommendCommand
                     return;
                 }
         });
-        var k = new Option<int>("--k", "-k")
-        {
-            Description = $"How many movies to return (1 to {IUserGrain.MaxK}).",
-            DefaultValueFactory = _ => 10,
-        };
-        k.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > IUserGrain.MaxK)
-                result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
-        });
+        var k = KOption.Create("How many movies to return");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per user per line." };
         var filter = FilterOptions.Create();
 

@@ -11,12 +11,7 @@ public static class SimilarCommand
     public static Command Create()
     {
         var movie = new Argument<string>("movie") { Description = "A MovieLens movie id, e.g. 50 (Star Wars in ML-100K)." };
-        var k = new Option<int>("--k", "-k") { Description = $"How many movies to return (1 to {IUserGrain.MaxK}).", DefaultValueFactory = _ => 10 };
-        k.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > IUserGrain.MaxK) result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
-        });
+        var k = KOption.Create("How many movies to return");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var filter = FilterOptions.Create();
         var command = new Command("similar", "Print the movies most similar to a movie.") { movie, k, json };

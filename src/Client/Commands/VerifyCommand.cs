@@ -16,12 +16,7 @@ public static class VerifyCommand
     public static Command Create()
     {
         var artifactDir = new Argument<string>("artifact") { Description = "The published artifact folder." };
-        var k = new Option<int>("--k", "-k") { Description = "How many movies to compare per user.", DefaultValueFactory = _ => 10 };
-        k.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1 || value > IUserGrain.MaxK) result.AddError($"--k must be between 1 and {IUserGrain.MaxK}, got {value}.");
-        });
+        var k = KOption.Create("How many movies to compare per user");
         var command = new Command("verify", "Check that the cluster serves every user of an artifact its exact top K.") { artifactDir, k };
         command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(artifactDir)!, parsed.GetValue(k), ct));
         return command;

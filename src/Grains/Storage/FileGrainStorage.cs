@@ -1,17 +1,20 @@
-using System.Buffers;
-using Orleans.Runtime;
+using System.Buffers.Binary;
+using System.Globalization;
 using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace MovieRecommender.Grains.Storage;
 
 /// <summary>
-/// Grain state as one file per grain under a root folder, serialized with Orleans' own serializer. Writes go to
-/// a temporary file that is flushed and renamed over the old one, so a crash leaves the old state or the new
-/// one, never half of either. The ETag is a version counter kept in the file, checked on write.
+/// Grain state as one file per grain under a root folder: an 8-byte version counter (the ETag, checked on write
+/// by reading just those bytes), then the state in Orleans' own serialization. Writes go to a temporary file
+/// that is flushed and renamed over the old one, so a crash leaves the old state or the new one, never half of
+/// either.
 /// </summary>
 public sealed class FileGrainStorage(string root, Serializer serializer) : IGrainStorage
 {
+    private const int VersionBytes = sizeof(long);
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
@@ -21,36 +24,44 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
             grainState.ETag = null;
             return;
         }
-        var envelope = await Task.Run(async () => serializer.Deserialize<StoredState<T>>(new ReadOnlySequence<byte>(await File.ReadAllBytesAsync(path))))
-            ?? throw new InvalidDataException($"{path} holds no state.");
-        grainState.State = envelope.State ?? Activator.CreateInstance<T>();
-        grainState.ETag = envelope.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Off the Orleans scheduler: a large partition takes a while to read and deserialize.
+        var (version, state) = await Task.Run(async () =>
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            if (bytes.Length < VersionBytes) throw new InvalidDataException($"{path} is too short to hold grain state.");
+            return (BinaryPrimitives.ReadInt64LittleEndian(bytes), serializer.Deserialize<T>(bytes.AsMemory(VersionBytes)));
+        });
+        grainState.State = state ?? Activator.CreateInstance<T>();
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
-        var current = await CurrentVersionAsync<T>(path);
-        if (current?.ToString(System.Globalization.CultureInfo.InvariantCulture) != grainState.ETag)
-            throw new InconsistentStateException($"{path} was written by someone else (stored version {current?.ToString() ?? "none"}, ours {grainState.ETag ?? "none"}).");
+        var current = await CurrentVersionAsync(path);
+        if (current?.ToString(CultureInfo.InvariantCulture) != grainState.ETag)
+            throw new InconsistentStateException($"{path} was written by someone else (stored version {current?.ToString(CultureInfo.InvariantCulture) ?? "none"}, ours {grainState.ETag ?? "none"}).");
         var next = (current ?? 0) + 1;
         var state = grainState.State;
         // Off the Orleans scheduler: a partition can take a second to serialize and flush, and the silo's few
         // threads must keep serving meanwhile. The grain's turn still awaits it, so its state cannot change.
         await Task.Run(async () =>
         {
-            var bytes = serializer.SerializeToArray(new StoredState<T>(next, state));
+            var payload = serializer.SerializeToArray(state);
+            var version = new byte[VersionBytes];
+            BinaryPrimitives.WriteInt64LittleEndian(version, next);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                await file.WriteAsync(bytes);
+                await file.WriteAsync(version);
+                await file.WriteAsync(payload);
                 file.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
         });
-        grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
@@ -63,11 +74,14 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
         return Task.CompletedTask;
     }
 
-    private async Task<long?> CurrentVersionAsync<T>(string path)
+    /// <summary>The stored version, from the file's first 8 bytes only; null when there is no file.</summary>
+    private static async Task<long?> CurrentVersionAsync(string path)
     {
         if (!File.Exists(path)) return null;
-        var bytes = await File.ReadAllBytesAsync(path);
-        return serializer.Deserialize<StoredState<T>>(new ReadOnlySequence<byte>(bytes))?.Version;
+        var version = new byte[VersionBytes];
+        await using var file = File.OpenRead(path);
+        await file.ReadExactlyAsync(version);
+        return BinaryPrimitives.ReadInt64LittleEndian(version);
     }
 
     // One folder per state and grain type; the key made safe for a file name (version keys hold '/').
@@ -78,6 +92,3 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
         return Path.Combine(root, stateName, grainId.Type.ToString()!, safe + ".bin");
     }
 }
-
-[GenerateSerializer]
-internal sealed record StoredState<T>([property: Id(0)] long Version, [property: Id(1)] T? State);

@@ -10,8 +10,8 @@ public sealed record VerificationReport(int Users, int Exact, int Mismatched, in
 }
 
 /// <summary>
-/// Asks the cluster for every user of an artifact and compares with the brute-force top K: same movies in the
-/// same order (positions whose exact scores tie within the tolerance may swap), scores within the tolerance.
+/// Asks the cluster for every user of an artifact and compares with the brute-force top K by
+/// <see cref="ServedAnswerRule"/>.
 /// </summary>
 public sealed class ServingVerifier(IGrainFactory grains, ModelArtifact artifact, double tolerance = 1e-4)
 {
@@ -53,25 +53,8 @@ public sealed class ServingVerifier(IGrainFactory grains, ModelArtifact artifact
         return new VerificationReport(artifact.Users.Count, matched, mismatched, failed, maxError, examples);
     }
 
-    private (string? Problem, double MaxError) Compare(Recommendation served, (int Row, double Score)[] expected)
-    {
-        if (served.ModelVersion != artifact.Manifest.Version)
-            return ($"served by version {served.ModelVersion}, not {artifact.Manifest.Version}", 0);
-        if (served.Source != RecommendationSource.Model)
-            return ($"served {served.Source} movies, not the model's", 0);
-        if (served.Movies.Length != expected.Length)
-            return ($"{served.Movies.Length} movies, expected {expected.Length}", 0);
-        double maxError = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            var error = Math.Abs(served.Movies[i].Score - expected[i].Score);
-            maxError = Math.Max(maxError, error);
-            if (error > tolerance)
-                return ($"rank {i + 1}: score {served.Movies[i].Score} (row {served.Movies[i].Row}), expected {expected[i].Score} (row {expected[i].Row})", maxError);
-        }
-        // Scores agree position by position; the sets must agree too, unless the last place is a tie.
-        var servedRows = served.Movies.Select(m => m.Row).ToHashSet();
-        var missing = expected.Where(e => !servedRows.Contains(e.Row) && Math.Abs(e.Score - expected[^1].Score) > tolerance).ToArray();
-        return missing.Length > 0 ? ($"row {missing[0].Row} (score {missing[0].Score}) is missing", maxError) : (null, maxError);
-    }
+    private (string? Problem, double MaxError) Compare(Recommendation served, (int Row, double Score)[] expected) =>
+        served.ModelVersion != artifact.Manifest.Version
+            ? ($"served by version {served.ModelVersion}, not {artifact.Manifest.Version}", 0)
+            : ServedAnswerRule.Check(served, expected, tolerance);
 }

@@ -7,8 +7,7 @@ namespace MovieRecommender.Client.Commands.Load;
 
 /// <summary>
 /// Checks answers against the brute-force top K of the version each answer reports, for every version given
-/// (version → artifact), the way <see cref="ServingVerifier"/> does: same scores position by position within the
-/// tolerance, the same movies unless the last place ties.
+/// (version → artifact), by <see cref="ServedAnswerRule"/>.
 /// </summary>
 public sealed class AnswerChecker
 {
@@ -42,14 +41,7 @@ public sealed class AnswerChecker
         var expected = Expected(served.ModelVersion, served.UserId);
         if (expected is null)
             return served.Source == RecommendationSource.Model ? "the model does not know this user, yet served model movies" : null;
-        if (served.Source != RecommendationSource.Model) return $"served {served.Source} movies, not the model's";
-        if (served.Movies.Length != expected.Length) return $"{served.Movies.Length} movies, expected {expected.Length}";
-        for (var i = 0; i < expected.Length; i++)
-            if (Math.Abs(served.Movies[i].Score - expected[i].Score) > _tolerance)
-                return $"rank {i + 1}: score {served.Movies[i].Score} (row {served.Movies[i].Row}), expected {expected[i].Score} (row {expected[i].Row})";
-        var servedRows = served.Movies.Select(m => m.Row).ToHashSet();
-        var missing = expected.FirstOrDefault(e => !servedRows.Contains(e.Row) && Math.Abs(e.Score - expected[^1].Score) > _tolerance);
-        return missing != default ? $"row {missing.Row} (score {missing.Score}) is missing" : null;
+        return ServedAnswerRule.Check(served, expected, _tolerance).Problem;
     }
 
     private (int Row, double Score)[]? Expected(string version, string user)
