@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MovieRecommender.Client.Commands;
 using MovieRecommender.Model.Cli;
+using MovieRecommender.Telemetry;
 
 var root = new RootCommand("Movie recommender client: asks the running cluster for recommendations.")
 {
@@ -11,4 +12,4 @@ var root = new RootCommand("Movie recommender client: asks the running cluster f
 };
 foreach (var command in RateCommand.Create()) root.Subcommands.Add(command);
 foreach (var command in VersionsCommand.Create()) root.Subcommands.Add(command);
-return await CommandRunner.RunAsync(root, args, "client");
+return await CommandRunner.RunAsync(root, args, "client", TelemetryNames.ClientService);

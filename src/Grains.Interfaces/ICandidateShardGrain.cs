@@ -17,6 +17,13 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ScoredMovie[]> Search(ShardSearchRequest request);
 
+    /// <summary>
+    /// The same search by brute force over the shard's float32 rows, whatever its index: the reference that
+    /// served recall is measured against.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ExactShardAnswer> SearchExact(ShardSearchRequest request);
+
     /// <summary>The movie's row and candidate embedding when this shard holds it, else null.</summary>
     [AlwaysInterleave]
     Task<MovieVector?> Find(string movieId);

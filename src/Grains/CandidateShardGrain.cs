@@ -22,6 +22,7 @@ public sealed class CandidateShardGrain(
 {
     private readonly IndexOptions _indexOptions = services.GetService<IndexOptions>() ?? IndexOptions.Default;
     private MipsIndex? _index;
+    private MipsIndex? _exactIndex;
     private ModelVersionInfo? _model;
     private int _shard;
     private int _firstRow;
@@ -89,6 +90,7 @@ public sealed class CandidateShardGrain(
         VectorGuard.CheckRows(vectors, dim, nameof(chunk));
         // Any write invalidates the index; it is rebuilt once every row is present.
         _index = null;
+        _exactIndex = null;
         vectors.CopyTo(_vectors.AsSpan(local * dim, count * dim));
         for (var i = 0; i < count; i++)
         {
@@ -110,7 +112,7 @@ public sealed class CandidateShardGrain(
         var model = _model ?? throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} received no rows to seal.");
         if (_loadedCount < _ids.Length)
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} holds {_loadedCount} of {_ids.Length} rows; push the rest before sealing.");
-        _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
+        EnsureIndex(model);
         if (state.RecordExists && state.State.Model is { } stored && stored.HasSameLayout(model)) return;
         state.State = new CandidatePartitionState { Model = model, FirstRow = _firstRow, Ids = _ids, Titles = _titles, Genres = _genres, Years = _years, Vectors = _vectors };
         await state.WriteStateAsync();
@@ -124,16 +126,50 @@ public sealed class CandidateShardGrain(
         if (request.K < 1) throw new ArgumentOutOfRangeException(nameof(request), "K must be at least 1.");
 
         var started = Stopwatch.GetTimestamp();
-        var index = _index ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
-        var top = index.Search(request.Query, request.K, Excluded(request));
+        var index = EnsureIndex(model);
+        using var activity = RecommenderTelemetry.ActivitySource.StartActivity("index.search");
+        activity?.SetTag("recommender.index.tier", index.TierName);
+        activity?.SetTag("recommender.shard.rows", index.Count);
+        var result = Scored(index.Search(request.Query, request.K, Excluded(request)));
+        RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("tier", index.TierName));
+        return Task.FromResult(result);
+    }
+
+    public Task<ExactShardAnswer> SearchExact(ShardSearchRequest request)
+    {
+        var model = _model;
+        if (model is null || _loadedCount < _ids.Length)
+            throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} is not loaded ({_loadedCount} of {_ids.Length} rows); publish the model again.");
+        var index = EnsureIndex(model);
+        // The index's own exact tier over the same rows: the same K, exclusion and tie rules as the served search.
+        var exact = index.Tier == IndexTier.Exact ? index
+            : _exactIndex ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions with { Tier = IndexTier.Exact });
+        return Task.FromResult(new ExactShardAnswer(Scored(exact.Search(request.Query, request.K, Excluded(request))), index.TierName));
+    }
+
+    private ScoredMovie[] Scored(SearchHit[] top)
+    {
         var result = new ScoredMovie[top.Length];
         for (var i = 0; i < top.Length; i++)
         {
             var local = top[i].Id;
             result[i] = new ScoredMovie(_firstRow + local, _ids[local], _titles[local], top[i].Score);
         }
-        RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return Task.FromResult(result);
+        return result;
+    }
+
+    /// <summary>The index over every row, built on first need (after a seal, a reload or a move) and reported.</summary>
+    private MipsIndex EnsureIndex(ModelVersionInfo model)
+    {
+        if (_index is { } built) return built;
+        using var activity = RecommenderTelemetry.ActivitySource.StartActivity("index.build");
+        var index = MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
+        activity?.SetTag("recommender.index.tier", index.TierName);
+        activity?.SetTag("recommender.shard.rows", index.Count);
+        RecommenderTelemetry.IndexBuildDuration.Record(index.BuildTime.TotalMilliseconds, new KeyValuePair<string, object?>("tier", index.TierName));
+        ServingState.ShardLoaded(this.GetPrimaryKeyString(), model.Version, _shard, index.TierName, index.Count);
+        return _index = index;
     }
 
     public Task<MovieVector?> Find(string movieId)
@@ -209,9 +245,17 @@ public sealed class CandidateShardGrain(
         return shard;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ServingState.ShardUnloaded(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
     public async Task Retire()
     {
+        ServingState.ShardUnloaded(this.GetPrimaryKeyString());
         _index = null;
+        _exactIndex = null;
         _vectors = [];
         _ids = [];
         _titles = [];

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -12,7 +13,9 @@ namespace MovieRecommender.Grains;
 /// a search out to every candidate shard of that same version.
 /// </summary>
 public sealed class UserGrain(
-    [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings) : Grain, IUserGrain
+    [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings,
+    ServedRecallMonitor servedRecall,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private string? _cachedVersion;
     private UserProfile? _profile;
@@ -33,32 +36,55 @@ public sealed class UserGrain(
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("recommend");
         activity?.SetTag("recommender.user", userId);
         activity?.SetTag("recommender.k", k);
+        try
+        {
+            var result = await RecommendCore(userId, k, filter, activity);
+            activity?.SetTag("recommender.source", result.Source.ToString());
+            activity?.SetTag("recommender.coverage", $"{result.ShardsAnswered}/{result.ShardCount}");
+            var tags = new TagList { { "source", result.Source.ToString() }, { "version", result.ModelVersion } };
+            RecommenderTelemetry.Recommendations.Add(1, tags);
+            RecommenderTelemetry.RecommendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            // Written inside the span: the log line carries the trace id, so it opens this request's trace.
+            logger.LogError(e, "Recommendation for user {User} (K {K}) failed: {Message}", userId, k, e.Message);
+            throw;
+        }
+    }
 
-        var active = await ActiveModelAsync();
+    private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, Activity? activity)
+    {
+        ActiveModel active;
+        using (RecommenderTelemetry.ActivitySource.StartActivity("registry.active"))
+            active = await ActiveModelAsync();
         var model = active.Info;
         activity?.SetTag("recommender.model_version", model.Version);
-        var (query, excluded) = await QueryAsync(model);
+        ServingState.ActiveVersionSeen(model.Version);
+        float[]? query;
+        int[] excluded;
+        using (var profile = RecommenderTelemetry.ActivitySource.StartActivity("user.profile"))
+        {
+            var cached = _cachedVersion == model.Version;
+            profile?.SetTag("recommender.cache", cached ? "hit" : "miss");
+            RecommenderTelemetry.ProfileCache.Add(1, new KeyValuePair<string, object?>("result", cached ? "hit" : "miss"));
+            (query, excluded) = await QueryAsync(model);
+        }
 
-        Recommendation result;
         if (query is null)
         {
             var popular = active.Popular.Where(p => filter.Matches(p.Genres, p.Year) && Array.BinarySearch(excluded, p.Movie.Row) < 0)
                 .Take(k).Select(p => p.Movie).ToImmutableArray();
-            result = new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
+            return new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
-        else
-        {
-            var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, model,
-                new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter));
-            result = new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
-                [.. movies], answered, model.CandidateShards);
-        }
-
-        activity?.SetTag("recommender.source", result.Source.ToString());
-        RecommenderTelemetry.Recommendations.Add(1, new KeyValuePair<string, object?>("source", result.Source.ToString()));
-        RecommenderTelemetry.RecommendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            new KeyValuePair<string, object?>("source", result.Source.ToString()));
-        return result;
+        var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter);
+        var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, model, request, logger);
+        // Only complete answers are comparable with the exact top K of every shard.
+        if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
+        return new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
+            [.. movies], answered, model.CandidateShards);
     }
 
     public async Task Rate(string movieId, double rating)
@@ -74,6 +100,7 @@ public sealed class UserGrain(
         ratings.State = ratings.State with { Ratings = ratings.State.Ratings.Add(record) };
         await ratings.WriteStateAsync();
         await GrainFactory.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).Append(record);
+        RecommenderTelemetry.RatingsRecorded.Add(1);
     }
 
     private async Task<ActiveModel> ActiveModelAsync() =>

@@ -42,6 +42,16 @@ public sealed class MipsIndex
 
     public IndexOptions Options { get; }
 
+    /// <summary>The tier as operators read it in telemetry: exact, int8, pq4, ivf-int8 or ivf-pq4.</summary>
+    public string TierName => Tier switch
+    {
+        IndexTier.Exact => "exact",
+        IndexTier.Int8 => "int8",
+        IndexTier.Pq4 => "pq4",
+        IndexTier.Ivf => Options.IvfCodes == IvfCodes.Pq4 ? "ivf-pq4" : "ivf-int8",
+        _ => Tier.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>The instruction set the scan runs on.</summary>
     public SimdLevel Simd { get; }
 

@@ -2,45 +2,34 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MovieRecommender.Grains.Telemetry;
-using OpenTelemetry;
+using MovieRecommender.Telemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace MovieRecommender.Silo;
 
 /// <summary>
-/// OpenTelemetry for the silo: the product's own source and meter plus Orleans'. Exporters follow configuration:
-/// OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard variable), the console when Telemetry:Console is true,
-/// a Prometheus scrape endpoint when Telemetry:PrometheusPort is set.
+/// OpenTelemetry for the silo: the shared set-up (<see cref="RecommenderOpenTelemetry"/>: OTLP from the standard
+/// variables) as service <c>movie-recommender-silo</c>, one instance per silo, plus a Prometheus scrape endpoint
+/// when Telemetry:PrometheusPort is set.
 /// </summary>
 public static class TelemetrySetup
 {
     public static IHostApplicationBuilder AddRecommenderTelemetry(this IHostApplicationBuilder builder)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
-
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("movie-recommender-silo"))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(RecommenderTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
-                if (console) tracing.AddConsoleExporter();
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(RecommenderTelemetry.Name, "Microsoft.Orleans");
-                if (console) metrics.AddConsoleExporter();
-                var prometheusPort = builder.Configuration.GetValue("Telemetry:PrometheusPort", 0);
-                if (prometheusPort > 0)
-                    metrics.AddPrometheusHttpListener(o =>
-                    {
-                        o.Host = builder.Configuration["Telemetry:PrometheusHost"] ?? "localhost";
-                        o.Port = prometheusPort;
-                    });
-            });
-        if (otlp) telemetry.UseOtlpExporter();
+        var configuration = builder.Configuration;
+        RecommenderTelemetry.EnsureCreated();
+        // Each silo is its own instance: host and silo port tell them apart on the dashboard.
+        var instance = $"{Environment.MachineName}:{configuration.GetValue("Cluster:SiloPort", 11111)}";
+        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, metrics =>
+        {
+            var prometheusPort = configuration.GetValue("Telemetry:PrometheusPort", 0);
+            if (prometheusPort > 0)
+                metrics.AddPrometheusHttpListener(o =>
+                {
+                    o.Host = configuration["Telemetry:PrometheusHost"] ?? "localhost";
+                    o.Port = prometheusPort;
+                });
+        });
         return builder;
     }
 

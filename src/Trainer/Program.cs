@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MovieRecommender.Model.Cli;
+using MovieRecommender.Telemetry;
 using MovieRecommender.Trainer.Commands;
 using MovieRecommender.Trainer.Training;
 
@@ -12,4 +13,4 @@ var root = new RootCommand("Movie recommender trainer: trains the two-tower mode
     EvaluateCommand.Create(),
     AblationCommand.Create(),
 };
-return await CommandRunner.RunAsync(root, args, "trainer");
+return await CommandRunner.RunAsync(root, args, "trainer", TelemetryNames.TrainerService);

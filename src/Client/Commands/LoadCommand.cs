@@ -37,26 +37,28 @@ public static class LoadCommand
         var faultAt = new Option<double?>("--fault-at") { Description = "Seconds into the load when a fault happens (kill, publish): recovery and p99 before/during/after are measured around it." };
         var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var traceShare = new Option<double>("--trace-share") { Description = "Share of requests traced, 0 to 1, when telemetry is exported.", DefaultValueFactory = _ => 0.01 };
 
         var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
         {
-            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet,
+            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet, traceShare,
         };
         command.SetAction((parsed, ct) => RunAsync(new LoadOptions(
             parsed.GetValue(rps), parsed.GetValue(duration), parsed.GetValue(users), parsed.GetValue(k), parsed.GetValue(verify) ?? [],
             parsed.GetValue(json), parsed.GetValue(concurrency), parsed.GetValue(timeout), parsed.GetValue(attemptTimeout), parsed.GetValue(retries), parsed.GetValue(faultAt),
-            parsed.GetValue(seed), parsed.GetValue(quiet)), ct));
+            parsed.GetValue(seed), parsed.GetValue(quiet), parsed.GetValue(traceShare)), ct));
         return command;
     }
 
     private sealed record LoadOptions(double Rps, double Duration, string? Users, int K, string[] Verify, string? Json, int Concurrency,
-        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet);
+        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double TraceShare);
 
     private static async Task<int> RunAsync(LoadOptions o, CancellationToken ct)
     {
         if (o.Rps <= 0 || o.Duration <= 0) throw new UserFacingException("--rps and --duration must be positive.");
         if (o.K < 1 || o.K > IUserGrain.MaxK) throw new UserFacingException($"--k must be between 1 and {IUserGrain.MaxK}.");
         if (o.Concurrency < 1 || o.TimeoutMs < 1 || o.Retries < 0) throw new UserFacingException("--concurrency and --timeout-ms must be positive, --retries at least 0.");
+        if (!(o.TraceShare is >= 0 and <= 1)) throw new UserFacingException($"--trace-share must be between 0 and 1, not {o.TraceShare}.");
 
         var artifacts = o.Verify.Select(ModelArtifact.Load).ToArray();
         var userIds = ReadUsers(o.Users, artifacts.FirstOrDefault());
@@ -136,6 +138,9 @@ public static class LoadCommand
     {
         var sent = clock.Elapsed.TotalSeconds;
         var deadline = sent + o.TimeoutMs / 1000.0;
+        // A sampled share of the load is traced, retries included; the rest carries an unsampled context, so the
+        // silo does not trace it either.
+        using var activity = ClientTelemetry.StartRecommend(user, o.K, o.TraceShare);
         string? error = null;
         Recommendation? last = null;
         var attempts = 0;
@@ -162,6 +167,8 @@ public static class LoadCommand
         }
         var done = clock.Elapsed.TotalSeconds;
         var latencyMs = (done - due) * 1000;
+        if (last is not null) activity.Answered(last);
+        if (error is not null) activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
         if (last is null) return new RequestOutcome(due, sent, done, latencyMs, false, false, false, false, null, attempts, error);
         var partial = last.ShardsAnswered < last.ShardCount;
         var problem = checker.Enabled ? checker.Check(last, out var known) : null;

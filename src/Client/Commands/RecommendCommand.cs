@@ -47,7 +47,20 @@ public static class RecommendCommand
         foreach (var user in users)
         {
             var started = Stopwatch.GetTimestamp();
-            var recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k, filter);
+            Recommendation recommendation;
+            using (var activity = ClientTelemetry.StartRecommend(user, k))
+            {
+                try
+                {
+                    recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k, filter);
+                    activity.Answered(recommendation);
+                }
+                catch (Exception e)
+                {
+                    activity.Failed(e);
+                    throw;
+                }
+            }
             var latency = Stopwatch.GetElapsedTime(started);
             if (json) WriteJson(recommendation, latency);
             else WriteTable(recommendation, latency);

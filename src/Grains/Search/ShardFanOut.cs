@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using MovieRecommender.Grains.Telemetry;
 
 namespace MovieRecommender.Grains.Search;
@@ -17,17 +19,23 @@ public static class ShardFanOut
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The global top K of every answering shard's top K, and how many shards answered.</summary>
-    public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ModelVersionInfo model, ShardSearchRequest request)
+    public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ModelVersionInfo model, ShardSearchRequest request,
+        ILogger? logger = null)
     {
         var searches = new Task<ScoredMovie[]?>[model.CandidateShards];
         for (var shard = 0; shard < searches.Length; shard++)
-            searches[shard] = SearchShard(grains, model.Version, shard, request);
+            searches[shard] = SearchShard(grains, model.Version, shard, request, logger);
         var results = await Task.WhenAll(searches);
         var answered = results.Where(r => r is not null).Select(r => r!).ToArray();
         if (answered.Length == 0)
             throw new TimeoutException($"None of the {model.CandidateShards} shards of version {model.Version} answered (each tried twice); a silo may have just died, try again.");
         if (answered.Length < results.Length)
-            RecommenderTelemetry.PartialAnswers.Add(1);
+        {
+            RecommenderTelemetry.PartialAnswers.Add(1, new KeyValuePair<string, object?>("version", model.Version));
+            logger?.LogWarning("Answered from {Answered} of {Shards} shards of version {Version}", answered.Length, results.Length, model.Version);
+        }
+        using var merge = RecommenderTelemetry.ActivitySource.StartActivity("merge");
+        merge?.SetTag("recommender.shards_answered", answered.Length);
         return (ShardResultMerger.Merge(answered, request.K), answered.Length);
     }
 
@@ -46,16 +54,22 @@ public static class ShardFanOut
         return null;
     }
 
-    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, string version, int shard, ShardSearchRequest request)
+    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, string version, int shard, ShardSearchRequest request, ILogger? logger)
     {
-        using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search");
+        using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search", ActivityKind.Client);
         activity?.SetTag("recommender.shard", shard);
-        var (answered, value) = await WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request));
-        if (!answered) activity?.SetTag("recommender.shard.failed", true);
+        activity?.SetTag("recommender.model_version", version);
+        var (answered, value) = await WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
+            logger, version, shard);
+        if (!answered)
+        {
+            activity?.SetTag("recommender.shard.failed", true);
+            activity?.SetStatus(ActivityStatusCode.Error, "The shard did not answer, twice.");
+        }
         return answered ? value : null;
     }
 
-    private static async Task<(bool Answered, T? Value)> WithRetry<T>(Func<Task<T>> call)
+    private static async Task<(bool Answered, T? Value)> WithRetry<T>(Func<Task<T>> call, ILogger? logger = null, string? version = null, int shard = -1)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -66,10 +80,13 @@ public static class ShardFanOut
             catch (Exception e) when (IsTransient(e) && attempt == 0)
             {
                 RecommenderTelemetry.ShardRetries.Add(1);
+                Activity.Current?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["exception.message"] = e.Message }));
+                logger?.LogWarning("Shard {Shard} of version {Version} failed ({Message}); trying once more", shard, version, e.Message);
                 await Task.Delay(RetryDelay);
             }
             catch (Exception e) when (IsTransient(e))
             {
+                logger?.LogError("Shard {Shard} of version {Version} failed twice ({Message}); answering without it", shard, version, e.Message);
                 return (false, default);
             }
         }

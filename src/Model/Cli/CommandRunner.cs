@@ -1,20 +1,24 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using MovieRecommender.Model.Artifacts;
 using MovieRecommender.Model.Cluster;
+using MovieRecommender.Telemetry;
 
 namespace MovieRecommender.Model.Cli;
 
 /// <summary>
 /// Runs a console program's commands with one error convention: a bad argument or a failure the user can fix
-/// prints one line on stderr and exits non-zero, never a stack trace.
+/// prints one line on stderr and exits non-zero, never a stack trace. Given a service name, where the standard
+/// OpenTelemetry variables name an endpoint, the command's spans, metrics and logs are exported as that service.
 /// </summary>
 public static class CommandRunner
 {
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    public static async Task<int> RunAsync(RootCommand root, string[] args, string program)
+    public static async Task<int> RunAsync(RootCommand root, string[] args, string program, string? serviceName = null)
     {
+        using var telemetry = serviceName is null ? ConsoleTelemetry.None : ConsoleTelemetry.Start(serviceName);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -27,6 +31,7 @@ public static class CommandRunner
         }
         catch (Exception e) when (Describe(e) is { } message)
         {
+            telemetry.LoggerFactory.CreateLogger(program).LogError("{Program} {Command} failed: {Message}", program, parsed.CommandResult.Command.Name, message);
             await Console.Error.WriteLineAsync($"{program}: {message}");
             return Failure;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using MovieRecommender.Grains;
 using MovieRecommender.Model.Artifacts;
 
@@ -23,14 +24,35 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);
         for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
 
-        await PushMoviesAsync(artifact, info, options, progress, cancellationToken);
-        await PushUsersAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
+        Activity.Current?.SetTag("recommender.model_version", info.Version);
+        using (var movies = PublishTelemetry.ActivitySource.StartActivity("publish.movies"))
+        {
+            movies?.SetTag("recommender.rows", info.ItemCount);
+            movies?.SetTag("recommender.shards", info.CandidateShards);
+            await PushMoviesAsync(artifact, info, options, progress, cancellationToken);
+        }
+        using (var users = PublishTelemetry.ActivitySource.StartActivity("publish.users"))
+        {
+            users?.SetTag("recommender.rows", info.UserCount);
+            users?.SetTag("recommender.shards", info.UserShards);
+            await PushUsersAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
+        }
 
-        var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
-        var bytes = ((long)artifact.Items.Count + artifact.Users.Count) * info.Dimension * sizeof(float);
-        await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey)
-            .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
+        using (PublishTelemetry.ActivitySource.StartActivity("publish.activate"))
+        {
+            var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
+            var bytes = ((long)artifact.Items.Count + artifact.Users.Count) * info.Dimension * sizeof(float);
+            await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey)
+                .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
+        }
         return info;
+    }
+
+    private static void Pushed(string stage, ModelVersionInfo info, int rows)
+    {
+        var tags = new TagList { { "stage", stage }, { "version", info.Version } };
+        PublishTelemetry.RowsPushed.Add(rows, tags);
+        PublishTelemetry.ChunksPushed.Add(1, tags);
     }
 
     private async Task PushMoviesAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
@@ -44,6 +66,10 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             {
                 var grain = grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(info.Version, shard));
                 var (start, count) = Partitioning.ShardRows(info.ItemCount, info.CandidateShards, shard);
+                using var push = PublishTelemetry.ActivitySource.StartActivity("publish.shard");
+                push?.SetTag("recommender.shard", shard);
+                push?.SetTag("recommender.rows", count);
+                push?.SetTag("recommender.chunks", (count + rowsPerChunk - 1) / rowsPerChunk);
                 for (var offset = 0; offset < count; offset += rowsPerChunk)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -54,9 +80,12 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                         items.Select(i => i.Id).ToArray(), items.Select(i => i.Title).ToArray(),
                         artifact.ItemEmbeddings.RowsAsBytes(first, n),
                         items.Select(i => i.Genres.ToArray()).ToArray(), items.Select(i => i.Year ?? 0).ToArray()));
+                    Pushed("movies", info, n);
                     progress?.Report(new PublishProgress("movies", Interlocked.Add(ref pushed, n), info.ItemCount));
                 }
-                await grain.Seal();
+                // The seal builds the shard's index: its span (index.build) is a child of this one.
+                using (PublishTelemetry.ActivitySource.StartActivity("publish.seal"))
+                    await grain.Seal();
             });
     }
 
@@ -73,6 +102,9 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             async (entry, ct) =>
             {
                 var grain = grains.GetGrain<IUserShardGrain>(IUserShardGrain.Key(info.Version, entry.Key));
+                using var push = PublishTelemetry.ActivitySource.StartActivity("publish.user_shard");
+                push?.SetTag("recommender.shard", entry.Key);
+                push?.SetTag("recommender.rows", entry.Value.Length);
                 foreach (var rows in entry.Value.Chunk(rowsPerChunk))
                 {
                     ct.ThrowIfCancellationRequested();
@@ -82,6 +114,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                         artifact.UserEmbeddings.Row(rows[i]).CopyTo(target.Slice(i * info.Dimension, info.Dimension));
                     var seen = rows.Select(r => artifact.Users[r].Seen.Select(id => rowOfItem[id]).Order().ToArray()).ToArray();
                     await grain.Load(new UserChunk(info, rows.Select(r => artifact.Users[r].Id).ToArray(), vectors, seen));
+                    Pushed("users", info, rows.Length);
                     progress?.Report(new PublishProgress("users", Interlocked.Add(ref pushed, rows.Length), info.UserCount));
                 }
                 await grain.Seal(entry.Value.Length);

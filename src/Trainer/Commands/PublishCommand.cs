@@ -50,7 +50,12 @@ public static class PublishCommand
     public static async Task PublishAsync(string artifactDir, IAnsiConsole console, PublishOptions options, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var artifact = ModelArtifact.Load(artifactDir);
+        // One trace per publish: verify, push (per shard, with the seals and their index builds), activate.
+        using var activity = PublishTelemetry.ActivitySource.StartActivity("publish", ActivityKind.Client);
+        activity?.SetTag("recommender.artifact", Path.GetFullPath(artifactDir));
+        ModelArtifact artifact;
+        using (PublishTelemetry.ActivitySource.StartActivity("publish.verify"))
+            artifact = ModelArtifact.Load(artifactDir);
         try
         {
             options.Validate(artifact.Items.Count);
@@ -75,6 +80,8 @@ public static class PublishCommand
                 movies.Value = movies.MaxValue;
                 users.Value = users.MaxValue;
             });
-        console.MarkupLineInterpolated($"Version [bold]{artifact.Manifest.Version}[/] is active ({Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s).");
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        PublishTelemetry.Duration.Record(seconds, new KeyValuePair<string, object?>("version", artifact.Manifest.Version));
+        console.MarkupLineInterpolated($"Version [bold]{artifact.Manifest.Version}[/] is active ({seconds:F1} s).");
     }
 }

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace MovieRecommender.Telemetry;
+
+/// <summary>
+/// One OpenTelemetry set-up for the silo, the console client and the trainer: the product's sources and meters
+/// (<c>MovieRecommender*</c>), Orleans' grain-call spans and meter, .NET runtime and process metrics, and logs.
+/// Exporters follow the standard variables (<see cref="OtlpEndpoints"/>), so any OTLP backend works; the console
+/// exporter with <c>Telemetry:Console=true</c>.
+/// </summary>
+public static class RecommenderOpenTelemetry
+{
+    /// <summary>True when some exporter is configured; a console program skips OpenTelemetry entirely otherwise.</summary>
+    public static bool Exports(IConfiguration configuration) =>
+        OtlpEndpoints.From(configuration).Any || configuration.GetValue<bool>("Telemetry:Console");
+
+    /// <param name="serviceName">The default <c>service.name</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> win.</param>
+    /// <param name="serviceInstanceId">This process among its service's (a silo's address); null: a generated id.</param>
+    public static IOpenTelemetryBuilder AddRecommenderTelemetry(this IOpenTelemetryBuilder otel, IConfiguration configuration,
+        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null)
+    {
+        var console = configuration.GetValue<bool>("Telemetry:Console");
+        otel.ConfigureResource(resource => resource
+            .AddService(serviceName, serviceInstanceId: serviceInstanceId, autoGenerateServiceInstanceId: serviceInstanceId is null)
+            // Again after our defaults, so the standard variables override them.
+            .AddEnvironmentVariableDetector());
+        otel.WithTracing(tracing =>
+        {
+            // Spans with a parent follow it (so a sampled-out load request stays out everywhere); roots are kept
+            // unless they ask for a share (TelemetryNames.TraceShareTag).
+            tracing.SetSampler(new ParentBasedSampler(new ShareSampler()))
+                .AddSource(TelemetryNames.Product + "*")
+                .AddSource(TelemetryNames.OrleansApplicationSource);
+            if (console) tracing.AddConsoleExporter();
+        });
+        otel.WithMetrics(meters =>
+        {
+            meters.AddMeter(TelemetryNames.Product + "*", TelemetryNames.OrleansMeter)
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation();
+            if (console) meters.AddConsoleExporter();
+            metrics?.Invoke(meters);
+        });
+        otel.WithLogging(logging =>
+        {
+            if (console) logging.AddConsoleExporter();
+        }, options =>
+        {
+            options.IncludeFormattedMessage = true;
+            options.IncludeScopes = true;
+        });
+
+        var otlp = OtlpEndpoints.From(configuration);
+        if (otlp.All)
+        {
+            // One exporter for the three signals; per-signal variables still override their signal's settings.
+            otel.UseOtlpExporter();
+        }
+        else
+        {
+            if (otlp.Traces) otel.WithTracing(tracing => tracing.AddOtlpExporter());
+            if (otlp.Metrics) otel.WithMetrics(meters => meters.AddOtlpExporter());
+            if (otlp.Logs) otel.WithLogging(logging => logging.AddOtlpExporter());
+        }
+        return otel;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using MovieRecommender.Grains;
+using MovieRecommender.Index;
+using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Publishing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace MovieRecommender.Serving.Tests.Telemetry;
+
+/// <summary>What an operator sees of a recommendation: one trace from the caller to every shard, metrics, served recall.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
+{
+    private static readonly ActivitySource Caller = new("MovieRecommender.Tests");
+
+    [Fact]
+    public async Task OneRecommendationIsOneTraceFromTheCallerThroughTheUserGrainToEveryShard()
+    {
+        const int shards = 3;
+        using var temp = new TempFolder();
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 10, items: 90, dim: 8, seed: 901));
+        await new ArtifactPublisher(fixture.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = shards, UserShards = 2 });
+        var user = artifact.Users[0].Id;
+
+        ActivityTraceId traceId;
+        using (var root = Caller.StartActivity("test.recommend", ActivityKind.Client))
+        {
+            Assert.NotNull(root);
+            traceId = root.TraceId;
+            await fixture.Client.GetGrain<IUserGrain>(user).Recommend(7);
+        }
+        fixture.Tracing.ForceFlush();
+
+        var trace = Snapshot(fixture.Spans).Where(s => s.TraceId == traceId).ToList();
+        var byId = trace.ToDictionary(s => s.SpanId);
+        // One root, the caller's; every other span hangs under it.
+        var roots = trace.Where(s => !byId.ContainsKey(s.ParentSpanId)).ToList();
+        Assert.Equal("test.recommend", Assert.Single(roots).DisplayName);
+        Assert.All(trace.Where(s => s != roots[0]), s => Assert.Contains(roots[0], Ancestors(s, byId)));
+
+        var recommend = Assert.Single(trace, s => s.DisplayName == "recommend");
+        Assert.Equal(user, recommend.GetTagItem("recommender.user"));
+        Assert.Equal(7, recommend.GetTagItem("recommender.k"));
+        Assert.Equal(artifact.Manifest.Version, recommend.GetTagItem("recommender.model_version"));
+        Assert.Equal($"{shards}/{shards}", recommend.GetTagItem("recommender.coverage"));
+
+        // Exactly one shard.search per shard, under the recommend span, each reaching its shard's index search.
+        var searches = trace.Where(s => s.DisplayName == "shard.search").ToList();
+        Assert.Equal(Enumerable.Range(0, shards), searches.Select(s => (int)s.GetTagItem("recommender.shard")!).Order());
+        Assert.All(searches, s => Assert.Contains(recommend, Ancestors(s, byId)));
+        var indexSearches = trace.Where(s => s.DisplayName == "index.search").ToList();
+        Assert.Equal(shards, indexSearches.Count);
+        Assert.All(indexSearches, s => Assert.Equal("exact", s.GetTagItem("recommender.index.tier")));
+        Assert.All(indexSearches, s => Assert.Single(searches, search => Ancestors(s, byId).Contains(search)));
+
+        // The version lookup, the user's profile and the merge are steps of the recommend span.
+        foreach (var step in new[] { "registry.active", "user.profile", "merge" })
+            Assert.Contains(recommend, Ancestors(Assert.Single(trace, s => s.DisplayName == step), byId));
+        // The served-recall check is its own trace, linked to the recommendation, never inside it.
+        Assert.DoesNotContain(trace, s => s.DisplayName == "served_recall.check");
+    }
+
+    [Fact]
+    public async Task MetricsCarryVersionTierSourceAndCacheResult()
+    {
+        using var temp = new TempFolder();
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 6, items: 60, dim: 8, seed: 902));
+        await new ArtifactPublisher(fixture.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 2, UserShards = 1 });
+        var version = artifact.Manifest.Version;
+        var user = fixture.Client.GetGrain<IUserGrain>(artifact.Users[0].Id);
+        await user.Recommend(5);
+        await user.Recommend(5);
+        await fixture.Client.GetGrain<IUserGrain>(artifact.Users[1].Id).Rate(artifact.Items[3].Id, 4);
+
+        fixture.Meters.ForceFlush();
+        var metrics = Snapshot(fixture.Metrics);
+        var recommendations = Points(metrics, "recommender.recommend.duration")
+            .Where(p => Tag(p, "version") == version && Tag(p, "source") == "Model").ToList();
+        Assert.Equal(2, recommendations.Sum(p => p.GetHistogramCount()));
+        Assert.Contains(Points(metrics, "recommender.recommendations"), p => Tag(p, "version") == version && p.GetSumLong() >= 2);
+        Assert.Contains(Points(metrics, "recommender.shard.search.duration"), p => Tag(p, "tier") == "exact" && p.GetHistogramCount() >= 4);
+        Assert.Contains(Points(metrics, "recommender.index.build.duration"), p => Tag(p, "tier") == "exact");
+
+        // Both of the version's shards report their rows and tier.
+        var rows = Points(metrics, "recommender.shard.rows").Where(p => Tag(p, "version") == version).ToList();
+        Assert.Equal(60, rows.GroupBy(p => Tag(p, "shard")).Sum(g => g.Last().GetGaugeLastValueLong()));
+        Assert.All(rows, p => Assert.Equal("exact", Tag(p, "tier")));
+        Assert.Contains(Points(metrics, "recommender.model.active"), p => Tag(p, "version") is { Length: > 0 } && p.GetGaugeLastValueLong() == 1);
+
+        // The first request read the profile (miss), the second found it cached (hit).
+        var cache = Points(metrics, "recommender.user.profile_cache").ToList();
+        Assert.Contains(cache, p => Tag(p, "result") == "miss" && p.GetSumLong() >= 1);
+        Assert.Contains(cache, p => Tag(p, "result") == "hit" && p.GetSumLong() >= 1);
+        Assert.Contains(Points(metrics, "recommender.ratings"), p => p.GetSumLong() >= 1);
+        Assert.Contains(Points(metrics, "recommender.publish.rows"), p => Tag(p, "version") == version && Tag(p, "stage") == "movies" && p.GetSumLong() == 60);
+    }
+
+    [Fact]
+    public async Task ServedRecallIsOneOnExactShards()
+    {
+        using var temp = new TempFolder();
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 20, items: 300, dim: 8, seed: 903));
+        using var probe = new ServedRecallProbe(artifact.Manifest.Version);
+        await new ArtifactPublisher(fixture.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 3, UserShards = 2 });
+
+        foreach (var user in artifact.Users) await fixture.Client.GetGrain<IUserGrain>(user.Id).Recommend(10);
+
+        var values = await probe.WaitForAsync(artifact.Users.Count);
+        Assert.Equal(artifact.Users.Count, values.Count);
+        Assert.All(values, v => Assert.Equal(1.0, v.Recall));
+        Assert.All(values, v => Assert.Equal("exact", v.Tier));
+    }
+
+    [Fact]
+    public async Task ServedRecallFallsBelowOneWhenTheIndexIsForcedLossy()
+    {
+        // PQ4 with a rerank no deeper than K: the 4-bit codes alone decide which movies come back.
+        using var store = new TempFolder();
+        var cluster = await TelemetryClusterFixture.StartAsync(store.Path, initialSilos: 1,
+            new IndexOptions { Tier = IndexTier.Pq4, Rerank = 10, PqSubspaces = 4 });
+        try
+        {
+            using var temp = new TempFolder();
+            var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 40, items: 4000, dim: 16, seed: 904));
+            using var probe = new ServedRecallProbe(artifact.Manifest.Version);
+            await new ArtifactPublisher(cluster.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 2, UserShards = 1 });
+
+            foreach (var user in artifact.Users) await cluster.Client.GetGrain<IUserGrain>(user.Id).Recommend(10);
+
+            var values = await probe.WaitForAsync(artifact.Users.Count);
+            Assert.Equal(artifact.Users.Count, values.Count);
+            Assert.All(values, v => Assert.Equal("pq4", v.Tier));
+            Assert.All(values, v => Assert.InRange(v.Recall, 0, 1));
+            var mean = values.Average(v => v.Recall);
+            Assert.True(mean < 0.95, $"mean served recall {mean:F3} with PQ4 and no rerank depth should be measurably below 1");
+            Assert.True(mean > 0.1, $"mean served recall {mean:F3}: the check itself looks broken");
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private static List<T> Snapshot<T>(List<T> list)
+    {
+        lock (list) return [.. list];
+    }
+
+    private static IEnumerable<Activity> Ancestors(Activity span, Dictionary<ActivitySpanId, Activity> byId)
+    {
+        for (var current = span; byId.TryGetValue(current.ParentSpanId, out var parent); current = parent)
+            yield return parent;
+    }
+
+    private static IEnumerable<MetricPoint> Points(IEnumerable<Metric> metrics, string name)
+    {
+        // The in-memory exporter appends the same live Metric at every collection: each once, at its latest.
+        foreach (var metric in metrics.Where(m => m.Name == name).Distinct())
+            foreach (var point in metric.GetMetricPoints())
+                yield return point;
+    }
+
+    private static string? Tag(MetricPoint point, string key)
+    {
+        foreach (var tag in point.Tags)
+            if (tag.Key == key) return tag.Value?.ToString();
+        return null;
+    }
+}
