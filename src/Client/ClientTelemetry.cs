@@ -15,7 +15,7 @@ public static class ClientTelemetry
     /// <summary>A root span for one recommendation; <paramref name="traceShare"/> below 1 keeps only that share of such traces.</summary>
     public static Activity? StartRecommend(string user, int k, double traceShare = 1)
     {
-        var tags = new ActivityTagsCollection { [TelemetryNames.TraceShareTag] = traceShare };
+        var tags = traceShare < 1 ? new ActivityTagsCollection { [TelemetryNames.TraceShareTag] = traceShare } : null;
         var activity = ActivitySource.StartActivity("console.recommend", ActivityKind.Client, parentContext: default, tags);
         activity?.SetTag("recommender.user", user);
         activity?.SetTag("recommender.k", k);

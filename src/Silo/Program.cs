@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MovieRecommender.Silo;
+using MovieRecommender.Telemetry;
 
 // The embedded default: one silo, localhost clustering, everything in this process. Cluster:Mode=redis makes it
 // one silo of a cluster whose membership and state live in Redis (see ClusterMode).
@@ -15,8 +16,10 @@ var description = "";
 builder.UseOrleans(silo => description = silo.ConfigureRecommenderSilo(builder.Configuration));
 builder.AddRecommenderTelemetry();
 var prometheus = TelemetrySetup.PrometheusPrefix(builder.Configuration) is { } prefix ? $", metrics {prefix}metrics" : "";
+var otlp = OtlpEndpoints.From(builder.Configuration).Any
+    ? $", telemetry over OTLP to {builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "the per-signal endpoints"}" : "";
 
 using var host = builder.Build();
 host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
-    Console.WriteLine($"Silo ready: {description}{prometheus}. Ctrl+C or SIGTERM stops it."));
+    Console.WriteLine($"Silo ready: {description}{prometheus}{otlp}. Ctrl+C or SIGTERM stops it."));
 await host.RunAsync();

@@ -32,10 +32,10 @@ public static class RecommenderOpenTelemetry
         otel.WithTracing(tracing =>
         {
             // Spans with a parent follow it (so a sampled-out load request stays out everywhere); roots are kept
-            // unless they ask for a share (TelemetryNames.TraceShareTag).
-            tracing.SetSampler(new ParentBasedSampler(new ShareSampler()))
-                .AddSource(TelemetryNames.Product + "*")
-                .AddSource(TelemetryNames.OrleansApplicationSource);
+            // unless they ask for a share (TelemetryNames.TraceShareTag). OTEL_TRACES_SAMPLER, where set, wins.
+            if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+                tracing.SetSampler(new ParentBasedSampler(new ShareSampler()));
+            tracing.AddSource(TelemetryNames.Product + "*", TelemetryNames.OrleansApplicationSource);
             if (console) tracing.AddConsoleExporter();
         });
         otel.WithMetrics(meters =>
