@@ -4,7 +4,9 @@
 #
 #   ./run.sh                 MovieLens from $MOVIELENS_DIR, else data/ml-100k (downloaded from GroupLens if absent)
 #   ./run.sh --data DIR      MovieLens from DIR
-#   ./run.sh --stop          stop the silo a previous run left running
+#   ./run.sh --dashboard     also start the telemetry dashboard (scripts/dashboard.sh) first; the silo, trainer
+#                            and client export traces, metrics and logs to it; its login link is printed at the end
+#   ./run.sh --stop          stop the silo a previous run left running (the dashboard: scripts/dashboard.sh stop)
 #
 # Extra arguments after -- go to 'train' (e.g. ./run.sh -- --preset notebook).
 # The silo keeps running afterwards, so the client can be tried; its log is .run/silo.log.
@@ -29,12 +31,14 @@ stop_silo() {
 
 data_args=()
 train_args=()
+dashboard=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --stop) stop_silo; exit 0 ;;
+    --dashboard) dashboard=1; shift ;;
     --data) data_args=(--data "$(cd "$here" && realpath -m "$2")"); shift 2 ;;
     --) shift; train_args=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'; see ./run.sh --help" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +48,11 @@ echo "Building ..."
 dotnet build Orleans.sln -c Release -nologo -clp:ErrorsOnly
 
 stop_silo
+if [ "$dashboard" = 1 ]; then
+  bash scripts/dashboard.sh start
+  # The standard OTEL variables for the silo, trainer and client below; any the caller set already win.
+  eval "$(bash scripts/dashboard.sh env)"
+fi
 echo "Starting the silo (log: $state/silo.log) ..."
 nohup dotnet run -c Release --no-build --project src/Silo > "$state/silo.log" 2>&1 &
 echo $! > "$pidfile"
@@ -71,3 +80,11 @@ The silo keeps running (pid $(cat "$pidfile")). Try:
   dotnet run -c Release --project src/Client -- recommend 42 --json
 Stop it with: ./run.sh --stop
 MSG
+if [ "$dashboard" = 1 ]; then
+  cat <<MSG
+
+Telemetry dashboard (traces, metrics, structured logs of the silo, trainer and client):
+  $(bash scripts/dashboard.sh url)
+Point more programs at it with: eval "\$(scripts/dashboard.sh env)"; stop it with: scripts/dashboard.sh stop
+MSG
+fi
