@@ -140,7 +140,7 @@ public static class LoadCommand
         var deadline = sent + o.TimeoutMs / 1000.0;
         // A sampled share of the load is traced, retries included; the rest carries an unsampled context, so the
         // silo does not trace it either.
-        using var activity = ClientTelemetry.StartRecommend(user, o.K, o.TraceShare);
+        using var activity = RecommendationTracing.StartRecommend(user, o.K, o.TraceShare);
         string? error = null;
         Recommendation? last = null;
         var attempts = 0;

@@ -48,7 +48,7 @@ public static class RecommendCommand
         {
             var started = Stopwatch.GetTimestamp();
             Recommendation recommendation;
-            using (var activity = ClientTelemetry.StartRecommend(user, k))
+            using (var activity = RecommendationTracing.StartRecommend(user, k))
             {
                 try
                 {

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Index;
 using MovieRecommender.Silo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -13,8 +15,8 @@ namespace MovieRecommender.Serving.Tests.Telemetry;
 
 /// <summary>
 /// A two-silo cluster configured as production silos are, with every recommendation's served recall checked
-/// (share 1), and in-memory exporters subscribed as the silo's OpenTelemetry set-up is: the product's sources and
-/// meters and Orleans' grain-call spans. Sources are process-wide, so tests filter by trace id or version.
+/// (share 1), and the programs' own OpenTelemetry set-up (<see cref="RecommenderOpenTelemetry"/>: sources, meters,
+/// sampler) exporting to memory. Sources are process-wide, so tests filter by trace id, user or version.
 /// </summary>
 public sealed class TelemetryClusterFixture : IAsyncLifetime
 {
@@ -28,20 +30,19 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
 
     public List<Metric> Metrics { get; } = [];
 
-    public TracerProvider Tracing { get; private set; } = null!;
+    private OpenTelemetrySdk _telemetry = null!;
 
-    public MeterProvider Meters { get; private set; } = null!;
+    public TracerProvider Tracing => _telemetry.TracerProvider;
+
+    public MeterProvider Meters => _telemetry.MeterProvider;
 
     public async Task InitializeAsync()
     {
-        Tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource("MovieRecommender*", "Microsoft.Orleans.Application")
-            .AddInMemoryExporter(Spans)
-            .Build()!;
-        Meters = Sdk.CreateMeterProviderBuilder()
-            .AddMeter("MovieRecommender*")
-            .AddInMemoryExporter(Metrics)
-            .Build()!;
+        var noExporters = new ConfigurationBuilder().Build();
+        _telemetry = OpenTelemetrySdk.Create(otel => otel
+            .AddRecommenderTelemetry(noExporters, "telemetry-tests")
+            .WithTracing(tracing => tracing.AddInMemoryExporter(Spans))
+            .WithMetrics(metrics => metrics.AddInMemoryExporter(Metrics)));
         Cluster = await StartAsync(Store.Path, initialSilos: 2);
     }
 
@@ -68,8 +69,7 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        Tracing.Dispose();
-        Meters.Dispose();
+        _telemetry.Dispose();
         Store.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MovieRecommender.Grains;
 using MovieRecommender.Index;
 using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Model.Cluster;
 using MovieRecommender.Model.Publishing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -60,6 +61,33 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
             Assert.Contains(recommend, Ancestors(Assert.Single(trace, s => s.DisplayName == step), byId));
         // The served-recall check is its own trace, linked to the recommendation, never inside it.
         Assert.DoesNotContain(trace, s => s.DisplayName == "served_recall.check");
+    }
+
+    [Fact]
+    public async Task ASampledOutRequestIsTracedNowhereNotEvenInTheSilo()
+    {
+        using var temp = new TempFolder();
+        var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 4, items: 40, dim: 8, seed: 905));
+        await new ArtifactPublisher(fixture.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 2, UserShards = 1 });
+        var (kept, dropped) = (artifact.Users[0].Id, artifact.Users[1].Id);
+
+        await AskTraced(kept, share: 1);
+        await AskTraced(dropped, share: 0);
+        fixture.Tracing.ForceFlush();
+
+        var spans = Snapshot(fixture.Spans);
+        Assert.Single(spans, s => s.DisplayName == "recommend" && (string?)s.GetTagItem("recommender.user") == kept);
+        Assert.DoesNotContain(spans, s => (string?)s.GetTagItem("recommender.user") == dropped);
+        // Nor did the silo start a trace of its own for it (an Orleans server span as a root).
+        var rootsInSilo = spans.Where(s => s.DisplayName == "IUserGrain/Recommend" && s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        Assert.Empty(rootsInSilo);
+
+        async Task AskTraced(string user, double share)
+        {
+            using var activity = RecommendationTracing.StartRecommend(user, 5, share);
+            Assert.Equal(share > 0, activity?.Recorded ?? false);
+            await fixture.Client.GetGrain<IUserGrain>(user).Recommend(5);
+        }
     }
 
     [Fact]
@@ -143,9 +171,20 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         }
     }
 
+    /// <summary>A copy of what the in-memory exporter collected; it appends without a lock while background checks run.</summary>
     private static List<T> Snapshot<T>(List<T> list)
     {
-        lock (list) return [.. list];
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return [.. list.ToArray()];
+            }
+            catch (ArgumentException) when (attempt < 100)
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 
     private static IEnumerable<Activity> Ancestors(Activity span, Dictionary<ActivitySpanId, Activity> byId)

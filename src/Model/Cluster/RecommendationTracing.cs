@@ -2,13 +2,13 @@ using System.Diagnostics;
 using MovieRecommender.Grains;
 using MovieRecommender.Telemetry;
 
-namespace MovieRecommender.Client;
+namespace MovieRecommender.Model.Cluster;
 
 /// <summary>
 /// The console's spans: each recommendation it asks for is the root of one trace (<c>console.recommend</c>), which
 /// Orleans carries into the user grain and on to every shard.
 /// </summary>
-public static class ClientTelemetry
+public static class RecommendationTracing
 {
     public static readonly ActivitySource ActivitySource = new("MovieRecommender.Client");
 
@@ -19,6 +19,12 @@ public static class ClientTelemetry
         var activity = ActivitySource.StartActivity("console.recommend", ActivityKind.Client, parentContext: default, tags);
         activity?.SetTag("recommender.user", user);
         activity?.SetTag("recommender.k", k);
+        // A sampled-out root gets no Orleans call span (its children are not even created), so Orleans would carry
+        // no trace context and the silo would start a trace of its own for the request. Carry the decision
+        // ourselves: the silo then sees a parent that is not sampled and records nothing either. The caller must
+        // be an async method, so the request context it sets ends with it.
+        if (activity is { Recorded: false })
+            DistributedContextPropagator.Current.Inject(activity, null, static (_, key, value) => RequestContext.Set(key, value!));
         return activity;
     }
 
