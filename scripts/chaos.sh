@@ -70,7 +70,7 @@ cleanup() { [ "$keep" = 1 ] || scripts/cluster.sh stop --no-build >/dev/null 2>&
 trap cleanup EXIT
 
 scripts/cluster.sh stop --no-build >/dev/null 2>&1 || true
-scripts/cluster.sh start --silos "$silos" --fresh --no-build
+scripts/cluster.sh start --silos "$silos" --fresh --no-build --no-dashboard
 eval "$(scripts/cluster.sh env)"
 
 echo "Publishing $(basename "$artifact_a") in $shards shards ..."
@@ -116,7 +116,7 @@ if [ "$restart_check" = 1 ]; then
   echo "Full restart: kill -9 of every silo, start again on the kept store, no publish ..."
   for i in $(seq 1 "$silos"); do scripts/cluster.sh kill "$i" >/dev/null 2>&1 || true; done
   t0=$(date +%s.%N)
-  scripts/cluster.sh start --silos "$silos" --no-build
+  scripts/cluster.sh start --silos "$silos" --no-build --no-dashboard
   verdict=$(client verify "$active" --k 10 | tr -s '\n' ' ' | sed 's/.*Version /Version /') && exact=true || exact=false
   t1=$(date +%s.%N)
   echo "$verdict"

@@ -34,7 +34,8 @@ build_args=(); [ "$build" = 1 ] || build_args=(--no-build)
 
 trap 'scripts/cluster.sh stop --no-build >/dev/null 2>&1 || true' EXIT
 scripts/cluster.sh stop --no-build >/dev/null 2>&1 || true
-scripts/cluster.sh start --silos "$silos" --fresh "${build_args[@]}"
+# Measured without telemetry export, whether or not a dashboard runs (the telemetry-overhead benchmark measures that).
+scripts/cluster.sh start --silos "$silos" --fresh --no-dashboard "${build_args[@]}"
 eval "$(scripts/cluster.sh env)"
 [ "$build" = 0 ] || { dotnet build src/Client -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null; dotnet build src/Trainer -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null; }
 echo "Publishing $artifact in $shards shards ..."
