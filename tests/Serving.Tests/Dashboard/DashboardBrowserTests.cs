@@ -11,7 +11,7 @@ namespace MovieRecommender.Serving.Tests.Dashboard;
 /// The whole path an operator takes, in a real browser: the dashboard (scripts/dashboard.sh), a real silo process and
 /// the real console client exporting OTLP to it with the key, then Debian's chromium, driven headless with
 /// PuppeteerSharp, logs in with the token, opens the trace of 'recommend 42' (the console's span, the silo's, one
-/// shard.search per shard) and the silo's recommendation latency chart, and saves screenshots to docs/dashboard/.
+/// shard.search per shard) and the silo's recommendation latency chart, and saves screenshots (see Screenshot).
 /// The UI renders over a WebSocket (Blazor) after the page loads, so the test waits for what it looks for.
 /// </summary>
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
@@ -159,14 +159,20 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Saves to the test output; with UPDATE_DOCS_SCREENSHOTS=1 also to docs/dashboard/ (the README's pictures),
+    /// so an ordinary test run leaves the working tree as it was.
+    /// </summary>
     private async Task Screenshot(IPage page, string name)
     {
         var local = Path.Combine(ScreenshotFolder(), name);
         await page.ScreenshotAsync(local);
+        output.WriteLine($"screenshot: {local}");
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS_SCREENSHOTS") != "1") return;
         var docs = Path.Combine(RepositoryRoot.Path, "docs", "dashboard");
         Directory.CreateDirectory(docs);
         File.Copy(local, Path.Combine(docs, name), overwrite: true);
-        output.WriteLine($"screenshot: {local} (and docs/dashboard/{name})");
+        output.WriteLine($"screenshot copied to docs/dashboard/{name}");
     }
 
     private static string ScreenshotFolder() =>
