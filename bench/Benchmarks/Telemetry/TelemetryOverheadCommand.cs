@@ -223,7 +223,8 @@ public static class TelemetryOverheadCommand
                     run = await LoadAsync(tools, arm, receiver, s, rate, s.Duration, phase, attempt, work, ct);
                     runs.Add(run);
                     AddRow(table, run);
-                    console.MarkupLineInterpolated($"  {phase} {rate,7:F0} req/s  {arm.Name,-7}  achieved {BenchTools.F(run.AchievedRps)}  p50 {BenchTools.F(run.P50Ms, "F2")}  p99 {BenchTools.F(run.P99Ms, "F2")} ms  failures {run.Failures}  silo CPU {BenchTools.F(run.SiloCpuMsPerRequest, "F3")} ms/req  -> {(run.Pass ? "[green]sustained[/]" : $"[red]missed[/] ({Markup.Escape(run.Miss ?? "")})")}");
+                    var line = $"  {phase} {rate,7:F0} req/s  {arm.Name,-7}  achieved {BenchTools.F(run.AchievedRps)}  p50 {BenchTools.F(run.P50Ms, "F2")}  p99 {BenchTools.F(run.P99Ms, "F2")} ms  failures {run.Failures}  silo CPU {BenchTools.F(run.SiloCpuMsPerRequest, "F3")} ms/req  -> ";
+                    console.MarkupLine(Markup.Escape(line) + (run.Pass ? "[green]sustained[/]" : $"[red]missed[/] ({Markup.Escape(run.Miss ?? "")})"));
                     if (run.Pass) break;
                 }
                 if (run.Pass) arm.Best = Math.Max(arm.Best ?? 0, rate);
