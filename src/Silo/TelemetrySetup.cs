@@ -9,8 +9,8 @@ namespace MovieRecommender.Silo;
 
 /// <summary>
 /// OpenTelemetry for the silo: the shared set-up (<see cref="RecommenderOpenTelemetry"/>: OTLP from the standard
-/// variables) as service <c>movie-recommender-silo</c>, one instance per silo, plus a Prometheus scrape endpoint
-/// when Telemetry:PrometheusPort is set.
+/// variables) as service <c>movie-recommender-silo</c>, one instance per silo, with Orleans' meter, plus a
+/// Prometheus scrape endpoint when Telemetry:PrometheusPort is set.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -22,6 +22,7 @@ public static class TelemetrySetup
         var instance = $"{Environment.MachineName}:{configuration.GetValue("Cluster:SiloPort", 11111)}";
         builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, metrics =>
         {
+            metrics.AddMeter(TelemetryNames.OrleansMeter);
             var prometheusPort = configuration.GetValue("Telemetry:PrometheusPort", 0);
             if (prometheusPort > 0)
                 metrics.AddPrometheusHttpListener(o =>

@@ -9,7 +9,8 @@ namespace MovieRecommender.Telemetry;
 
 /// <summary>
 /// One OpenTelemetry set-up for the silo, the console client and the trainer: the product's sources and meters
-/// (<c>MovieRecommender*</c>), Orleans' grain-call spans and meter, .NET runtime and process metrics, and logs.
+/// (<c>MovieRecommender*</c>), Orleans' grain-call spans, .NET runtime and process metrics, and logs. (Orleans'
+/// meter records on every message: the silo adds it, a console program does without.)
 /// Exporters follow the standard variables (<see cref="OtlpEndpoints"/>), so any OTLP backend works; the console
 /// exporter with <c>Telemetry:Console=true</c>.
 /// </summary>
@@ -40,7 +41,7 @@ public static class RecommenderOpenTelemetry
         });
         otel.WithMetrics(meters =>
         {
-            meters.AddMeter(TelemetryNames.Product + "*", TelemetryNames.OrleansMeter)
+            meters.AddMeter(TelemetryNames.Product + "*")
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation();
             if (console) meters.AddConsoleExporter();

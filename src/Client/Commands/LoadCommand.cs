@@ -37,7 +37,7 @@ public static class LoadCommand
         var faultAt = new Option<double?>("--fault-at") { Description = "Seconds into the load when a fault happens (kill, publish): recovery and p99 before/during/after are measured around it." };
         var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
-        var traceShare = new Option<double>("--trace-share") { Description = "Share of requests traced, 0 to 1, when telemetry is exported.", DefaultValueFactory = _ => 0.01 };
+        var traceShare = new Option<double?>("--trace-share") { Description = $"Share of requests traced, 0 to 1, when telemetry is exported (default: about {DefaultTracesPerSecond} a second, at most all)." };
 
         var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
         {
@@ -51,14 +51,21 @@ public static class LoadCommand
     }
 
     private sealed record LoadOptions(double Rps, double Duration, string? Users, int K, string[] Verify, string? Json, int Concurrency,
-        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double TraceShare);
+        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double? TraceShare)
+    {
+        /// <summary>The share of requests traced: as asked, else about <see cref="DefaultTracesPerSecond"/> a second.</summary>
+        public double TracedShare => TraceShare ?? Math.Min(1, DefaultTracesPerSecond / Rps);
+    }
+
+    // Enough traces to look at without the receiver's intake costing more than the requests they show.
+    private const double DefaultTracesPerSecond = 10;
 
     private static async Task<int> RunAsync(LoadOptions o, CancellationToken ct)
     {
         if (o.Rps <= 0 || o.Duration <= 0) throw new UserFacingException("--rps and --duration must be positive.");
         if (o.K < 1 || o.K > IUserGrain.MaxK) throw new UserFacingException($"--k must be between 1 and {IUserGrain.MaxK}.");
         if (o.Concurrency < 1 || o.TimeoutMs < 1 || o.Retries < 0) throw new UserFacingException("--concurrency and --timeout-ms must be positive, --retries at least 0.");
-        if (!(o.TraceShare is >= 0 and <= 1)) throw new UserFacingException($"--trace-share must be between 0 and 1, not {o.TraceShare}.");
+        if (o.TraceShare is { } share && !(share is >= 0 and <= 1)) throw new UserFacingException($"--trace-share must be between 0 and 1, not {o.TraceShare}.");
 
         var artifacts = o.Verify.Select(ModelArtifact.Load).ToArray();
         var userIds = ReadUsers(o.Users, artifacts.FirstOrDefault());
@@ -140,7 +147,7 @@ public static class LoadCommand
         var deadline = sent + o.TimeoutMs / 1000.0;
         // A sampled share of the load is traced, retries included; the rest carries an unsampled context, so the
         // silo does not trace it either.
-        using var activity = RecommendationTracing.StartRecommend(user, o.K, o.TraceShare);
+        using var activity = RecommendationTracing.StartRecommend(user, o.K, o.TracedShare);
         string? error = null;
         Recommendation? last = null;
         var attempts = 0;
