@@ -74,7 +74,7 @@ scripts/cluster.sh start --silos "$silos" --fresh --no-build --no-dashboard
 eval "$(scripts/cluster.sh env)"
 
 echo "Publishing $(basename "$artifact_a") in $shards shards ..."
-trainer publish "$artifact_a" --shards "$shards" --user-shards "$shards" > "$work/publish-a.log" 2>&1 || { cat "$work/publish-a.log" >&2; exit 1; }
+client publish "$artifact_a" --shards "$shards" --user-shards "$shards" > "$work/publish-a.log" 2>&1 || { cat "$work/publish-a.log" >&2; exit 1; }
 echo "Warm-up: every user against brute force ..."
 client verify "$artifact_a" --k 10 | tr -s '\n' ' ' | sed 's/.*Version /Version /'; echo
 
@@ -99,7 +99,7 @@ if [ "$kill_at" != 0 ]; then
   kill_job=$!
 fi
 if [ -n "$publish_at" ]; then
-  ( at "$publish_at"; s=$(date +%s.%N); trainer publish "$artifact_b" --shards "$shards" --user-shards "$shards" > "$work/publish-b.log" 2>&1;
+  ( at "$publish_at"; s=$(date +%s.%N); client publish "$artifact_b" --shards "$shards" --user-shards "$shards" > "$work/publish-b.log" 2>&1;
     python3 -c "print(round($(date +%s.%N)-$s,2))" > "$work/publish-b.seconds" ) &
   publish_job=$!
 fi

@@ -40,7 +40,7 @@ eval "$(scripts/cluster.sh env)"
 [ "$build" = 0 ] || { dotnet build src/Client -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null; dotnet build src/Trainer -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null; }
 echo "Publishing $artifact in $shards shards ..."
 t0=$(date +%s.%N)
-trainer publish "$artifact" --shards "$shards" --user-shards "$shards" > "$work/publish.log" 2>&1 || { tail "$work/publish.log" >&2; exit 1; }
+client publish "$artifact" --shards "$shards" --user-shards "$shards" > "$work/publish.log" 2>&1 || { tail "$work/publish.log" >&2; exit 1; }
 publish_seconds=$(python3 -c "print(round($(date +%s.%N)-$t0,1))")
 echo "Published in $publish_seconds s. Warm-up ..."
 verify_args=(); [ "$verify" = 1 ] && verify_args=(--verify "$artifact")

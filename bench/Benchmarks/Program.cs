@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 
 // Benchmarks print a table and write JSON; each is a subcommand.
 var root = new RootCommand("Movie recommender benchmarks.")

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MovieRecommender.Silo;
+using MovieRecommender.Hosting;
 using MovieRecommender.Telemetry;
 
 // The embedded default: one silo, localhost clustering, everything in this process. Cluster:Mode=redis makes it

@@ -1,15 +1,14 @@
 using System.CommandLine;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 using MovieRecommender.Telemetry;
 using MovieRecommender.Trainer.Commands;
 using MovieRecommender.Trainer.Training;
 
 NativeMemoryTuning.Apply();
 
-var root = new RootCommand("Movie recommender trainer: trains the two-tower model on MovieLens and publishes it into the cluster.")
+var root = new RootCommand("Movie recommender trainer: trains and evaluates the two-tower model on MovieLens (train --publish also publishes it).")
 {
     TrainCommand.Create(),
-    PublishCommand.Create(),
     EvaluateCommand.Create(),
     AblationCommand.Create(),
 };

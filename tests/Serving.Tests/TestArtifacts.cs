@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 
 namespace MovieRecommender.Serving.Tests;
 

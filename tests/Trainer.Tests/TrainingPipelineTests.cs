@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MovieRecommender.Index;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Index;

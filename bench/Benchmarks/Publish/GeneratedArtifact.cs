@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

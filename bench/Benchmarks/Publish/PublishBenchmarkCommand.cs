@@ -5,10 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Publishing;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Publish;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.ClusterClient.Publishing;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

@@ -1,6 +1,6 @@
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Verification;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient.Verification;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
 using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Index;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 

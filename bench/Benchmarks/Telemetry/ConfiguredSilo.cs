@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using MovieRecommender.Benchmarks.Training;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 

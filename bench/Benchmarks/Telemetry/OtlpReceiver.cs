@@ -1,6 +1,6 @@
 using System.Globalization;
 using MovieRecommender.Benchmarks.Training;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 

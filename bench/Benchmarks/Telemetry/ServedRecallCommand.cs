@@ -7,10 +7,10 @@ using System.Text.Json.Nodes;
 using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Verification;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Verification;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
@@ -134,7 +134,7 @@ public static class ServedRecallCommand
                 console.MarkupLineInterpolated($"[bold]{tier}[/]: silo pid {silo.ProcessId}, gateway {silo.GatewayPort}, metrics http://localhost:{promPort}/metrics.");
                 var gatewayEnv = new Dictionary<string, string> { ["Cluster__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture) };
                 var publish = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
-                    [tools.TrainerDll, "publish", made.Folder, "--shards", s.Shards.ToString(CultureInfo.InvariantCulture), "--user-shards", s.UserShards.ToString(CultureInfo.InvariantCulture)],
+                    [tools.ClientDll, "publish", made.Folder, "--shards", s.Shards.ToString(CultureInfo.InvariantCulture), "--user-shards", s.UserShards.ToString(CultureInfo.InvariantCulture)],
                     tools.Root, gatewayEnv, ct);
                 if (publish.ExitCode != 0) throw new UserFacingException($"publish into the {tier} silo failed (exit {publish.ExitCode}): {publish.Tail()}\n{silo.Tail(10)}");
                 console.MarkupLineInterpolated($"  published {artifact.Manifest.Version} in {publish.WallSeconds:F1} s.");
@@ -326,7 +326,7 @@ public static class ServedRecallCommand
                 ["concurrency"] = s.Concurrency,
                 ["k"] = s.K,
             },
-            ["method"] = "Per tier: a real silo process (Index__Tier, Telemetry__ServedRecall__Share, Telemetry__PrometheusPort), the artifact published with 'trainer publish', "
+            ["method"] = "Per tier: a real silo process (Index__Tier, Telemetry__ServedRecall__Share, Telemetry__PrometheusPort), the artifact published with 'client publish', "
                 + "N recommendations of random users through an Orleans client, then the silo's /metrics read until every check was recorded. "
                 + "Independent recall: the same answers against a brute force over the artifact, computed in this process.",
             ["bruteForceSeconds"] = Math.Round(truthSeconds, 2),

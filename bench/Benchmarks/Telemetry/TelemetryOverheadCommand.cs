@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MovieRecommender.Benchmarks.Training;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
@@ -194,7 +194,7 @@ public static class TelemetryOverheadCommand
             var arms = new[] { without, with };
             foreach (var arm in arms)
             {
-                var publishArgs = new List<string> { tools.TrainerDll, "publish", artifactDir };
+                var publishArgs = new List<string> { tools.ClientDll, "publish", artifactDir };
                 if (s.Shards is { } sh) publishArgs.AddRange(["--shards", sh.ToString(CultureInfo.InvariantCulture), "--user-shards", sh.ToString(CultureInfo.InvariantCulture)]);
                 var publish = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(), publishArgs, tools.Root, GatewayEnv(arm.Silo), ct);
                 if (publish.ExitCode != 0) throw new UserFacingException($"publishing to the '{arm.Name}' silo failed (exit {publish.ExitCode}): {publish.Tail()}");

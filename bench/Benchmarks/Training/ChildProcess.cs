@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Training;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Training;

@@ -4,9 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using MovieRecommender.Client.Commands.Load;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
-using MovieRecommender.Model.Cluster;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
+using MovieRecommender.ClusterClient;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

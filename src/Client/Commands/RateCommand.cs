@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Cluster;
+using MovieRecommender.ClusterClient;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

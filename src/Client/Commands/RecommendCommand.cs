@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Cli;
-using MovieRecommender.Model.Cluster;
+using MovieRecommender.Cli;
+using MovieRecommender.ClusterClient;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

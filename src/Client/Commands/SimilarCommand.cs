@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Cluster;
+using MovieRecommender.ClusterClient;
 
 namespace MovieRecommender.Client.Commands;
 

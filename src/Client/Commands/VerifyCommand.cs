@@ -1,8 +1,8 @@
 using System.CommandLine;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Verification;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Verification;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
-using MovieRecommender.Model.Cluster;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
+using MovieRecommender.ClusterClient;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

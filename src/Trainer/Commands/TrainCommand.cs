@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cli;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cli;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
 using Spectre.Console;
@@ -42,7 +42,7 @@ public static class TrainCommand
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
             itemBias, validation, patience, threads, publish,
         };
-        foreach (var option in PublishCommand.LayoutOptions) command.Options.Add(option);
+        foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
         command.SetAction(async (parsed, ct) =>
         {
@@ -91,7 +91,7 @@ public static class TrainCommand
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), console);
             var artifactDir = await RunAsync(dir, outRoot, config, console, ct, parsed.GetValue(extraRatings));
             if (parsed.GetValue(publish))
-                await PublishCommand.PublishAsync(artifactDir, console, PublishCommand.ReadLayout(parsed), ct);
+                await PublishConsole.PublishAsync(artifactDir, console, PublishConsole.ReadLayout(parsed), ct);
             Console.Out.WriteLine(artifactDir);
             return 0;
         });

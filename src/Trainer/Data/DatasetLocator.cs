@@ -1,3 +1,4 @@
+using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Trainer.Data;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Trainer.Data;

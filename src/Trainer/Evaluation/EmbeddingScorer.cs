@@ -1,4 +1,4 @@
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 using static TorchSharp.torch;
 
 namespace MovieRecommender.Trainer.Evaluation;

@@ -1,4 +1,4 @@
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 using MovieRecommender.Trainer.Data;
 
 namespace MovieRecommender.Trainer.Evaluation;

@@ -1,4 +1,4 @@
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 
 namespace MovieRecommender.Trainer.Training;
 

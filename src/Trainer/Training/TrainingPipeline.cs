@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Evaluation;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MovieRecommender.Model.Artifacts;
+using MovieRecommender.Artifacts;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Evaluation;
 using TorchSharp;

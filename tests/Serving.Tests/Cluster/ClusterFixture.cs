@@ -1,4 +1,4 @@
-using MovieRecommender.Silo;
+using MovieRecommender.Hosting;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 

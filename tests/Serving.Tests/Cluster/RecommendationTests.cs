@@ -1,6 +1,6 @@
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient.Publishing;
 
 namespace MovieRecommender.Serving.Tests.Cluster;
 

@@ -1,6 +1,6 @@
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Serving.Tests.Refresh;
 using PuppeteerSharp;
 using Xunit.Abstractions;

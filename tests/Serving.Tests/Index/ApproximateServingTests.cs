@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using MovieRecommender.Grains;
 using MovieRecommender.Index;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
-using MovieRecommender.Silo;
+using MovieRecommender.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Refresh;

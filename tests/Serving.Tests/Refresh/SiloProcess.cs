@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using MovieRecommender.Serving.Tests.Dashboard;
 
 namespace MovieRecommender.Serving.Tests.Refresh;
 
@@ -21,7 +22,7 @@ public sealed class SiloProcess : IDisposable
 
     public static async Task<SiloProcess> StartAsync(string storeRoot, int siloPort, int gatewayPort, params string[] settings)
     {
-        var silo = typeof(MovieRecommender.Silo.SiloConfiguration).Assembly.Location;
+        var silo = RepositoryRoot.ProgramDll("Silo");
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { silo, $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Storage:Root={storeRoot}" },

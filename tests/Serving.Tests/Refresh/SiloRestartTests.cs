@@ -1,7 +1,7 @@
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Publishing;
 
 namespace MovieRecommender.Serving.Tests.Refresh;
 

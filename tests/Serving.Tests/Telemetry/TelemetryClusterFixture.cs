@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Index;
-using MovieRecommender.Silo;
+using MovieRecommender.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MovieRecommender.Telemetry;

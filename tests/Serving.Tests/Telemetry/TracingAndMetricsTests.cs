@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using MovieRecommender.Grains;
 using MovieRecommender.Index;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Publishing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Verification;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient.Verification;
 
 namespace MovieRecommender.Client.Commands.Load;
 

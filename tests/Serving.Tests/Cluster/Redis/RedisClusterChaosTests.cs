@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using MovieRecommender.Grains;
-using MovieRecommender.Model.Artifacts;
-using MovieRecommender.Model.Cluster;
-using MovieRecommender.Model.Publishing;
+using MovieRecommender.Artifacts;
+using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Serving.Tests.Refresh;
 
 namespace MovieRecommender.Serving.Tests.Cluster.Redis;

@@ -1,4 +1,0 @@
-namespace MovieRecommender.Model.Publishing;
-
-/// <summary>Progress of one publishing stage ("movies", "users"), in rows.</summary>
-public sealed record PublishProgress(string Stage, long Done, long Total);
