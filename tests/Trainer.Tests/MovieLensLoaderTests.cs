@@ -5,9 +5,9 @@ namespace MovieRecommender.Trainer.Tests;
 
 public class MovieLensLoaderTests
 {
-    private static TempDir Small100K()
+    private static TempFolder Small100K()
     {
-        var dir = new TempDir();
+        var dir = new TempFolder();
         dir.Write("u.item", string.Join('\n',
             TestData.ItemLine(1, "Toy Story (1995)", "01-Jan-1995", 3, 4, 5),
             TestData.ItemLine(2, "Café Society (1995)", "01-Jan-1995", 8),
@@ -90,7 +90,7 @@ public class MovieLensLoaderTests
     [Fact]
     public void Missing_files_name_the_folder_and_what_each_layout_needs()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = Assert.Throws<FileNotFoundException>(() => MovieLensLoader.Load(dir.Path));
         Assert.Contains(dir.Path, e.Message);
         Assert.Contains("u.data and u.item", e.Message);
@@ -101,9 +101,9 @@ public class MovieLensLoaderTests
         Assert.Contains("u.item is missing", missingItem.Message);
     }
 
-    private static TempDir SmallLatest()
+    private static TempFolder SmallLatest()
     {
-        var dir = new TempDir();
+        var dir = new TempFolder();
         dir.Write("movies.csv", string.Join('\n',
             "movieId,title,genres",
             "1,Toy Story (1995),Adventure|Animation|Children",
@@ -181,7 +181,7 @@ public class ExtraRatingsTests
     [Fact]
     public void Exported_ratings_merge_into_the_interactions_under_the_datasets_movie_keys()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
         var before = MovieLensLoader.Load(dir.Path);
         // User 1 rates movie 2 (new pair, unless already there) and a brand-new user 999 rates movie 3.
@@ -199,7 +199,7 @@ public class ExtraRatingsTests
     [Fact]
     public void An_exported_rating_of_an_unknown_movie_names_the_file_and_line()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
         var extra = dir.Write("extra.csv", "userId,movieId,rating,timestamp\n1,2,4,1700000000\n1,99999,4,1700000000\n");
         var e = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path, extra));

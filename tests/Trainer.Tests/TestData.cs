@@ -2,30 +2,7 @@ using System.Text;
 
 namespace MovieRecommender.Trainer.Tests;
 
-/// <summary>Temporary MovieLens folders for tests, and the shared real ML-100K.</summary>
-public sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trainer-tests-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Write(string name, string text, Encoding? encoding = null)
-    {
-        var file = System.IO.Path.Combine(Path, name);
-        File.WriteAllText(file, text, encoding ?? new UTF8Encoding(false));
-        return file;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
+/// <summary>Synthetic MovieLens folders for tests (written into a <see cref="TempFolder"/>), and the shared real ML-100K.</summary>
 public static class TestData
 {
     /// <summary>A u.item line with the given genre flag indexes set.</summary>
@@ -91,9 +68,6 @@ public static class TestData
     {
         var env = Environment.GetEnvironmentVariable("MOVIELENS_DIR");
         if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, "u.data"))) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "ml-100k"));
-        throw new DirectoryNotFoundException($"no Orleans.sln above {AppContext.BaseDirectory} and MOVIELENS_DIR is not set.");
+        return Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "data", "ml-100k"));
     }
 }

@@ -74,7 +74,7 @@ public class TowerFeatureAndLossTests
     [MemberData(nameof(EachFeature))]
     public void Each_feature_switch_changes_exactly_its_own_input(string name)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
         var ds = MovieLensLoader.Load(dir.Path);
         var feature = TowerFeatureNames.Parse(name);

@@ -10,8 +10,8 @@ public class TrainingPipelineTests
     [Fact]
     public void Train_writes_a_consistent_artifact()
     {
-        using var data = new TempDir();
-        using var output = new TempDir();
+        using var data = new TempFolder();
+        using var output = new TempFolder();
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         var config = TrainingConfig.Default with { Dimension = 8, Epochs = 4, BatchSize = 128, Patience = 1 };
@@ -56,7 +56,7 @@ public class TrainingPipelineTests
     [Fact]
     public void Saved_weights_load_back_into_the_same_model()
     {
-        using var data = new TempDir();
+        using var data = new TempFolder();
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         var split = TrainTestSplit.Create(ds, 42);
@@ -75,8 +75,8 @@ public class TrainingPipelineTests
     [Fact]
     public void The_manifest_evaluation_agrees_with_a_recomputation_from_the_artifact_files()
     {
-        using var data = new TempDir();
-        using var output = new TempDir();
+        using var data = new TempFolder();
+        using var output = new TempFolder();
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         using var run = TrainingPipeline.Run(ds, 5, TrainingConfig.Default with { Dimension = 8, Epochs = 2, BatchSize = 128, ValidationFraction = 0 });
@@ -94,7 +94,7 @@ public class MlLatestTrainingTests
     [Fact]
     public void The_default_configuration_trains_on_an_ml_latest_layout_catalogue_without_retuning()
     {
-        using var data = new TempDir();
+        using var data = new TempFolder();
         TestData.WriteSyntheticLatest(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         Assert.Equal(DatasetLayout.MovieLensLatest, ds.Layout);
@@ -117,7 +117,7 @@ public class MlLatestTrainingTests
     [Fact]
     public void In_batch_softmax_with_log_q_trains_when_forced()
     {
-        using var data = new TempDir();
+        using var data = new TempFolder();
         TestData.WriteSyntheticLatest(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
         var split = TrainTestSplit.Create(ds, 1);

@@ -8,7 +8,7 @@ public class TwoTowerTrainerTests
 {
     private static InteractionDataset Synthetic()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
         return MovieLensLoader.Load(dir.Path);
     }

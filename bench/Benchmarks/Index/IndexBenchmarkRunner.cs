@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MovieRecommender.ClusterClient.Load;
 using MovieRecommender.Index;
 using Spectre.Console;
 
@@ -171,11 +172,9 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
         var sorted = latencies.Order().ToArray();
         return new BenchmarkRow(method, parameters, data.ItemCount, data.Dim, k, Math.Round(recall, 4),
             Math.Round(latencies.Length / (latencies.Sum() / 1000), 1),
-            Math.Round(Percentile(sorted, 0.50), 4), Math.Round(Percentile(sorted, 0.99), 4),
+            Math.Round(Percentiles.OfSorted(sorted, 0.50), 4), Math.Round(Percentiles.OfSorted(sorted, 0.99), 4),
             Math.Round(build, 3), Math.Round(bytes, 2), Math.Round(memory, 1), latencies.Length, exact, simd);
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private void PrintTable(List<BenchmarkRow> rows, int n, int dim, int k)
     {

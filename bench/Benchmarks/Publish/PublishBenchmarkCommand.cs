@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cli;
@@ -72,8 +71,8 @@ public static class PublishBenchmarkCommand
                 KeepStore: parsed.GetValue(keepStore));
             Validate(settings);
 
-            var root = BenchmarkEnvironment.FindRepositoryRoot()
-                ?? throw new UserFacingException($"cannot find the repository ({BenchmarkEnvironment.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+            var root = RepositoryRoot.TryFind()
+                ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
             var resultName = parsed.GetValue(name) ?? DefaultName(settings);
             var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", $"publish-{resultName}.json"));
 
@@ -131,7 +130,7 @@ public static class PublishBenchmarkCommand
 
     private static async Task<JsonObject> RunAsync(PublishBenchmarkSettings s, string root, string resultName, IAnsiConsole console, CancellationToken ct)
     {
-        var loadAtStart = BenchmarkEnvironment.LoadAverage();
+        var loadAtStart = ProcessStats.LoadAverage();
         var siloDll = await EnsureSiloAsync(s, root, console, ct);
         Directory.CreateDirectory(s.OutRoot);
 
@@ -159,12 +158,12 @@ public static class PublishBenchmarkCommand
 
         var store = Path.Combine(s.OutRoot, $"store-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         Directory.CreateDirectory(store);
-        SiloHost? silo = null;
+        SiloProcess? silo = null;
         ClusterConnection? connection = null;
         try
         {
             var startWatch = Stopwatch.StartNew();
-            silo = await SiloHost.StartAsync(siloDll, store, TimeSpan.FromSeconds(120), ct);
+            silo = await SiloProcess.StartAsync(store, siloDll: siloDll, readyTimeout: TimeSpan.FromSeconds(120), ct: ct);
             var siloStartSeconds = startWatch.Elapsed.TotalSeconds;
             console.MarkupLineInterpolated($"Silo pid {silo.ProcessId} ready in {siloStartSeconds:F1} s (gateway {silo.GatewayPort}, silo port {silo.SiloPort}, store {store}).");
             connection = await ClusterConnection.ConnectAsync(ct, gatewayPortOverride: silo.GatewayPort);
@@ -176,7 +175,7 @@ public static class PublishBenchmarkCommand
             if (first.ModelVersion != warmup.Manifest.Version)
                 throw new UserFacingException($"after the warm-up publish, user {warmup.Users[0].Id} was served by {first.ModelVersion}, not {warmup.Manifest.Version}.");
             console.MarkupLineInterpolated($"Warm-up version {warmup.Manifest.Version} ({warmup.Items.Count} movies, {warmup.Users.Count} users x {warmupDimension}) published in {warmWatch.Elapsed.TotalSeconds:F2} s.");
-            var siloRssBefore = silo.RssBytes();
+            var siloRssBefore = silo.Program.RssBytes();
 
             // The load: callers asking for the warm-up's users until the publish has ended (plus the tail).
             using var stopLoad = new CancellationTokenSource();
@@ -241,14 +240,14 @@ public static class PublishBenchmarkCommand
                 await stopLoad.CancelAsync();
             }
             var during = await loadTask;
-            var siloPeak = silo.PeakRssBytes();
+            var siloPeak = silo.Program.PeakRssBytes();
             if (publishError is not null)
             {
                 var message = $"the publish failed after {totalWatch.Elapsed.TotalSeconds:F1} s ({publishError.GetType().Name}: {publishError.Message.Split('\n')[0]}); "
                     + $"movies {tracker?.MoviesDone ?? 0:N0}/{tracker?.MoviesTotal ?? 0:N0}, users {tracker?.UsersDone ?? 0:N0}/{tracker?.UsersTotal ?? 0:N0} pushed; "
                     + $"silo {(silo.HasExited ? "EXITED" : "alive")}, peak RSS {Mb(siloPeak)} MB; recommendations during it {during.Requests:N0}, failed {during.Failures:N0}.";
                 console.MarkupLineInterpolated($"[red]{message}[/]");
-                console.WriteLine("Silo output tail:\n" + silo.Tail(30));
+                console.WriteLine("Silo output tail:\n" + silo.Program.Tail(30));
                 return new JsonObject
                 {
                     ["benchmark"] = "publish",
@@ -273,9 +272,9 @@ public static class PublishBenchmarkCommand
                     {
                         ["exited"] = silo.HasExited,
                         ["peakRssMB"] = Mb(siloPeak),
-                        ["warningOrErrorLines"] = silo.ProblemCount,
-                        ["firstWarnings"] = new JsonArray([.. silo.Problems.Select(p => (JsonNode)JsonValue.Create(p))]),
-                        ["outputTail"] = silo.Tail(30),
+                        ["warningOrErrorLines"] = silo.Program.ProblemCount,
+                        ["firstWarnings"] = new JsonArray([.. silo.Program.Problems.Select(p => (JsonNode)JsonValue.Create(p))]),
+                        ["outputTail"] = silo.Program.Tail(30),
                     },
                     ["duringPublish"] = new JsonObject
                     {
@@ -297,11 +296,11 @@ public static class PublishBenchmarkCommand
                 await console.Status().StartAsync($"Checking {Math.Min(s.CheckUsers, target.Users.Count)} users against brute force over {target.Items.Count:N0} movies ...",
                     async _ => check = await new SampledCheck(client, target).RunAsync(s.CheckUsers, s.K, s.Seed, ct));
             }
-            siloPeak = silo.PeakRssBytes();
-            var siloRssAfter = silo.RssBytes();
+            siloPeak = silo.Program.PeakRssBytes();
+            var siloRssAfter = silo.Program.RssBytes();
             var storeBytes = DirectoryBytes(store);
-            var clientPeak = SiloHost.ProcStatus(Environment.ProcessId, "VmHWM:");
-            var loadAtEnd = BenchmarkEnvironment.LoadAverage();
+            var clientPeak = ProcessStats.Status(Environment.ProcessId, "VmHWM:");
+            var loadAtEnd = ProcessStats.LoadAverage();
             var embeddingBytes = ((long)target.Items.Count + target.Users.Count) * target.Manifest.Dimension * sizeof(float);
             var artifactBytes = DirectoryBytes(targetDir);
 
@@ -312,8 +311,8 @@ public static class PublishBenchmarkCommand
                 foreach (var example in during.FailureExamples) console.MarkupLineInterpolated($"[red]during publish:[/] {example}");
             if (check is { Examples.Count: > 0 })
                 foreach (var example in check.Examples) console.MarkupLineInterpolated($"[yellow]check:[/] {example}");
-            if (silo.ProblemCount > 0)
-                console.MarkupLineInterpolated($"[yellow]The silo logged {silo.ProblemCount} warning/error lines; first: {silo.Problems[0]}[/]");
+            if (silo.Program.ProblemCount > 0)
+                console.MarkupLineInterpolated($"[yellow]The silo logged {silo.Program.ProblemCount} warning/error lines; first: {silo.Program.Problems[0]}[/]");
 
             return new JsonObject
             {
@@ -361,8 +360,8 @@ public static class PublishBenchmarkCommand
                     ["rssAfterMB"] = Mb(siloRssAfter),
                     ["peakRssMB"] = Mb(siloPeak),
                     ["storeMB"] = Math.Round(storeBytes / 1e6, 1),
-                    ["warningOrErrorLines"] = silo.ProblemCount,
-                    ["firstWarnings"] = new JsonArray([.. silo.Problems.Select(p => (JsonNode)JsonValue.Create(p))]),
+                    ["warningOrErrorLines"] = silo.Program.ProblemCount,
+                    ["firstWarnings"] = new JsonArray([.. silo.Program.Problems.Select(p => (JsonNode)JsonValue.Create(p))]),
                 },
                 ["benchmarkProcessPeakRssMB"] = Mb(clientPeak),
                 ["warmup"] = new JsonObject
@@ -489,7 +488,7 @@ public static class PublishBenchmarkCommand
         {
             ChildResult build = null!;
             await console.Status().StartAsync("Building src/Silo (Release) ...",
-                async _ => build = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+                async _ => build = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
                     ["build", project, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
             if (build.ExitCode != 0)
                 throw new UserFacingException($"building src/Silo failed (exit {build.ExitCode}; pass --no-build to use the last build): {build.BuildErrors()}");

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MovieRecommender.ClusterClient.Load;
 using MovieRecommender.Grains;
 
 namespace MovieRecommender.Benchmarks.Publish;
@@ -20,8 +20,9 @@ public sealed record LoadReport(
 public sealed record VersionLatency(long Calls, double P50Ms, double P99Ms, double MaxMs);
 
 /// <summary>
-/// A few concurrent callers asking <see cref="IUserGrain.Recommend"/> for random known users in a loop until stopped.
-/// Every exception counts as a failure (and the caller goes on); latencies are kept for percentiles.
+/// A few concurrent callers asking <see cref="IUserGrain.Recommend"/> for random known users in a loop until stopped: the
+/// load generator's closed loop, one attempt per call. Every exception counts as a failure (and the caller goes on);
+/// latencies are kept for percentiles.
 /// </summary>
 public sealed class RecommendLoad(IGrainFactory grains, IReadOnlyList<string> userIds, int callers, int k, int seed)
 {
@@ -40,67 +41,44 @@ public sealed class RecommendLoad(IGrainFactory grains, IReadOnlyList<string> us
     /// <summary>Runs until <paramref name="stop"/> is cancelled; never throws for a failed call.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken stop)
     {
-        var watch = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, callers).Select(i => Task.Run(() => CallerAsync(new Random(seed + i), stop), CancellationToken.None)).ToArray();
-        await Task.WhenAll(tasks);
-        var seconds = watch.Elapsed.TotalSeconds;
+        var generator = new LoadGenerator(grains, RequestSettings.SingleAttempt(k));
+        var seconds = await generator.RunClosedLoopAsync(userIds, callers, seed, Record, stop);
         lock (_gate)
         {
-            var sorted = _latenciesMs.Order().ToArray();
-            return new LoadReport(_requests, _failures, seconds,
-                Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted.Length > 0 ? sorted[^1] : 0,
-                new Dictionary<string, long>(_versions), new Dictionary<string, long>(_sources), [.. _failureExamples],
-                _latenciesByVersion.ToDictionary(p => p.Key, p =>
-                {
-                    var ms = p.Value.Order().ToArray();
-                    return new VersionLatency(ms.Length, Percentile(ms, 0.50), Percentile(ms, 0.99), ms.Length > 0 ? ms[^1] : 0);
-                }, StringComparer.Ordinal));
+            return new LoadReport(_requests, _failures, seconds, Percentiles.NearestRank(_latenciesMs, 0.50), Percentiles.NearestRank(_latenciesMs, 0.99),
+                _latenciesMs.DefaultIfEmpty(0).Max(), new Dictionary<string, long>(_versions), new Dictionary<string, long>(_sources), [.. _failureExamples],
+                _latenciesByVersion.ToDictionary(p => p.Key, p => new VersionLatency(p.Value.Count, Percentiles.NearestRank(p.Value, 0.50),
+                    Percentiles.NearestRank(p.Value, 0.99), p.Value.Max()), StringComparer.Ordinal));
         }
     }
 
-    private async Task CallerAsync(Random random, CancellationToken stop)
+    private void Record(string user, RequestOutcome outcome)
     {
-        while (!stop.IsCancellationRequested)
+        lock (_gate)
         {
-            var user = userIds[random.Next(userIds.Count)];
-            var started = Stopwatch.GetTimestamp();
-            try
+            _requests++;
+            if (outcome.Answer is not { } recommendation)
             {
-                var recommendation = await grains.GetGrain<IUserGrain>(user).Recommend(k);
-                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                lock (_gate)
-                {
-                    _requests++;
-                    _latenciesMs.Add(ms);
-                    _versions[recommendation.ModelVersion] = _versions.GetValueOrDefault(recommendation.ModelVersion) + 1;
-                    if (!_latenciesByVersion.TryGetValue(recommendation.ModelVersion, out var list))
-                        _latenciesByVersion[recommendation.ModelVersion] = list = [];
-                    list.Add(ms);
-                    var source = recommendation.Source.ToString();
-                    _sources[source] = _sources.GetValueOrDefault(source) + 1;
-                    if (recommendation.Movies.Length != k && _failureExamples.Count < 10)
-                        _failureExamples.Add($"user {user}: {recommendation.Movies.Length} movies instead of {k} (counted as a request, not a failure)");
-                }
+                _failures++;
+                if (_failureExamples.Count < 10)
+                    _failureExamples.Add($"user {user} after {outcome.LatencyMs:F0} ms: {Shorten(outcome.Error ?? "")}");
+                return;
             }
-            catch (Exception e)
-            {
-                lock (_gate)
-                {
-                    _requests++;
-                    _failures++;
-                    if (_failureExamples.Count < 10)
-                        _failureExamples.Add($"user {user} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms: {e.GetType().Name}: {FirstLine(e.Message)}");
-                }
-            }
+            _latenciesMs.Add(outcome.LatencyMs);
+            _versions[recommendation.ModelVersion] = _versions.GetValueOrDefault(recommendation.ModelVersion) + 1;
+            if (!_latenciesByVersion.TryGetValue(recommendation.ModelVersion, out var list))
+                _latenciesByVersion[recommendation.ModelVersion] = list = [];
+            list.Add(outcome.LatencyMs);
+            var source = recommendation.Source.ToString();
+            _sources[source] = _sources.GetValueOrDefault(source) + 1;
+            if (recommendation.Movies.Length != k && _failureExamples.Count < 10)
+                _failureExamples.Add($"user {user}: {recommendation.Movies.Length} movies instead of {k} (counted as a request, not a failure)");
         }
     }
 
-    private static string FirstLine(string text)
+    private static string Shorten(string line)
     {
-        var line = text.Split('\n')[0].Trim();
+        line = line.Trim();
         return line.Length > 300 ? line[..300] + " ..." : line;
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

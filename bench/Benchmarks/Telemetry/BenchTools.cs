@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
-using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Index;
 using MovieRecommender.Cli;
 
@@ -13,9 +12,9 @@ public sealed class BenchTools
     private BenchTools(string root)
     {
         Root = root;
-        SiloDll = Program("Silo", "MovieRecommender.Silo.dll");
-        ClientDll = Program("Client", "MovieRecommender.Client.dll");
-        TrainerDll = Program("Trainer", "MovieRecommender.Trainer.dll");
+        SiloDll = RepositoryRoot.ProgramPath("Silo", root, "Release");
+        ClientDll = RepositoryRoot.ProgramPath("Client", root, "Release");
+        TrainerDll = RepositoryRoot.ProgramPath("Trainer", root, "Release");
     }
 
     public string Root { get; }
@@ -23,19 +22,17 @@ public sealed class BenchTools
     public string ClientDll { get; }
     public string TrainerDll { get; }
 
-    private string Program(string project, string dll) => Path.Combine(Root, "src", project, "bin", "Release", "net10.0", dll);
-
     /// <summary>Finds the repository, builds the solution when asked, checks the three programs are there.</summary>
     public static async Task<BenchTools> PrepareAsync(bool build, CancellationToken ct)
     {
-        var root = BenchmarkEnvironment.FindRepositoryRoot()
-            ?? throw new UserFacingException($"cannot find the repository ({BenchmarkEnvironment.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+        var root = RepositoryRoot.TryFind()
+            ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
         var tools = new BenchTools(root);
         if (build)
         {
             foreach (var project in new[] { "Silo", "Client", "Trainer" })
             {
-                var result = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+                var result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
                     ["build", Path.Combine(root, "src", project), "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct);
                 if (result.ExitCode != 0) throw new UserFacingException($"building src/{project} failed: {result.BuildErrors()}");
             }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
@@ -90,7 +89,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>CPU seconds of the receiver so far, when it runs here.</summary>
-    public double? CpuSeconds() => ProcessId is { } pid ? ConfiguredSilo.ProcessCpuSeconds(pid) : null;
+    public double? CpuSeconds() => ProcessId is { } pid ? ProcessStats.CpuSeconds(pid) : null;
 
     public async ValueTask DisposeAsync()
     {

@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MovieRecommender.Benchmarks.Publish;
-using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cli;
@@ -71,7 +70,7 @@ public static class ServedRecallCommand
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 170;
             var resultName = parsed.GetValue(name) ?? (s.Movies % 1_000_000 == 0 ? $"{s.Movies / 1_000_000}m" : s.Movies % 1000 == 0 ? $"{s.Movies / 1000}k" : s.Movies.ToString(CultureInfo.InvariantCulture));
             var result = await RunAsync(s, resultName, AnsiConsole.Console, ct);
-            var root = BenchmarkEnvironment.FindRepositoryRoot()!;
+            var root = RepositoryRoot.TryFind()!;
             var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", $"served-recall-{resultName}.json"));
             Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
             await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
@@ -89,7 +88,7 @@ public static class ServedRecallCommand
 
     private static async Task<JsonObject> RunAsync(Settings s, string name, IAnsiConsole console, CancellationToken ct)
     {
-        var loadAtStart = BenchmarkEnvironment.LoadAverage();
+        var loadAtStart = ProcessStats.LoadAverage();
         var startedUtc = DateTime.UtcNow;
         BenchTools.ScrubOtelEnvironment();
         var tools = await BenchTools.PrepareAsync(s.Build, ct);
@@ -118,7 +117,7 @@ public static class ServedRecallCommand
         foreach (var tier in s.Tiers)
         {
             var store = Path.Combine(s.OutRoot, $"served-recall-store-{tier}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
-            var promPort = ConfiguredSilo.FreePort();
+            var promPort = Ports.Free();
             var env = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["Index__Tier"] = tier,
@@ -127,16 +126,16 @@ public static class ServedRecallCommand
                 ["Telemetry__PrometheusPort"] = promPort.ToString(CultureInfo.InvariantCulture),
             };
             if (s.Rerank is { } rr) env["Index__Rerank"] = rr.ToString(CultureInfo.InvariantCulture);
-            ConfiguredSilo? silo = null;
+            SiloProcess? silo = null;
             try
             {
-                silo = await ConfiguredSilo.StartAsync(tier, tools.SiloDll, store, env, TimeSpan.FromSeconds(120), ct);
+                silo = await SiloProcess.StartAsync(store, environment: env, siloDll: tools.SiloDll, name: $"silo '{tier}'", readyTimeout: TimeSpan.FromSeconds(120), ct: ct);
                 console.MarkupLineInterpolated($"[bold]{tier}[/]: silo pid {silo.ProcessId}, gateway {silo.GatewayPort}, metrics http://localhost:{promPort}/metrics.");
                 var gatewayEnv = new Dictionary<string, string> { ["Cluster__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture) };
-                var publish = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+                var publish = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
                     [tools.ClientDll, "publish", made.Folder, "--shards", s.Shards.ToString(CultureInfo.InvariantCulture), "--user-shards", s.UserShards.ToString(CultureInfo.InvariantCulture)],
                     tools.Root, gatewayEnv, ct);
-                if (publish.ExitCode != 0) throw new UserFacingException($"publish into the {tier} silo failed (exit {publish.ExitCode}): {publish.Tail()}\n{silo.Tail(10)}");
+                if (publish.ExitCode != 0) throw new UserFacingException($"publish into the {tier} silo failed (exit {publish.ExitCode}): {publish.Tail()}\n{silo.Program.Tail(10)}");
                 console.MarkupLineInterpolated($"  published {artifact.Manifest.Version} in {publish.WallSeconds:F1} s.");
 
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -195,8 +194,8 @@ public static class ServedRecallCommand
                 double? checkMean = checkCount > 0 ? checks.Sum(h => h.Sum) / checkCount : null;
                 var mainCheck = checks.OrderByDescending(h => h.Count).FirstOrDefault();
                 console.MarkupLineInterpolated($"  {recallCount} checks recorded ({skipped} skipped) after {waitSeconds:F1} s; served recall {BenchTools.F(servedRecall, "F4")}; check {BenchTools.F(checkMean, "F1")} ms mean.");
-                var peakRss = silo.PeakRssBytes();
-                var siloCpu = silo.CpuSeconds();
+                var peakRss = silo.Program.PeakRssBytes();
+                var siloCpu = silo.Program.CpuSeconds();
 
                 // The independent recall of the same answers.
                 double? independentMean = null, independentMin = null;
@@ -285,8 +284,8 @@ public static class ServedRecallCommand
                     } : null,
                     ["siloPeakRssMb"] = peakRss is { } rss ? Math.Round(rss / 1e6) : null,
                     ["siloCpuSeconds"] = Round(siloCpu, 2),
-                    ["siloProblemLines"] = silo.ProblemCount,
-                    ["siloProblemExamples"] = new JsonArray([.. silo.ProblemLines.Select(l => (JsonNode)JsonValue.Create(l))]),
+                    ["siloProblemLines"] = silo.Program.ProblemCount,
+                    ["siloProblemExamples"] = new JsonArray([.. silo.Program.Problems.Take(5).Select(l => (JsonNode)JsonValue.Create(l))]),
                 });
             }
             finally
@@ -298,7 +297,7 @@ public static class ServedRecallCommand
 
         console.Write(table);
         console.MarkupLineInterpolated($"CPU {BenchTools.CpuModel()}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
-        var loadAtEnd = BenchmarkEnvironment.LoadAverage();
+        var loadAtEnd = ProcessStats.LoadAverage();
         return new JsonObject
         {
             ["benchmark"] = "served-recall",

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Benchmarks.Training;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cli;
 using Spectre.Console;
@@ -76,7 +75,7 @@ public static class TelemetryOverheadCommand
 
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 170;
             var result = await RunAsync(s, parsed.GetValue(name), AnsiConsole.Console, ct);
-            var root = BenchmarkEnvironment.FindRepositoryRoot()!;
+            var root = RepositoryRoot.TryFind()!;
             var jsonPath = Path.GetFullPath(parsed.GetValue(json)
                 ?? Path.Combine(root, "bench", "results", $"telemetry-overhead-{result["name"]!.GetValue<string>()}.json"));
             Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
@@ -132,10 +131,10 @@ public static class TelemetryOverheadCommand
         };
     }
 
-    private sealed class ArmState(string name, ConfiguredSilo silo, IReadOnlyDictionary<string, string> clientEnvironment)
+    private sealed class ArmState(string name, SiloProcess silo, IReadOnlyDictionary<string, string> clientEnvironment)
     {
         public string Name { get; } = name;
-        public ConfiguredSilo Silo { get; } = silo;
+        public SiloProcess Silo { get; } = silo;
         public IReadOnlyDictionary<string, string> ClientEnvironment { get; } = clientEnvironment;
         public double? Best { get; set; }
         public double? MissedAt { get; set; }
@@ -158,7 +157,7 @@ public static class TelemetryOverheadCommand
 
     private static async Task<JsonObject> RunAsync(Settings s, string? name, IAnsiConsole console, CancellationToken ct)
     {
-        var loadAtStart = BenchmarkEnvironment.LoadAverage();
+        var loadAtStart = ProcessStats.LoadAverage();
         var startedUtc = DateTime.UtcNow;
         var inherited = BenchTools.ScrubOtelEnvironment();
         if (inherited.Count > 0)
@@ -187,16 +186,16 @@ public static class TelemetryOverheadCommand
         ArmState? without = null, with = null;
         try
         {
-            var silo = await ConfiguredSilo.StartAsync(Without, tools.SiloDll, Path.Combine(work, "store-without"), withoutEnv, TimeSpan.FromSeconds(120), ct);
+            var silo = await SiloProcess.StartAsync(Path.Combine(work, "store-without"), environment: withoutEnv, siloDll: tools.SiloDll, name: $"silo '{Without}'", readyTimeout: TimeSpan.FromSeconds(120), ct: ct);
             without = new ArmState(Without, silo, new Dictionary<string, string>());
-            silo = await ConfiguredSilo.StartAsync(With, tools.SiloDll, Path.Combine(work, "store-with"), withEnv, TimeSpan.FromSeconds(120), ct);
+            silo = await SiloProcess.StartAsync(Path.Combine(work, "store-with"), environment: withEnv, siloDll: tools.SiloDll, name: $"silo '{With}'", readyTimeout: TimeSpan.FromSeconds(120), ct: ct);
             with = new ArmState(With, silo, receiver.Environment);
             var arms = new[] { without, with };
             foreach (var arm in arms)
             {
                 var publishArgs = new List<string> { tools.ClientDll, "publish", artifactDir };
                 if (s.Shards is { } sh) publishArgs.AddRange(["--shards", sh.ToString(CultureInfo.InvariantCulture), "--user-shards", sh.ToString(CultureInfo.InvariantCulture)]);
-                var publish = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(), publishArgs, tools.Root, GatewayEnv(arm.Silo), ct);
+                var publish = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), publishArgs, tools.Root, GatewayEnv(arm.Silo), ct);
                 if (publish.ExitCode != 0) throw new UserFacingException($"publishing to the '{arm.Name}' silo failed (exit {publish.ExitCode}): {publish.Tail()}");
                 console.MarkupLineInterpolated($"Silo '{arm.Name}' pid {arm.Silo.ProcessId} (gateway {arm.Silo.GatewayPort}) serves {manifest.Version}; published in {publish.WallSeconds:F1} s.");
             }
@@ -252,7 +251,7 @@ public static class TelemetryOverheadCommand
             }
 
             console.Write(table);
-            var loadAtEnd = BenchmarkEnvironment.LoadAverage();
+            var loadAtEnd = ProcessStats.LoadAverage();
             return Report(s, resultName, manifest, artifactDir, receiver, without, with, runs, startedUtc, loadAtStart, loadAtEnd,
                 await BenchTools.CommitAsync(tools.Root, ct), withoutEnv, withEnv, console);
         }
@@ -265,13 +264,13 @@ public static class TelemetryOverheadCommand
         }
     }
 
-    private static Dictionary<string, string> GatewayEnv(ConfiguredSilo silo) =>
+    private static Dictionary<string, string> GatewayEnv(SiloProcess silo) =>
         new(StringComparer.Ordinal) { ["Cluster__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture) };
 
     private static async Task<string> TrainAsync(BenchTools tools, string data, string outRoot, IAnsiConsole console, CancellationToken ct)
     {
         console.MarkupLineInterpolated($"Training on {data} into {outRoot} ...");
-        var train = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(), [tools.TrainerDll, "train", "--data", data, "--out", outRoot], tools.Root, null, ct);
+        var train = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [tools.TrainerDll, "train", "--data", data, "--out", outRoot], tools.Root, null, ct);
         if (train.ExitCode != 0) throw new UserFacingException($"training failed (exit {train.ExitCode}): {train.Tail()}");
         var folder = train.LastLine;
         if (!File.Exists(Path.Combine(folder, ModelManifest.FileName))) throw new UserFacingException($"train's last line is not an artifact folder: {folder}");
@@ -285,16 +284,16 @@ public static class TelemetryOverheadCommand
         File.Delete(file);
         var env = GatewayEnv(arm.Silo);
         foreach (var (key, value) in arm.ClientEnvironment) env[key] = value;
-        var load = BenchmarkEnvironment.LoadAverage();
+        var load = ProcessStats.LoadAverage();
         var started = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        var siloBefore = arm.Silo.CpuSeconds();
+        var siloBefore = arm.Silo.Program.CpuSeconds();
         var receiverBefore = receiver.CpuSeconds();
-        var result = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+        var result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
             [tools.ClientDll, "load", "--rps", rate.ToString(CultureInfo.InvariantCulture), "--duration", seconds.ToString(CultureInfo.InvariantCulture),
              "--users", s.Users, "--quiet", "--json", file], tools.Root, env, ct);
-        var siloCpu = arm.Silo.CpuSeconds() - siloBefore;
+        var siloCpu = arm.Silo.Program.CpuSeconds() - siloBefore;
         var receiverCpu = receiver.CpuSeconds() - receiverBefore;
-        if (arm.Silo.HasExited) throw new UserFacingException($"the '{arm.Name}' silo exited; its last output:\n{arm.Silo.Tail()}");
+        if (arm.Silo.HasExited) throw new UserFacingException($"the '{arm.Name}' silo exited; its last output:\n{arm.Silo.Program.Tail()}");
         if (!File.Exists(file))
             return new Run(arm.Name, phase, rate, attempt, false, $"no report (exit {result.ExitCode}): {result.Tail()}", null, 0, 0, null, null, null, null,
                 siloCpu, result.CpuSeconds, receiverCpu, result.WallSeconds, load, started);
@@ -377,7 +376,7 @@ public static class TelemetryOverheadCommand
         Row("silo CPU per request, with / without (median over common rates)", Median(siloRatios) is { } ms ? $"{ms:F3} ({common.Length} rates)" : "-");
         Row("all CPU per request (silo + load generator + receiver), with / without", Median(totalRatios) is { } mt ? $"{mt:F3}" : "-");
         Row("receiver", receiver.Description);
-        Row("silo warnings/errors (without / with)", $"{without.Silo.ProblemCount} / {with.Silo.ProblemCount}");
+        Row("silo warnings/errors (without / with)", $"{without.Silo.Program.ProblemCount} / {with.Silo.Program.ProblemCount}");
         Row("load average start / end", $"{BenchTools.F(loadAtStart, "F2")} / {BenchTools.F(loadAtEnd, "F2")}");
         console.Write(summary);
 
@@ -433,11 +432,11 @@ public static class TelemetryOverheadCommand
                 ["medianSiloCpuRatioAtCommonRates"] = R(Median(siloRatios), 4),
                 ["medianTotalCpuRatioAtCommonRates"] = R(Median(totalRatios), 4),
                 ["cpuAtCommonRates"] = cpuRows,
-                ["siloProblemLines"] = new JsonObject { ["without"] = without.Silo.ProblemCount, ["with"] = with.Silo.ProblemCount },
+                ["siloProblemLines"] = new JsonObject { ["without"] = without.Silo.Program.ProblemCount, ["with"] = with.Silo.Program.ProblemCount },
                 ["siloProblemExamples"] = new JsonObject
                 {
-                    ["without"] = new JsonArray([.. without.Silo.ProblemLines.Select(l => (JsonNode)JsonValue.Create(l))]),
-                    ["with"] = new JsonArray([.. with.Silo.ProblemLines.Select(l => (JsonNode)JsonValue.Create(l))]),
+                    ["without"] = new JsonArray([.. without.Silo.Program.Problems.Take(5).Select(l => (JsonNode)JsonValue.Create(l))]),
+                    ["with"] = new JsonArray([.. with.Silo.Program.Problems.Take(5).Select(l => (JsonNode)JsonValue.Create(l))]),
                 },
             },
             ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)r.ToJson())]),

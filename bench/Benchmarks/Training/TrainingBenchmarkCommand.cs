@@ -52,8 +52,8 @@ public static class TrainingBenchmarkCommand
             if (options.Threads < 1) throw new UserFacingException($"--threads must be at least 1 (got {options.Threads}).");
             if (options.Runs < 1) throw new UserFacingException($"--runs must be at least 1 (got {options.Runs}).");
 
-            var root = BenchmarkEnvironment.FindRepositoryRoot()
-                ?? throw new UserFacingException($"cannot find the repository ({BenchmarkEnvironment.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+            var root = RepositoryRoot.TryFind()
+                ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
             var scriptPath = Path.GetFullPath(parsed.GetValue(script) ?? Path.Combine(root, "..", "shared", "tools", "pytorch_twotower.py"));
             if (!File.Exists(scriptPath))
                 throw new UserFacingException($"{scriptPath}: no PyTorch script there; pass --pytorch-script PATH.");
@@ -124,7 +124,7 @@ public static class TrainingBenchmarkCommand
         var theirEval = theirs[^1].Evaluation;
         var popularityDiff = MaxAbsDifference(oursEval.Popularity, theirEval.Popularity);
         var easeDiff = MaxAbsDifference(oursEval.Ease, theirEval.Ease);
-        var loadAfter = BenchmarkEnvironment.LoadAverage();
+        var loadAfter = ProcessStats.LoadAverage();
 
         console.WriteLine();
         console.Write(SummaryTable(options, torchVersion, ours, theirs, oursWall, oursTrain, theirWall, theirTrain, wallRatio, trainRatio));
@@ -220,7 +220,7 @@ public static class TrainingBenchmarkCommand
         {
             ChildResult build = null!;
             await console.Status().StartAsync("Building src/Trainer (Release) ...",
-                async _ => build = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(),
+                async _ => build = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
                     ["build", project, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
             if (build.ExitCode != 0)
                 throw new UserFacingException($"building src/Trainer failed (exit {build.ExitCode}; pass --no-build to use the last build): {build.BuildErrors()}");
@@ -232,14 +232,14 @@ public static class TrainingBenchmarkCommand
 
     private static async Task<Measurement> RunOursAsync(BenchmarkOptions options, string trainerDll, string outRoot, CancellationToken ct)
     {
-        var load = BenchmarkEnvironment.LoadAverage();
+        var load = ProcessStats.LoadAverage();
         string[] arguments =
         [
             trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", "notebook",
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
         ];
         var cwd = Directory.GetCurrentDirectory();
-        var run = await ChildProcess.RunAsync(BenchmarkEnvironment.DotnetHost(), arguments, cwd, null, ct);
+        var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), arguments, cwd, null, ct);
         if (run.ExitCode != 0)
             throw new UserFacingException($"our trainer failed (exit {run.ExitCode}): {run.Tail()}");
         var artifact = Path.GetFullPath(run.LastLine, cwd);
@@ -257,7 +257,7 @@ public static class TrainingBenchmarkCommand
         }
         var details = new JsonObject
         {
-            ["command"] = new JsonArray([BenchmarkEnvironment.DotnetHost(), .. arguments.Select(a => (JsonNode?)a)]),
+            ["command"] = new JsonArray([ChildProcess.DotnetHost(), .. arguments.Select(a => (JsonNode?)a)]),
             ["artifact"] = artifact,
             ["hyperParameters"] = manifest.HyperParameters.DeepClone(),
             ["counts"] = JsonSerializer.SerializeToNode(manifest.Counts),
@@ -267,7 +267,7 @@ public static class TrainingBenchmarkCommand
 
     private static async Task<Measurement> RunPytorchAsync(BenchmarkOptions options, string scriptPath, string usersTsv, CancellationToken ct)
     {
-        var load = BenchmarkEnvironment.LoadAverage();
+        var load = ProcessStats.LoadAverage();
         var threads = options.Threads.ToString(CultureInfo.InvariantCulture);
         string[] arguments =
         [

@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MovieRecommender.Client.Commands.Load;
 using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cli;
 using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Load;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;
@@ -80,46 +80,11 @@ public static class LoadCommand
         var order = userIds.OrderBy(_ => random.Next()).ToArray();
 
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
-        var total = (int)Math.Round(o.Rps * o.Duration);
-        var outcomes = new RequestOutcome[total];
-        using var gate = new SemaphoreSlim(o.Concurrency);
-        var inFlight = new List<Task>(total);
-        var clock = Stopwatch.StartNew();
-        var errorsShown = 0;
+        var generator = new LoadGenerator(cluster.Client, new RequestSettings(o.K, o.TimeoutMs, o.AttemptTimeoutMs, o.Retries, o.TracedShare), checker);
         // The chaos script waits for this line to time its fault.
         await Console.Error.WriteLineAsync($"load: started, {o.Rps} requests/s for {o.Duration} s over {userIds.Length} users");
-
-        async Task RunOne(int i, double due)
-        {
-            await gate.WaitAsync(ct);
-            try
-            {
-                outcomes[i] = await RequestAsync(cluster.Client, checker, order[i % order.Length], o, due, clock, ct);
-                if (outcomes[i].Error is { } error && !o.Quiet && Interlocked.Increment(ref errorsShown) <= 5)
-                    await Console.Error.WriteLineAsync($"load: t={due:F1}s {error}");
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-
-        var nextReport = 5.0;
-        for (var i = 0; i < total; i++)
-        {
-            var due = i / o.Rps;
-            var wait = due - clock.Elapsed.TotalSeconds;
-            if (wait > 0.001) await Task.Delay(TimeSpan.FromSeconds(wait), ct);
-            inFlight.Add(RunOne(i, due));
-            if (!o.Quiet && due >= nextReport)
-            {
-                var done = outcomes.Take(i).Count(x => x.DoneSeconds > 0);
-                var bad = outcomes.Take(i).Count(x => x.DoneSeconds > 0 && (!x.Answered || x.Partial || x.Wrong));
-                await Console.Error.WriteLineAsync($"load: t={due:F0}s sent {i}, done {done}, not ok {bad}");
-                nextReport += 5;
-            }
-        }
-        await Task.WhenAll(inFlight);
+        var outcomes = await generator.RunOpenLoopAsync(order, o.Rps, o.Duration, o.Concurrency,
+            o.Quiet ? null : line => Console.Error.WriteLineAsync($"load: {line}"), ct);
 
         var summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled);
         WriteTable(summary);
@@ -139,50 +104,6 @@ public static class LoadCommand
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
-
-    private static async Task<RequestOutcome> RequestAsync(IClusterClient client, AnswerChecker checker, string user, LoadOptions o,
-        double due, Stopwatch clock, CancellationToken ct)
-    {
-        var sent = clock.Elapsed.TotalSeconds;
-        var deadline = sent + o.TimeoutMs / 1000.0;
-        // A sampled share of the load is traced, retries included; the rest carries an unsampled context, so the
-        // silo does not trace it either.
-        using var activity = RecommendationTracing.StartRecommend(user, o.K, o.TracedShare);
-        string? error = null;
-        Recommendation? last = null;
-        var attempts = 0;
-        while (true)
-        {
-            attempts++;
-            var remaining = deadline - clock.Elapsed.TotalSeconds;
-            if (remaining <= 0) { error ??= "deadline passed"; break; }
-            try
-            {
-                last = await client.GetGrain<IUserGrain>(user).Recommend(o.K).WaitAsync(TimeSpan.FromSeconds(Math.Min(remaining, o.AttemptTimeoutMs / 1000.0)), ct);
-                error = null;
-                // A partial answer says so (coverage); it is not a success, so ask again while time allows.
-                if (last.ShardsAnswered >= last.ShardCount) break;
-                error = $"partial answer: {last.ShardsAnswered}/{last.ShardCount} shards";
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                last = null;
-                error = $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
-            }
-            if (attempts > o.Retries) break;
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(300 * attempts, Math.Max(0, (deadline - clock.Elapsed.TotalSeconds) * 1000))), ct);
-        }
-        var done = clock.Elapsed.TotalSeconds;
-        var latencyMs = (done - due) * 1000;
-        if (last is not null) activity.Answered(last);
-        if (error is not null) activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error);
-        if (last is null) return new RequestOutcome(due, sent, done, latencyMs, false, false, false, false, null, attempts, error);
-        var partial = last.ShardsAnswered < last.ShardCount;
-        var problem = checker.Enabled ? checker.Check(last, out var known) : null;
-        known = !checker.Enabled || checker.Versions.Contains(last.ModelVersion);
-        return new RequestOutcome(due, sent, done, latencyMs, true, partial, problem is not null && !partial, !known, last.ModelVersion, attempts,
-            problem is not null ? $"user {user}: WRONG for {last.ModelVersion}: {problem}" : error);
-    }
 
     private static string[] ReadUsers(string? spec, ModelArtifact? artifact)
     {

@@ -1,7 +1,6 @@
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient;
 using MovieRecommender.ClusterClient.Publishing;
-using MovieRecommender.Serving.Tests.Refresh;
 using PuppeteerSharp;
 using Xunit.Abstractions;
 
@@ -30,21 +29,18 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
         // A real silo exporting to the dashboard, a small artifact published into it (user ids 1..60, so 42 is known).
         var artifact = ModelArtifact.Load(TestArtifacts.Write(Path.Combine(temp.Path, "models"), users: 60, items: 300, dim: 16, seed: 4242, userIdBase: 0));
-        var (siloPort, gatewayPort) = (SiloProcess.FreePort(), SiloProcess.FreePort());
-        using var silo = await ChildProgram.StartAsync(RepositoryRoot.ProgramDll("Silo"),
-            [$"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Storage:Root={Path.Combine(temp.Path, "store")}"],
-            otel, "Silo ready", TimeSpan.FromSeconds(90));
+        var (siloPort, gatewayPort) = (Ports.Free(), Ports.Free());
+        await using var silo = await SiloProcess.StartAsync(Path.Combine(temp.Path, "store"), siloPort, gatewayPort,
+            environment: otel.ToDictionary(p => p.Key, p => (string?)p.Value), withoutInheritedOtel: true, readyTimeout: TimeSpan.FromSeconds(90));
         await using (var cluster = await ClusterConnection.ConnectAsync(gatewayPortOverride: gatewayPort))
             await new ArtifactPublisher(cluster.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = Shards, UserShards = 2 });
 
         // Ten seconds of steady load first (its requests not traced), so the latency chart shows a curve, not one point.
-        using var load = await ChildProgram.RunAsync(RepositoryRoot.ProgramDll("Client"),
-            ["load", "--rps", "20", "--duration", "10", "--users", "1-60", "--trace-share", "0", "--quiet"],
-            new Dictionary<string, string>(otel) { ["Cluster__GatewayPort"] = $"{gatewayPort}" }, TimeSpan.FromSeconds(90));
+        var load = await RunClientAsync(["load", "--rps", "20", "--duration", "10", "--users", "1-60", "--trace-share", "0", "--quiet"],
+            new Dictionary<string, string>(otel) { ["Cluster__GatewayPort"] = $"{gatewayPort}" });
         Assert.True(load.ExitCode == 0, $"client load failed ({load.ExitCode}):\n{load.Output}");
         // The real console client, as an operator runs it.
-        using var client = await ChildProgram.RunAsync(RepositoryRoot.ProgramDll("Client"), ["recommend", "42"],
-            new Dictionary<string, string>(otel) { ["Cluster__GatewayPort"] = $"{gatewayPort}" }, TimeSpan.FromSeconds(90));
+        var client = await RunClientAsync(["recommend", "42"], new Dictionary<string, string>(otel) { ["Cluster__GatewayPort"] = $"{gatewayPort}" });
         output.WriteLine(client.Output);
         Assert.True(client.ExitCode == 0, $"client recommend 42 failed ({client.ExitCode}):\n{client.Output}");
 
@@ -121,13 +117,21 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             var failure = Path.Combine(ScreenshotFolder(), "failure.png");
             await page.ScreenshotAsync(failure);
             output.WriteLine($"failed on {page.Url}; screenshot {failure}; page text:\n{await BodyText(page)}");
-            output.WriteLine($"silo output:\n{silo.Output}");
+            output.WriteLine($"silo output:\n{silo.Program.Output}");
             throw;
         }
         finally
         {
-            await silo.StopAsync();
+            await silo.Program.StopAsync(throwOnTimeout: false);
         }
+    }
+
+    /// <summary>The real console client run to its end, exporting only where <paramref name="environment"/> says.</summary>
+    private static async Task<ChildResult> RunClientAsync(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Client"), .. arguments],
+            Directory.GetCurrentDirectory(), environment, timeout.Token, withoutInheritedOtel: true);
     }
 
     /// <summary>How many rows of the trace grid are spans with exactly this name.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using MovieRecommender.Serving.Tests.Refresh;
 
 namespace MovieRecommender.Serving.Tests.Dashboard;
 
@@ -49,7 +48,7 @@ public sealed class DashboardProcess : IAsyncDisposable
     public static async Task<DashboardProcess> StartAsync()
     {
         var state = new TempFolder();
-        var (ui, grpc, http) = (SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort());
+        var (ui, grpc, http) = (Ports.Free(), Ports.Free(), Ports.Free());
         try
         {
             var (exitCode, output) = await RunScriptAsync(state.Path, "start", "--ui-port", $"{ui}", "--otlp-grpc-port", $"{grpc}", "--otlp-http-port", $"{http}");
@@ -95,114 +94,5 @@ public sealed class DashboardProcess : IAsyncDisposable
     {
         await RunScriptAsync(_state.Path, "stop");
         _state.Dispose();
-    }
-}
-
-/// <summary>The repository's root: the first folder up from the test assembly that holds Orleans.sln.</summary>
-public static class RepositoryRoot
-{
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(folder.FullName, "Orleans.sln"))) return folder.FullName;
-        }
-        throw new InvalidOperationException($"no Orleans.sln above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>The build configuration the tests run in (Release or Debug), read from the test assembly's path.</summary>
-    public static string Configuration { get; } =
-        AppContext.BaseDirectory.Split(System.IO.Path.DirectorySeparatorChar).Contains("Debug") ? "Debug" : "Release";
-
-    /// <summary>The built DLL of a program of src/ (Client, Silo, Trainer) in the tests' configuration.</summary>
-    public static string ProgramDll(string project)
-    {
-        var dll = System.IO.Path.Combine(Path, "src", project, "bin", Configuration, "net10.0", $"MovieRecommender.{project}.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build Orleans.sln (-c {Configuration}) first");
-        return dll;
-    }
-}
-
-/// <summary>A .NET program of src/ run as a child process with its own environment, its output captured.</summary>
-public sealed class ChildProgram : IDisposable
-{
-    private readonly Process _process;
-    private readonly System.Text.StringBuilder _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string? _readyLine;
-
-    private ChildProgram(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? readyLine)
-    {
-        _readyLine = readyLine;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(dll);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        // Whatever OTLP settings the test runner's environment has must not leak into the child: only ours count.
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
-        foreach (var (name, value) in environment) info.Environment[name] = value;
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public string Output { get { lock (_output) return _output.ToString(); } }
-
-    public int ExitCode => _process.ExitCode;
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-        if (_readyLine is not null && line.Contains(_readyLine, StringComparison.Ordinal)) _ready.TrySetResult();
-    }
-
-    /// <summary>Starts a long-running program and waits for a line that says it is ready.</summary>
-    public static async Task<ChildProgram> StartAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string readyLine, TimeSpan timeout)
-    {
-        var program = new ChildProgram(dll, arguments, environment, readyLine);
-        var finished = await Task.WhenAny(program._ready.Task, program._process.WaitForExitAsync(), Task.Delay(timeout));
-        if (finished != program._ready.Task)
-        {
-            program.Dispose();
-            throw new InvalidOperationException($"{Path.GetFileName(dll)} did not print '{readyLine}' in {timeout.TotalSeconds:0} s:\n{program.Output}");
-        }
-        return program;
-    }
-
-    /// <summary>Runs a program to its end.</summary>
-    public static async Task<ChildProgram> RunAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
-    {
-        var program = new ChildProgram(dll, arguments, environment, readyLine: null);
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await program._process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            program.Dispose();
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds:0} s:\n{program.Output}");
-        }
-        program._process.WaitForExit(); // drains the redirected output
-        return program;
-    }
-
-    /// <summary>SIGTERM, so the host shuts down gracefully and its exporters flush.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { await _process.WaitForExitAsync(timeout.Token); } catch (OperationCanceledException) { }
-    }
-
-    public void Dispose()
-    {
-        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-        _process.Dispose();
     }
 }

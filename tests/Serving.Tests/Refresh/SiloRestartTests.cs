@@ -17,7 +17,7 @@ public sealed class SiloRestartTests
         using var temp = new TempFolder();
         var store = Path.Combine(temp.Path, "store");
         var artifact = ModelArtifact.Load(TestArtifacts.Write(Path.Combine(temp.Path, "models"), users: 25, items: 150, dim: 8, seed: 77));
-        var (siloPort, gatewayPort) = (SiloProcess.FreePort(), SiloProcess.FreePort());
+        var (siloPort, gatewayPort) = (Ports.Free(), Ports.Free());
 
         Recommendation[] before;
         using (var silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort))

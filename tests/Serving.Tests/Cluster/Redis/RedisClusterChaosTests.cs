@@ -106,7 +106,7 @@ public sealed class RedisClusterChaosTests
 
     private static async Task<List<SiloProcess>> StartSilos(int count, string root, string[] settings) =>
         [.. await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
-            SiloProcess.StartAsync(Path.Combine(root, $"unused-store-{i}"), SiloProcess.FreePort(), SiloProcess.FreePort(), settings)))];
+            SiloProcess.StartAsync(Path.Combine(root, $"unused-store-{i}"), Ports.Free(), Ports.Free(), settings)))];
 
     private static async Task AssertServesExactly(ClusterConnection cluster, ModelArtifact artifact, (int Row, float Score)[][] expected)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MovieRecommender.Serving.Tests.Refresh;
 
 namespace MovieRecommender.Serving.Tests.Cluster.Redis;
 
@@ -24,7 +23,7 @@ public sealed class RedisServer : IDisposable
     public static async Task<RedisServer> StartAsync(string dataDir)
     {
         await EnsureInstalledAsync();
-        var port = SiloProcess.FreePort();
+        var port = Ports.Free();
         Directory.CreateDirectory(dataDir);
         var process = Process.Start(new ProcessStartInfo("redis-server")
         {
@@ -57,17 +56,10 @@ public sealed class RedisServer : IDisposable
     private static async Task EnsureInstalledAsync()
     {
         if (File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server")) return;
-        var script = Path.Combine(RepositoryRoot(), "scripts", "install-redis.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "scripts", "install-redis.sh");
         using var install = Process.Start("bash", [script]) ?? throw new InvalidOperationException("could not run " + script);
         await install.WaitForExitAsync();
         if (install.ExitCode != 0) throw new InvalidOperationException($"{script} failed ({install.ExitCode}); install redis-server to run the cluster-mode tests.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 
     public void Dispose()

@@ -1,9 +1,11 @@
-namespace MovieRecommender.Client.Commands.Load;
+using MovieRecommender.Grains;
 
-/// <summary>One request's outcome, timed from when it was due (open loop: queueing counts).</summary>
+namespace MovieRecommender.ClusterClient.Load;
+
+/// <summary>One request's outcome, timed from when it was due (open loop: queueing counts); <paramref name="Answer"/> is the last answer.</summary>
 public readonly record struct RequestOutcome(
     double DueSeconds, double SentSeconds, double DoneSeconds, double LatencyMs, bool Answered, bool Partial, bool Wrong,
-    bool UnknownVersion, string? Version, int Attempts, string? Error);
+    bool UnknownVersion, string? Version, int Attempts, string? Error, Recommendation? Answer = null);
 
 public sealed record Bucket(int Second, int Requests, int Failures, int Partial, int Wrong, double P50Ms, double P99Ms);
 
@@ -49,7 +51,7 @@ public sealed record LoadSummary
         var latencies = outcomes.Select(o => o.LatencyMs).ToArray();
         var buckets = outcomes.GroupBy(o => (int)Math.Floor(o.DueSeconds)).OrderBy(g => g.Key)
             .Select(g => new Bucket(g.Key, g.Count(), g.Count(o => !o.Answered || o.Partial), g.Count(o => o.Answered && o.Partial), g.Count(o => o.Wrong),
-                Round(Percentile(g.Select(o => o.LatencyMs), 0.50)), Round(Percentile(g.Select(o => o.LatencyMs), 0.99))))
+                Round(Percentiles.NearestRank(g.Select(o => o.LatencyMs), 0.50)), Round(Percentiles.NearestRank(g.Select(o => o.LatencyMs), 0.99))))
             .ToArray();
 
         // Versions in the order they were first answered; an answer of an older version, sent after a newer one
@@ -89,9 +91,9 @@ public sealed record LoadSummary
             TargetRps = targetRps,
             AchievedRps = Math.Round(requests / Math.Max(durationSeconds, 1e-9), 1),
             DurationSeconds = durationSeconds,
-            P50Ms = Round(Percentile(latencies, 0.50)),
-            P95Ms = Round(Percentile(latencies, 0.95)),
-            P99Ms = Round(Percentile(latencies, 0.99)),
+            P50Ms = Round(Percentiles.NearestRank(latencies, 0.50)),
+            P95Ms = Round(Percentiles.NearestRank(latencies, 0.95)),
+            P99Ms = Round(Percentiles.NearestRank(latencies, 0.99)),
             MaxMs = Round(latencies.DefaultIfEmpty(0).Max()),
             Versions = outcomes.Where(o => o.Version is not null).GroupBy(o => o.Version!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             Verified = verified,
@@ -112,16 +114,7 @@ public sealed record LoadSummary
     private static PhaseLatency Phase(IEnumerable<RequestOutcome> outcomes)
     {
         var latencies = outcomes.Select(o => o.LatencyMs).ToArray();
-        return new PhaseLatency(Round(Percentile(latencies, 0.50)), Round(Percentile(latencies, 0.95)), Round(Percentile(latencies, 0.99)), latencies.Length);
-    }
-
-    public static double Percentile(IEnumerable<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return 0;
-        // Nearest rank.
-        var rank = (int)Math.Ceiling(p * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+        return new PhaseLatency(Round(Percentiles.NearestRank(latencies, 0.50)), Round(Percentiles.NearestRank(latencies, 0.95)), Round(Percentiles.NearestRank(latencies, 0.99)), latencies.Length);
     }
 
     private static double Round(double value) => Math.Round(value, 2);

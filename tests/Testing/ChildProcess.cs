@@ -1,14 +1,16 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using MovieRecommender.Cli;
 
-namespace MovieRecommender.Benchmarks.Training;
+namespace MovieRecommender.Testing;
 
 /// <summary>What one child process did: its exit code, captured output and wall time from start to exit.</summary>
 /// <remarks><see cref="CpuSeconds"/> is user + system time of the child and its waited-for descendants (Linux getrusage), or null elsewhere.</remarks>
 public sealed record ChildResult(int ExitCode, string StandardOutput, string StandardError, double WallSeconds, double? CpuSeconds = null)
 {
+    /// <summary>Standard output, then standard error.</summary>
+    public string Output => StandardOutput + StandardError;
+
     /// <summary>The last non-empty line of stdout, trimmed, or "" when there is none.</summary>
     public string LastLine =>
         StandardOutput.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
@@ -33,21 +35,17 @@ public sealed record ChildResult(int ExitCode, string StandardOutput, string Sta
 /// <summary>Runs a program to completion, capturing stdout and stderr and timing it with a stopwatch.</summary>
 public static class ChildProcess
 {
+    /// <summary>The <c>dotnet</c> host: the SDK's own when it told us (DOTNET_HOST_PATH), else the one on PATH.</summary>
+    public static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>Runs <paramref name="fileName"/>; <paramref name="environment"/> adds to (a null value removes from) the inherited one,
+    /// from which <paramref name="withoutInheritedOtel"/> first drops every OTEL_* variable, so the child exports only where told.</summary>
     public static async Task<ChildResult> RunAsync(string fileName, IReadOnlyList<string> arguments, string workingDirectory,
-        IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+        IEnumerable<KeyValuePair<string, string>>? environment, CancellationToken ct, bool withoutInheritedOtel = false)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        if (environment is not null)
-            foreach (var (key, value) in environment) info.Environment[key] = value;
+        var info = StartInfo(fileName, arguments, workingDirectory, withoutInheritedOtel);
+        foreach (var (key, value) in environment ?? []) info.Environment[key] = value;
 
         using var process = new Process { StartInfo = info };
         var stdout = new StringBuilder();
@@ -55,16 +53,9 @@ public static class ChildProcess
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
 
-        var cpuBefore = ChildrenCpuSeconds();
+        var cpuBefore = ProcessStats.ReapedChildrenCpuSeconds();
         var watch = Stopwatch.StartNew();
-        try
-        {
-            if (!process.Start()) throw new UserFacingException($"could not start {fileName}.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new UserFacingException($"could not start {fileName}: {e.Message}", e);
-        }
+        Start(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -78,37 +69,38 @@ public static class ChildProcess
         }
         var seconds = watch.Elapsed.TotalSeconds;
         process.WaitForExit(); // drains the asynchronous readers
-        var cpu = ChildrenCpuSeconds() - cpuBefore;
+        var cpu = ProcessStats.ReapedChildrenCpuSeconds() - cpuBefore;
         string Text(StringBuilder sb) { lock (sb) return sb.ToString(); }
         return new ChildResult(process.ExitCode, Text(stdout), Text(stderr), seconds, cpu);
     }
 
-    /// <summary>CPU seconds (user + system) of every child this process has reaped so far; null off Linux or on failure.</summary>
-    private static double? ChildrenCpuSeconds()
+    internal static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, string? workingDirectory, bool withoutInheritedOtel)
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory ?? "",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        if (withoutInheritedOtel)
+            foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
+        return info;
+    }
+
+    internal static void Start(Process process)
+    {
+        var fileName = process.StartInfo.FileName;
         try
         {
-            return getrusage(RusageChildren, out var usage) == 0
-                ? usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6
-                : null;
+            if (!process.Start()) throw new UserFacingException($"could not start {fileName}.");
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (System.ComponentModel.Win32Exception e)
         {
-            return null;
+            throw new UserFacingException($"could not start {fileName}: {e.Message}", e);
         }
     }
-
-    private const int RusageChildren = -1;
-
-    // struct rusage on 64-bit Linux: two struct timevals, then 14 longs.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
-        public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals, NVcsw, NIvcsw;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrusage(int who, out RUsage usage);
 }

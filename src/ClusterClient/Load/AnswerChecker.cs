@@ -3,7 +3,7 @@ using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient.Verification;
 
-namespace MovieRecommender.Client.Commands.Load;
+namespace MovieRecommender.ClusterClient.Load;
 
 /// <summary>
 /// Checks answers against the brute-force top K of the version each answer reports, for every version given
