@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Microsoft.Extensions.Logging;
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient;
@@ -16,7 +17,16 @@ public static class CommandRunner
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    public static async Task<int> RunAsync(RootCommand root, string[] args, string program, string? serviceName = null)
+    /// <summary>
+    /// The root command of a program, named as users type it (its .NET tool command, e.g. <c>recommender</c>), so that
+    /// help reads <c>recommender [command] [options]</c>. <see cref="RootCommand"/> would take the name of the
+    /// executable instead, which for a tool or <c>dotnet X.dll</c> is the assembly's (<c>MovieRecommender.Client</c>).
+    /// </summary>
+    public static Command CreateRoot(string program, string description) =>
+        new(program, description) { new HelpOption(), new VersionOption() };
+
+    /// <param name="program">the name errors give the program: the root command's name for one made by <see cref="CreateRoot"/>.</param>
+    public static async Task<int> RunAsync(Command root, string[] args, string program, string? serviceName = null)
     {
         using var telemetry = serviceName is null ? ConsoleTelemetry.None : ConsoleTelemetry.Start(serviceName);
         var parsed = root.Parse(args);

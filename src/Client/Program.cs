@@ -3,14 +3,19 @@ using MovieRecommender.Client.Commands;
 using MovieRecommender.Cli;
 using MovieRecommender.Telemetry;
 
-var root = new RootCommand("Movie recommender console: recommendations from the running cluster, and the operator's commands (publish, versions, active, rollback, verify).")
-{
+// The console's .NET tool command (ToolCommandName in Client.csproj): users type `dotnet recommender ...`.
+const string program = "recommender";
+
+var root = CommandRunner.CreateRoot(program, "Movie recommender console: recommendations from the running cluster, and the operator's commands (publish, versions, active, rollback, verify).");
+Command[] commands =
+[
     RecommendCommand.Create(),
     VerifyCommand.Create(),
     SimilarCommand.Create(),
     LoadCommand.Create(),
     PublishCommand.Create(),
-};
-foreach (var command in RateCommand.Create()) root.Subcommands.Add(command);
-foreach (var command in VersionsCommand.Create()) root.Subcommands.Add(command);
-return await CommandRunner.RunAsync(root, args, "client", TelemetryNames.ClientService);
+    .. RateCommand.Create(),
+    .. VersionsCommand.Create(),
+];
+foreach (var command in commands) root.Subcommands.Add(command);
+return await CommandRunner.RunAsync(root, args, program, TelemetryNames.ClientService);

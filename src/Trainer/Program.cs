@@ -6,10 +6,11 @@ using MovieRecommender.Trainer.Training;
 
 NativeMemoryTuning.Apply();
 
-var root = new RootCommand("Movie recommender trainer: trains and evaluates the two-tower model on MovieLens (train --publish also publishes it).")
-{
-    TrainCommand.Create(),
-    EvaluateCommand.Create(),
-    AblationCommand.Create(),
-};
-return await CommandRunner.RunAsync(root, args, "trainer", TelemetryNames.TrainerService);
+// The trainer's .NET tool command (ToolCommandName in Trainer.csproj): users type `dotnet recommender-trainer ...`.
+const string program = "recommender-trainer";
+
+var root = CommandRunner.CreateRoot(program, "Movie recommender trainer: trains and evaluates the two-tower model on MovieLens (train --publish also publishes it).");
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(AblationCommand.Create());
+return await CommandRunner.RunAsync(root, args, program, TelemetryNames.TrainerService);
