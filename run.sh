@@ -46,6 +46,8 @@ done
 bash scripts/setup.sh
 echo "Building ..."
 dotnet build Orleans.sln -c Release -nologo -clp:ErrorsOnly
+# The console and the trainer as .NET tools (dotnet recommender, dotnet recommender-trainer), as just built.
+bash scripts/tools.sh
 
 stop_silo
 if [ "$dashboard" = 1 ]; then
@@ -64,20 +66,20 @@ done
 grep -q "Silo ready" "$state/silo.log" || { echo "The silo did not become ready in 60 s; see $state/silo.log" >&2; exit 1; }
 
 echo "Training on MovieLens 100K and publishing ..."
-dotnet run -c Release --no-build --project src/Trainer -- train ${data_args[@]+"${data_args[@]}"} --out models --publish \
+dotnet recommender-trainer train ${data_args[@]+"${data_args[@]}"} --out models --publish \
   ${train_args[@]+"${train_args[@]}"} | tee "$state/train.log"
 artifact=$(tail -n 1 "$state/train.log")
 
 echo "Checking that the cluster serves the artifact exactly (every user's top 10 against brute force) ..."
-dotnet run -c Release --no-build --project src/Client -- verify "$artifact" --k 10
+dotnet recommender verify "$artifact" --k 10
 
-dotnet run -c Release --no-build --project src/Client -- recommend 42
+dotnet recommender recommend 42
 
 cat <<MSG
 
 The silo keeps running (pid $(cat "$pidfile")). Try:
-  dotnet run -c Release --project src/Client -- recommend 1 2 3 --k 5
-  dotnet run -c Release --project src/Client -- recommend 42 --json
+  dotnet recommender recommend 1 2 3 --k 5
+  dotnet recommender recommend 42 --json
 Stop it with: ./run.sh --stop
 MSG
 if [ "$dashboard" = 1 ]; then
