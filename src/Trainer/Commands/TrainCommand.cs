@@ -47,12 +47,9 @@ public static class TrainCommand
         command.SetAction(async (parsed, ct) =>
         {
             var console = AnsiConsole.Console;
-            var config = parsed.GetValue(preset) switch
-            {
-                "default" => TrainingConfig.Default,
-                "notebook" => TrainingConfig.Notebook,
-                var other => throw new UserFacingException($"--preset must be default or notebook (got '{other}')."),
-            };
+            TrainingConfig config;
+            try { config = TrainingConfig.FromPreset(parsed.GetValue(preset)!); }
+            catch (ArgumentException e) { throw new UserFacingException($"--preset must be default or notebook (got '{parsed.GetValue(preset)}').", e); }
             if (parsed.GetValue(optimizer) is { } opt && opt is not ("adam" or "adagrad"))
                 throw new UserFacingException($"--optimizer must be adam or adagrad (got '{opt}').");
             if (parsed.GetValue(loss) is { } lossName && lossName is not ("auto" or "full" or "in-batch"))
@@ -115,50 +112,73 @@ public static class TrainCommand
             $"Loaded [bold]{dataset.Name}[/] ({dataset.Layout}): {dataset.Ratings:N0} ratings, {dataset.PairCount:N0} unique pairs, {dataset.Users.Count:N0} users, {dataset.Items.Count:N0} movies.");
         if (dataset.PairCount < 2) throw new UserFacingException($"{dataDir}: {dataset.PairCount} interactions are too few to split and train.");
 
-        var split = TrainTestSplit.Create(dataset, config.Seed);
-        console.MarkupLineInterpolated($"Split with seed [bold]{config.Seed}[/]: {split.TrainCount:N0} train, {split.TestCount:N0} test pairs.");
-        var loss = config.EffectiveLoss(dataset.Items.Count);
-        console.MarkupLineInterpolated(
-            $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
-
-        TrainedModel? model = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var tasks = new Dictionary<string, ProgressTask>();
-                var progress = new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    if (!tasks.TryGetValue(p.Phase, out var task))
-                    {
-                        foreach (var earlier in tasks.Values) earlier.Value = earlier.MaxValue;
-                        tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: 1.0);
-                    }
-                    task.Value = p.Fraction;
-                    var validation = p.LastEpoch?.ValidationTop10 is { } top10
-                        ? $" | validation top-10 {top10:F3} top-100 {p.LastEpoch.ValidationTop100:F3}" : "";
-                    task.Description = $"{p.Phase}: epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}{validation}";
-                });
-                model = await Task.Run(() => TwoTowerTrainer.Train(dataset, split, config, progress, ct), ct);
-                foreach (var task in tasks.Values) task.Value = task.MaxValue;
-            });
-        using var trained = model!;
-        if (trained.ValidationCurve.Count > 0)
-            console.MarkupLineInterpolated($"Early stopping on the validation split chose {trained.Epochs} epochs (of {trained.ValidationCurve.Count} run).");
-        console.MarkupLineInterpolated($"Trained in {trained.TrainingSeconds:F1} s; final-run loss per epoch: {string.Join(" ", trained.EpochLosses.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}.");
-
-        var evalWatch = Stopwatch.StartNew();
-        EvaluationTable evaluation = null!;
-        await console.Status().StartAsync("Evaluating the model, popularity and EASE ...",
-            async _ => evaluation = await Task.Run(() => TrainingPipeline.Evaluate(dataset, split, trained), ct));
-        console.Write(EvaluationTableView.Render(evaluation, trained.TrainingSeconds));
-        console.MarkupLineInterpolated($"Evaluated in {evalWatch.Elapsed.TotalSeconds:F1} s.");
-
-        using var run = new TrainingRun(dataset, split, trained, evaluation);
+        using var run = await Task.Run(() => TrainingPipeline.Run(dataset, config.Seed, config, new ConsoleStages(console, config, dataset.Items.Count), ct), ct);
         var folder = ArtifactWriter.Write(outRoot, TrainingPipeline.ToArtifact(run));
         console.MarkupLineInterpolated($"Wrote the artifact [bold]{folder}[/].");
         return folder;
+    }
+
+    /// <summary>The pipeline's steps on the console: the split, a progress bar per phase while training, the
+    /// training's summary, a spinner while evaluating, then the evaluation table.</summary>
+    private sealed class ConsoleStages(IAnsiConsole console, TrainingConfig config, int items) : TrainingStages
+    {
+        private readonly Stopwatch _evaluation = new();
+
+        public override void Split(TrainTestSplit split)
+        {
+            console.MarkupLineInterpolated($"Split with seed [bold]{config.Seed}[/]: {split.TrainCount:N0} train, {split.TestCount:N0} test pairs.");
+            var loss = config.EffectiveLoss(items);
+            console.MarkupLineInterpolated(
+                $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
+        }
+
+        public override TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train)
+        {
+            TrainedModel? model = null;
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    var progress = new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        if (!tasks.TryGetValue(p.Phase, out var task))
+                        {
+                            foreach (var earlier in tasks.Values) earlier.Value = earlier.MaxValue;
+                            tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: 1.0);
+                        }
+                        task.Value = p.Fraction;
+                        var validation = p.LastEpoch?.ValidationTop10 is { } top10
+                            ? $" | validation top-10 {top10:F3} top-100 {p.LastEpoch.ValidationTop100:F3}" : "";
+                        task.Description = $"{p.Phase}: epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}{validation}";
+                    });
+                    model = train(progress);
+                    foreach (var task in tasks.Values) task.Value = task.MaxValue;
+                });
+            return model!;
+        }
+
+        public override void Trained(TrainedModel model)
+        {
+            if (model.ValidationCurve.Count > 0)
+                console.MarkupLineInterpolated($"Early stopping on the validation split chose {model.Epochs} epochs (of {model.ValidationCurve.Count} run).");
+            console.MarkupLineInterpolated($"Trained in {model.TrainingSeconds:F1} s; final-run loss per epoch: {string.Join(" ", model.EpochLosses.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}.");
+        }
+
+        public override EvaluationTable Evaluate(Func<EvaluationTable> evaluate)
+        {
+            _evaluation.Restart();
+            EvaluationTable evaluation = null!;
+            console.Status().Start("Evaluating the model, popularity and EASE ...", _ => evaluation = evaluate());
+            return evaluation;
+        }
+
+        public override void Evaluated(TrainedModel model, EvaluationTable evaluation)
+        {
+            console.Write(EvaluationTableView.Render(evaluation, model.TrainingSeconds));
+            console.MarkupLineInterpolated($"Evaluated in {_evaluation.Elapsed.TotalSeconds:F1} s.");
+        }
     }
 
     private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);

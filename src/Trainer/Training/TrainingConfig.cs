@@ -99,7 +99,8 @@ public sealed record TrainingConfig
         Refit = true,
     };
 
-    public static TrainingConfig FromPreset(string name) => name.ToLowerInvariant() switch
+    /// <summary>The configuration named by <c>train --preset</c>.</summary>
+    public static TrainingConfig FromPreset(string name) => name switch
     {
         "default" => Default,
         "notebook" => Notebook,

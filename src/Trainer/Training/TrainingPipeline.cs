@@ -17,6 +17,32 @@ public sealed class TrainingRun(InteractionDataset dataset, TrainTestSplit split
     public void Dispose() => Model.Dispose();
 }
 
+/// <summary>
+/// The steps of <see cref="TrainingPipeline.Run"/> as they happen: a console overrides them to show progress and print
+/// results. <see cref="Train"/> and <see cref="Evaluate"/> wrap the work itself (for a progress display or a spinner) and
+/// must run it once.
+/// </summary>
+public class TrainingStages
+{
+    public static TrainingStages Silent { get; } = new();
+
+    public virtual void Split(TrainTestSplit split)
+    {
+    }
+
+    public virtual TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train) => train(null);
+
+    public virtual void Trained(TrainedModel model)
+    {
+    }
+
+    public virtual EvaluationTable Evaluate(Func<EvaluationTable> evaluate) => evaluate();
+
+    public virtual void Evaluated(TrainedModel model, EvaluationTable evaluation)
+    {
+    }
+}
+
 /// <summary>Split, train, evaluate against the baselines, and turn the result into an artifact: what <c>train</c> does, without the console.</summary>
 public static class TrainingPipeline
 {
@@ -24,16 +50,23 @@ public static class TrainingPipeline
     public const string CurveFile = "training.json";
     public const string PlotFile = "learning-curves.svg";
 
-    /// <summary>Splits with <paramref name="splitSeed"/>, trains and evaluates. <paramref name="stage"/> is told when evaluation starts.</summary>
-    public static TrainingRun Run(InteractionDataset dataset, int splitSeed, TrainingConfig config,
-        IProgress<TrainingProgress>? progress = null, Action<string>? stage = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// What <c>train</c> does after loading the data, and what the tests run: splits with <paramref name="splitSeed"/>,
+    /// trains and evaluates against the baselines. <paramref name="stages"/> sees each step (the console shows progress
+    /// and prints the results); by default nothing is shown.
+    /// </summary>
+    public static TrainingRun Run(InteractionDataset dataset, int splitSeed, TrainingConfig config, TrainingStages? stages = null,
+        CancellationToken cancellationToken = default)
     {
+        stages ??= TrainingStages.Silent;
         var split = TrainTestSplit.Create(dataset, splitSeed);
-        var model = TwoTowerTrainer.Train(dataset, split, config, progress, cancellationToken);
+        stages.Split(split);
+        var model = stages.Train(progress => TwoTowerTrainer.Train(dataset, split, config, progress, cancellationToken));
         try
         {
-            stage?.Invoke("evaluating");
-            var evaluation = Evaluate(dataset, split, model);
+            stages.Trained(model);
+            var evaluation = stages.Evaluate(() => Evaluate(dataset, split, model));
+            stages.Evaluated(model, evaluation);
             return new TrainingRun(dataset, split, model, evaluation);
         }
         catch
