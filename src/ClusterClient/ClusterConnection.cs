@@ -10,7 +10,7 @@ namespace MovieRecommender.ClusterClient;
 /// Connects a console program (client, trainer) to the running cluster: the embedded default's localhost
 /// gateway, port 30000 unless Cluster:GatewayPort (env Cluster__GatewayPort) says otherwise; or, with
 /// Cluster:Mode=redis (env Cluster__Mode=redis), any silo of the cluster whose membership lives in the Redis at
-/// Cluster:Redis (default 127.0.0.1:6379), the same settings the silos read.
+/// Cluster:Redis (default 127.0.0.1:6379): the same <see cref="RecommenderClusterOptions"/> the silos read.
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
@@ -27,36 +27,18 @@ public sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        var gatewayPort = gatewayPortOverride ?? builder.Configuration.GetValue("Cluster:GatewayPort", 30000);
-        var redis = (builder.Configuration["Cluster:Mode"] ?? "localhost").Trim().Equals("redis", StringComparison.OrdinalIgnoreCase) && gatewayPortOverride is null
-            ? builder.Configuration["Cluster:Redis"] ?? "127.0.0.1:6379"
-            : null;
-        if (redis is null)
+        var options = RecommenderClusterOptions.From(builder.Configuration);
+        // A given gateway port means that one silo on this machine, whatever the configuration's mode.
+        if (gatewayPortOverride is { } port)
         {
-            builder.UseOrleansClient(client => client
-                .UseLocalhostClustering(gatewayPort)
-                .AddActivityPropagation());
+            options.Mode = RecommenderClusterOptions.LocalhostMode;
+            options.GatewayPort = port;
         }
-        else
-        {
-            var configuration = builder.Configuration;
-            builder.UseOrleansClient(client => client
-                .UseRedisClustering(o =>
-                {
-                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis);
-                    o.ConfigurationOptions.AbortOnConnectFail = false;
-                })
-                .Configure<Orleans.Configuration.ClusterOptions>(o =>
-                {
-                    o.ServiceId = configuration["Cluster:ServiceId"] ?? "movie-recommender";
-                    o.ClusterId = configuration["Cluster:ClusterId"] ?? "movie-recommender";
-                })
-                // A dead silo's gateway leaves the list within seconds, not the default minute.
-                .Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2))
-                .Configure<Orleans.Configuration.ClientMessagingOptions>(o =>
-                    o.ResponseTimeout = configuration.GetValue("Cluster:ResponseTimeout", TimeSpan.FromSeconds(10)))
-                .AddActivityPropagation());
-        }
+        // A wrong setting is told as itself (the console prints the message), not as an unreachable cluster.
+        if (RecommenderClusterOptionsValidator.Problem(options) is { } problem) throw new InvalidOperationException(problem);
+        var gatewayPort = options.GatewayPort;
+        var redis = options.IsRedis ? options.Redis : null;
+        builder.UseOrleansClient(client => client.UseMovieRecommenderClient(options));
         var host = builder.Build();
         try
         {

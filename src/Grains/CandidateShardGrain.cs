@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -11,16 +11,19 @@ namespace MovieRecommender.Grains;
 /// <summary>
 /// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it through a
 /// <see cref="MipsIndex"/>, built once the last row has arrived. The tier follows the shard's size (brute force for
-/// small shards, so those stay exact) unless the silo registers <see cref="IndexOptions"/>; every tier returns
+/// small shards, so those stay exact) unless the silo's <see cref="IndexOptions"/> (section <c>Index</c>) set one; every tier returns
 /// exact float32 scores. Pushed in chunks, then sealed: the seal writes the partition to the model storage, from
 /// which a restarted or moved activation reloads it. Kept alive while loaded: rebuilding the index costs time.
 /// </summary>
 [KeepAlive, ShardSpreadPlacement]
 public sealed class CandidateShardGrain(
-    IServiceProvider services,
+    IOptions<IndexOptions> indexOptions,
+    IOptions<ShardRebalanceOptions> rebalance,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
-    private readonly IndexOptions _indexOptions = services.GetService<IndexOptions>() ?? IndexOptions.Default;
+    private readonly IndexOptions _indexOptions = indexOptions.Value;
     private MipsIndex? _index;
     private MipsIndex? _exactIndex;
     private ModelVersionInfo? _model;
@@ -52,10 +55,10 @@ public sealed class CandidateShardGrain(
             _loaded = Enumerable.Repeat(true, _ids.Length).ToArray();
             _loadedCount = _ids.Length;
         }
-        if (services.GetService<ShardRebalancer>() is { } rebalancer)
+        if (rebalance.Value is { Enabled: true, Interval: var interval })
         {
-            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)rebalancer.Interval.TotalMilliseconds));
-            this.RegisterGrainTimer(_ => MoveIfMisplaced(), new GrainTimerCreationOptions(rebalancer.Interval + jitter, rebalancer.Interval) { Interleave = true });
+            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)interval.TotalMilliseconds));
+            this.RegisterGrainTimer(_ => MoveIfMisplaced(), new GrainTimerCreationOptions(interval + jitter, interval) { Interleave = true });
         }
         return Task.CompletedTask;
     }
@@ -67,9 +70,9 @@ public sealed class CandidateShardGrain(
     private Task MoveIfMisplaced()
     {
         if (_model is null || _loadedCount < _ids.Length || !state.RecordExists) return Task.CompletedTask;
-        var active = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values
+        var active = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
-        if (active.Length > 1 && !ShardSpreadPlacementDirector.PreferredSilo(this.GetPrimaryKeyString(), active).Equals(services.GetRequiredService<ILocalSiloDetails>().SiloAddress))
+        if (active.Length > 1 && !ShardSpreadPlacementDirector.PreferredSilo(this.GetPrimaryKeyString(), active).Equals(localSilo.SiloAddress))
             this.MigrateOnIdle();
         return Task.CompletedTask;
     }

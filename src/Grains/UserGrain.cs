@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -15,6 +16,7 @@ namespace MovieRecommender.Grains;
 public sealed class UserGrain(
     [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings,
     ServedRecallMonitor servedRecall,
+    IOptions<ShardFanOutOptions> fanOut,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private string? _cachedVersion;
@@ -80,7 +82,7 @@ public sealed class UserGrain(
             return new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
         var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter);
-        var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, model, request, logger);
+        var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, fanOut.Value, model, request, logger);
         // Only complete answers are comparable with the exact top K of every shard.
         if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
         return new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
@@ -93,7 +95,7 @@ public sealed class UserGrain(
         if (!(rating >= IUserGrain.MinRating && rating <= IUserGrain.MaxRating))
             throw new ArgumentOutOfRangeException(nameof(rating), rating, $"A rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}.");
         var model = (await ActiveModelAsync()).Info;
-        if (await ShardFanOut.FindAsync(GrainFactory, model, movieId) is null)
+        if (await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId) is null)
             throw new ArgumentException($"Movie '{movieId}' is not in the catalogue of version {model.Version}.", nameof(movieId));
 
         var record = new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow);
@@ -131,7 +133,7 @@ public sealed class UserGrain(
             if (!_ratedMovies.TryGetValue(movieId, out var movie))
             {
                 // A movie the new version lacks is simply not folded.
-                if (await ShardFanOut.FindAsync(GrainFactory, model, movieId) is not { } found) continue;
+                if (await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId) is not { } found) continue;
                 _ratedMovies[movieId] = movie = found;
             }
             vectors.Add(movie);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MovieRecommender.ClusterClient;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Telemetry;
 using OpenTelemetry.Metrics;
@@ -19,7 +20,7 @@ public static class TelemetrySetup
         var configuration = builder.Configuration;
         RecommenderTelemetry.EnsureCreated();
         // Each silo is its own instance: host and silo port tell them apart on the dashboard.
-        var instance = $"{Environment.MachineName}:{configuration.GetValue("Cluster:SiloPort", 11111)}";
+        var instance = $"{Environment.MachineName}:{RecommenderClusterOptions.From(configuration).SiloPort}";
         builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, metrics =>
         {
             metrics.AddMeter(TelemetryNames.OrleansMeter);

@@ -8,8 +8,8 @@ namespace MovieRecommender.Grains.Placement;
 /// (hash(v) + i) mod N of the silos sorted by address. Every silo computes the same answer from the same
 /// membership view, so a version's S shards land on min(S, N) silos, at most ⌈S/N⌉ per silo, instead of
 /// wherever random placement (Orleans' default) throws them. When a silo dies, its shards are placed again over
-/// the survivors by the same rule on their next call; when a silo joins, <see cref="ShardRebalancer"/> moves the
-/// shards whose preferred silo changed.
+/// the survivors by the same rule on their next call; when a silo joins, the shards whose preferred silo changed
+/// move there (<see cref="ShardRebalanceOptions"/>).
 /// </summary>
 [Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking]
 public sealed class ShardSpreadPlacement : PlacementStrategy
@@ -47,13 +47,4 @@ public sealed class ShardSpreadPlacementDirector : IPlacementDirector
         foreach (var c in text) hash = (hash ^ c) * 16777619u;
         return hash;
     }
-}
-
-/// <summary>
-/// When set (cluster mode), each shard checks every <see cref="Interval"/> whether the silos changed so that it
-/// now belongs elsewhere, and migrates there when idle. Off by default: a single silo never needs it.
-/// </summary>
-public sealed class ShardRebalancer
-{
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -6,25 +6,20 @@ namespace MovieRecommender.Grains.Search;
 
 /// <summary>
 /// Asks every candidate shard of one version, in parallel, and combines their answers. A shard call that fails or
-/// takes longer than <see cref="ShardCallTimeout"/> is tried once more after <see cref="RetryDelay"/>; a shard that
+/// takes longer than <see cref="ShardFanOutOptions.ShardCallTimeout"/> is tried once more after
+/// <see cref="ShardFanOutOptions.RetryDelay"/>; a shard that
 /// fails twice is left out and the answer says so (<see cref="Recommendation.ShardsAnswered"/> below
 /// <see cref="Recommendation.ShardCount"/>): never silently partial. When no shard answers, the call fails.
 /// </summary>
 public static class ShardFanOut
 {
-    /// <summary>How long one shard call may take before it counts as failed (then retried once).</summary>
-    public static TimeSpan ShardCallTimeout { get; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>The pause before the one retry: a dead silo's grains move once the cluster declares it dead.</summary>
-    public static TimeSpan RetryDelay { get; } = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The global top K of every answering shard's top K, and how many shards answered.</summary>
-    public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ModelVersionInfo model, ShardSearchRequest request,
-        ILogger? logger = null)
+    public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ShardFanOutOptions options, ModelVersionInfo model,
+        ShardSearchRequest request, ILogger? logger = null)
     {
         var searches = new Task<ScoredMovie[]?>[model.CandidateShards];
         for (var shard = 0; shard < searches.Length; shard++)
-            searches[shard] = SearchShard(grains, model.Version, shard, request, logger);
+            searches[shard] = SearchShard(grains, options, model.Version, shard, request, logger);
         var results = await Task.WhenAll(searches);
         var answered = results.Where(r => r is not null).Select(r => r!).ToArray();
         if (answered.Length == 0)
@@ -40,10 +35,10 @@ public static class ShardFanOut
     }
 
     /// <summary>The movie's row and embedding in this version, or null when no shard holds it (every shard answered).</summary>
-    public static async Task<MovieVector?> FindAsync(IGrainFactory grains, ModelVersionInfo model, string movieId)
+    public static async Task<MovieVector?> FindAsync(IGrainFactory grains, ShardFanOutOptions options, ModelVersionInfo model, string movieId)
     {
         var finds = Enumerable.Range(0, model.CandidateShards)
-            .Select(shard => WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
+            .Select(shard => WithRetry(options, () => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
             .ToArray();
         var results = await Task.WhenAll(finds);
         if (results.FirstOrDefault(r => r.Answered && r.Value is not null) is { Answered: true } found) return found.Value;
@@ -54,12 +49,12 @@ public static class ShardFanOut
         return null;
     }
 
-    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, string version, int shard, ShardSearchRequest request, ILogger? logger)
+    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, ShardFanOutOptions options, string version, int shard, ShardSearchRequest request, ILogger? logger)
     {
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search", ActivityKind.Client);
         activity?.SetTag("recommender.shard", shard);
         activity?.SetTag("recommender.model_version", version);
-        var (answered, value) = await WithRetry(() => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
+        var (answered, value) = await WithRetry(options, () => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
             logger, version, shard);
         if (!answered)
         {
@@ -69,20 +64,20 @@ public static class ShardFanOut
         return answered ? value : null;
     }
 
-    private static async Task<(bool Answered, T? Value)> WithRetry<T>(Func<Task<T>> call, ILogger? logger = null, string? version = null, int shard = -1)
+    private static async Task<(bool Answered, T? Value)> WithRetry<T>(ShardFanOutOptions options, Func<Task<T>> call, ILogger? logger = null, string? version = null, int shard = -1)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return (true, await call().WaitAsync(ShardCallTimeout));
+                return (true, await call().WaitAsync(options.ShardCallTimeout));
             }
             catch (Exception e) when (IsTransient(e) && attempt == 0)
             {
                 RecommenderTelemetry.ShardRetries.Add(1);
                 Activity.Current?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["exception.message"] = e.Message }));
                 logger?.LogWarning("Shard {Shard} of version {Version} failed ({Message}); trying once more", shard, version, e.Message);
-                await Task.Delay(RetryDelay);
+                await Task.Delay(options.RetryDelay);
             }
             catch (Exception e) when (IsTransient(e))
             {

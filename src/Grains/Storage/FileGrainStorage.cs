@@ -1,18 +1,21 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace MovieRecommender.Grains.Storage;
 
 /// <summary>
 /// Grain state as one file per grain under a root folder: an 8-byte version counter (the ETag, checked on write
-/// by reading just those bytes), then the state in Orleans' own serialization. Writes go to a temporary file
+/// by reading just those bytes), then the state as the provider's <see cref="IGrainStorageSerializer"/> writes it (Orleans' own binary
+/// serialization unless configured otherwise). Writes go to a temporary file
 /// that is flushed and renamed over the old one, so a crash leaves the old state or the new one, never half of
-/// either.
+/// either. Registered with <see cref="FileGrainStorageServiceCollectionExtensions.AddFileGrainStorage(ISiloBuilder, string, Action{FileGrainStorageOptions})"/>.
 /// </summary>
-public sealed class FileGrainStorage(string root, Serializer serializer) : IGrainStorage
+public sealed class FileGrainStorage(FileGrainStorageOptions options) : IGrainStorage
 {
+    private readonly string _root = options.RootDirectory;
+    private readonly IGrainStorageSerializer _serializer = options.GrainStorageSerializer;
+
     private const int VersionBytes = sizeof(long);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -29,7 +32,7 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
         {
             var bytes = await File.ReadAllBytesAsync(path);
             if (bytes.Length < VersionBytes) throw new InvalidDataException($"{path} is too short to hold grain state.");
-            return (BinaryPrimitives.ReadInt64LittleEndian(bytes), serializer.Deserialize<T>(bytes.AsMemory(VersionBytes)));
+            return (BinaryPrimitives.ReadInt64LittleEndian(bytes), _serializer.Deserialize<T>(bytes.AsMemory(VersionBytes)));
         });
         grainState.State = state ?? Activator.CreateInstance<T>();
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
@@ -48,7 +51,7 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
         // threads must keep serving meanwhile. The grain's turn still awaits it, so its state cannot change.
         await Task.Run(async () =>
         {
-            var payload = serializer.SerializeToArray(state);
+            var payload = _serializer.Serialize(state).ToMemory();
             var version = new byte[VersionBytes];
             BinaryPrimitives.WriteInt64LittleEndian(version, next);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -89,6 +92,6 @@ public sealed class FileGrainStorage(string root, Serializer serializer) : IGrai
     {
         var key = grainId.Key.ToString()!;
         var safe = string.Concat(key.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c.ToString() : $"%{(int)c:x2}"));
-        return Path.Combine(root, stateName, grainId.Type.ToString()!, safe + ".bin");
+        return Path.Combine(_root, stateName, grainId.Type.ToString()!, safe + ".bin");
     }
 }

@@ -17,7 +17,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) => silo.AddRecommenderServing(Store.Path));
+        builder.ConfigureSilo((_, silo) => silo.AddMovieRecommenderServing(Store.Path));
         builder.ConfigureClient(client => client.AddActivityPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();

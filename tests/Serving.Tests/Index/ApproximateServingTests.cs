@@ -27,8 +27,8 @@ public sealed class ApproximateClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddRecommenderServing(_store.Path);
-            silo.Services.AddSingleton(Options);
+            silo.AddMovieRecommenderServing(_store.Path);
+            silo.UseIndexOptions(Options);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

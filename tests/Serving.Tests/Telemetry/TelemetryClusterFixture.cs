@@ -52,13 +52,13 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder((short)initialSilos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddRecommenderServing(store);
+            silo.AddMovieRecommenderServing(store);
             silo.Services.Configure<ServedRecallOptions>(o =>
             {
                 o.Share = 1;
                 o.MaxConcurrentChecks = 1000;
             });
-            if (index is not null) silo.Services.AddSingleton(index);
+            if (index is not null) silo.UseIndexOptions(index);
         });
         builder.ConfigureClient(client => client.AddActivityPropagation());
         var cluster = builder.Build();

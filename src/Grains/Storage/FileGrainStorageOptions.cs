@@ -1,0 +1,16 @@
+using Orleans.Storage;
+
+namespace MovieRecommender.Grains.Storage;
+
+/// <summary>Settings of one <see cref="FileGrainStorage"/> provider, named as the provider is.</summary>
+public sealed class FileGrainStorageOptions : IStorageProviderSerializerOptions
+{
+    /// <summary>The folder that holds one file per grain state (created when first written).</summary>
+    public string RootDirectory { get; set; } = "";
+
+    /// <summary>
+    /// How states become bytes. Unset: Orleans' binary serializer (<see cref="OrleansGrainStorageSerializer"/>),
+    /// the format of every file written so far, and 16 MB float partitions stay 16 MB rather than a JSON text.
+    /// </summary>
+    public IGrainStorageSerializer GrainStorageSerializer { get; set; } = null!;
+}
