@@ -21,7 +21,6 @@ namespace MovieRecommender.Benchmarks.Publish;
 /// </summary>
 public static class PublishBenchmarkCommand
 {
-    private const string SiloDll = "MovieRecommender.Silo.dll";
 
     public static Command Create()
     {
@@ -78,9 +77,7 @@ public static class PublishBenchmarkCommand
 
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
             var result = await RunAsync(settings, root, resultName, AnsiConsole.Console, ct);
-            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
-            await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
-            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+            await BenchmarkReport.WriteAsync(jsonPath, result, ct);
             if (result["error"] is { } error) throw new UserFacingException(error.GetValue<string>());
             var failures = result["duringPublish"]!["failures"]!.GetValue<long>();
             if (failures > 0) AnsiConsole.MarkupLineInterpolated($"[red]{failures} recommendations failed during the publish.[/]");
@@ -131,7 +128,7 @@ public static class PublishBenchmarkCommand
     private static async Task<JsonObject> RunAsync(PublishBenchmarkSettings s, string root, string resultName, IAnsiConsole console, CancellationToken ct)
     {
         var loadAtStart = ProcessStats.LoadAverage();
-        var siloDll = await EnsureSiloAsync(s, root, console, ct);
+        var siloDll = await BenchmarkReport.EnsureBuiltAsync(root, "Silo", "the silo", s.Build, console, ct);
         Directory.CreateDirectory(s.OutRoot);
 
         // The target artifact: given, or generated (once; reused later unless --regenerate).
@@ -415,14 +412,7 @@ public static class PublishBenchmarkCommand
                     ["examples"] = new JsonArray([.. check.Examples.Select(p => (JsonNode)JsonValue.Create(p))]),
                     ["rule"] = "ServingVerifier's: served by the target version from the model, scores within 1e-4 of the double-precision brute force position by position, same set unless the last place ties.",
                 },
-                ["machine"] = new JsonObject
-                {
-                    ["processorCount"] = Environment.ProcessorCount,
-                    ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                    ["dotnet"] = Environment.Version.ToString(),
-                    ["loadAverageAtStart"] = loadAtStart,
-                    ["loadAverageAtEnd"] = loadAtEnd,
-                },
+                ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
             };
         }
         finally
@@ -478,24 +468,6 @@ public static class PublishBenchmarkCommand
             Row("  recall@K mean / min", $"{F(check.MeanRecall, "F4")} / {F(check.MinRecall, "F2")}");
         }
         return table;
-    }
-
-    private static async Task<string> EnsureSiloAsync(PublishBenchmarkSettings s, string root, IAnsiConsole console, CancellationToken ct)
-    {
-        var project = Path.Combine(root, "src", "Silo", "Silo.csproj");
-        var dll = Path.Combine(root, "src", "Silo", "bin", "Release", "net10.0", SiloDll);
-        if (s.Build)
-        {
-            ChildResult build = null!;
-            await console.Status().StartAsync("Building src/Silo (Release) ...",
-                async _ => build = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
-                    ["build", project, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
-            if (build.ExitCode != 0)
-                throw new UserFacingException($"building src/Silo failed (exit {build.ExitCode}; pass --no-build to use the last build): {build.BuildErrors()}");
-        }
-        if (!File.Exists(dll))
-            throw new UserFacingException($"{dll}: the silo is not built; run 'dotnet build src/Silo -c Release' or drop --no-build.");
-        return dll;
     }
 
     private static long DirectoryBytes(string folder)

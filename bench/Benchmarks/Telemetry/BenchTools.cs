@@ -78,18 +78,6 @@ public sealed class BenchTools
     public static string SimdPath() =>
         $"{SimdSupport.Best} (index scan kernels; Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")})";
 
-    public static JsonObject Machine(double? loadAtStart, double? loadAtEnd) => new()
-    {
-        ["cpuModel"] = CpuModel(),
-        ["simd"] = SimdSupport.Best.ToString(),
-        ["simdPath"] = SimdPath(),
-        ["processorCount"] = Environment.ProcessorCount,
-        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        ["dotnet"] = Environment.Version.ToString(),
-        ["loadAverageAtStart"] = loadAtStart,
-        ["loadAverageAtEnd"] = loadAtEnd,
-    };
-
     /// <summary>The git commit of the tree, for the report (null when git is not there).</summary>
     public static async Task<string?> CommitAsync(string root, CancellationToken ct)
     {

@@ -72,9 +72,7 @@ public static class ServedRecallCommand
             var result = await RunAsync(s, resultName, AnsiConsole.Console, ct);
             var root = RepositoryRoot.TryFind()!;
             var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", $"served-recall-{resultName}.json"));
-            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
-            await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
-            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+            await BenchmarkReport.WriteAsync(jsonPath, result, ct);
             return 0;
         });
         return command;
@@ -330,7 +328,7 @@ public static class ServedRecallCommand
                 + "Independent recall: the same answers against a brute force over the artifact, computed in this process.",
             ["bruteForceSeconds"] = Math.Round(truthSeconds, 2),
             ["tiers"] = tierResults,
-            ["machine"] = BenchTools.Machine(loadAtStart, loadAtEnd),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
         };
     }
 

@@ -78,9 +78,7 @@ public static class TelemetryOverheadCommand
             var root = RepositoryRoot.TryFind()!;
             var jsonPath = Path.GetFullPath(parsed.GetValue(json)
                 ?? Path.Combine(root, "bench", "results", $"telemetry-overhead-{result["name"]!.GetValue<string>()}.json"));
-            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
-            await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
-            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+            await BenchmarkReport.WriteAsync(jsonPath, result, ct);
             return 0;
         });
         return command;
@@ -440,7 +438,7 @@ public static class TelemetryOverheadCommand
                 },
             },
             ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)r.ToJson())]),
-            ["machine"] = BenchTools.Machine(loadAtStart, loadAtEnd),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
         };
     }
 

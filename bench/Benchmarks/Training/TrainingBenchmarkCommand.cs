@@ -20,7 +20,6 @@ public static class TrainingBenchmarkCommand
     public const double WallRatioGoal = 1.2;
 
     private const string DataEnvironmentVariable = "MOVIELENS_DIR";
-    private const string TrainerDll = "MovieRecommender.Trainer.dll";
 
     public static Command Create()
     {
@@ -61,9 +60,7 @@ public static class TrainingBenchmarkCommand
             var outRoot = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-training-bench"));
 
             var result = await RunAsync(options, root, scriptPath, outRoot, AnsiConsole.Console, ct);
-            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
-            await File.WriteAllTextAsync(jsonPath, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
-            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+            await BenchmarkReport.WriteAsync(jsonPath, result, ct);
             return 0;
         });
         return command;
@@ -94,7 +91,7 @@ public static class TrainingBenchmarkCommand
         console.MarkupLineInterpolated($"PyTorch {torchVersion} under {options.Python}; BLAS: {blas}.");
         if (blas.Contains("/blas/libblas", StringComparison.Ordinal))
             console.MarkupLine("[yellow]Note: that is the reference (netlib) BLAS, PyTorch's matrix products run unoptimised; with libopenblas0 installed they are several times faster.[/]");
-        var trainerDll = await EnsureTrainerAsync(options, root, console, ct);
+        var trainerDll = await BenchmarkReport.EnsureBuiltAsync(root, "Trainer", "the trainer", options.Build, console, ct);
         Directory.CreateDirectory(outRoot);
 
         var ours = new List<Measurement>();
@@ -148,14 +145,7 @@ public static class TrainingBenchmarkCommand
             ["seed"] = options.Seed,
             ["threads"] = options.Threads,
             ["runs"] = options.Runs,
-            ["machine"] = new JsonObject
-            {
-                ["processorCount"] = Environment.ProcessorCount,
-                ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                ["dotnet"] = Environment.Version.ToString(),
-                ["loadAverageAtStart"] = ours[0].LoadBefore,
-                ["loadAverageAtEnd"] = loadAfter,
-            },
+            ["machine"] = BenchmarkReport.Machine(ours[0].LoadBefore, loadAfter),
             ["ours"] = Side(ours, oursWall, oursTrain),
             ["pytorch"] = Side(theirs, theirWall, theirTrain, new JsonObject { ["torchVersion"] = torchVersion, ["blas"] = blas, ["script"] = scriptPath, ["python"] = options.Python }),
             ["ratio"] = new JsonObject
@@ -210,24 +200,6 @@ public static class TrainingBenchmarkCommand
         {
             return new ChildResult(127, "", e.Message, 0);
         }
-    }
-
-    private static async Task<string> EnsureTrainerAsync(BenchmarkOptions options, string root, IAnsiConsole console, CancellationToken ct)
-    {
-        var project = Path.Combine(root, "src", "Trainer", "Trainer.csproj");
-        var dll = Path.Combine(root, "src", "Trainer", "bin", "Release", "net10.0", TrainerDll);
-        if (options.Build)
-        {
-            ChildResult build = null!;
-            await console.Status().StartAsync("Building src/Trainer (Release) ...",
-                async _ => build = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
-                    ["build", project, "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
-            if (build.ExitCode != 0)
-                throw new UserFacingException($"building src/Trainer failed (exit {build.ExitCode}; pass --no-build to use the last build): {build.BuildErrors()}");
-        }
-        if (!File.Exists(dll))
-            throw new UserFacingException($"{dll}: the trainer is not built; run 'dotnet build src/Trainer -c Release' or drop --no-build.");
-        return dll;
     }
 
     private static async Task<Measurement> RunOursAsync(BenchmarkOptions options, string trainerDll, string outRoot, CancellationToken ct)

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MovieRecommender.Cli;
+using MovieRecommender.Index;
+using MovieRecommender.Benchmarks.Telemetry;
+using Spectre.Console;
+
+namespace MovieRecommender.Benchmarks;
+
+/// <summary>What every benchmark command does around its measurement: builds the program it runs, describes the machine
+/// and writes its JSON report.</summary>
+public static class BenchmarkReport
+{
+    /// <summary>Writes the report, indented, to <paramref name="jsonPath"/> (its folder created) and says so.</summary>
+    public static async Task WriteAsync(string jsonPath, JsonObject report, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+        await File.WriteAllTextAsync(jsonPath, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
+        AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
+    }
+
+    /// <summary>The machine: processors, OS, .NET and the load average around the run; <paramref name="cpu"/> adds the CPU's
+    /// model and the index kernels' instruction set first.</summary>
+    public static JsonObject Machine(double? loadAtStart, double? loadAtEnd, bool cpu = false)
+    {
+        var machine = cpu
+            ? new JsonObject { ["cpuModel"] = BenchTools.CpuModel(), ["simd"] = SimdSupport.Best.ToString(), ["simdPath"] = BenchTools.SimdPath() }
+            : [];
+        machine["processorCount"] = Environment.ProcessorCount;
+        machine["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+        machine["dotnet"] = Environment.Version.ToString();
+        machine["loadAverageAtStart"] = loadAtStart;
+        machine["loadAverageAtEnd"] = loadAtEnd;
+        return machine;
+    }
+
+    /// <summary>Builds src/<paramref name="project"/> (Release) when <paramref name="build"/>, then returns its DLL; throws when it is not there.</summary>
+    /// <param name="what">For messages: "the silo", "the trainer".</param>
+    public static async Task<string> EnsureBuiltAsync(string root, string project, string what, bool build, IAnsiConsole console, CancellationToken ct)
+    {
+        var dll = RepositoryRoot.ProgramPath(project, root, "Release");
+        if (build)
+        {
+            ChildResult result = null!;
+            await console.Status().StartAsync($"Building src/{project} (Release) ...",
+                async _ => result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
+                    ["build", Path.Combine(root, "src", project, $"{project}.csproj"), "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
+            if (result.ExitCode != 0)
+                throw new UserFacingException($"building src/{project} failed (exit {result.ExitCode}; pass --no-build to use the last build): {result.BuildErrors()}");
+        }
+        if (!File.Exists(dll))
+            throw new UserFacingException($"{dll}: {what} is not built; run 'dotnet build src/{project} -c Release' or drop --no-build.");
+        return dll;
+    }
+}
