@@ -70,14 +70,10 @@ public sealed class PublishingTests(ClusterFixture fixture)
         var progress = new SynchronousProgress(_ => kill.Cancel());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(next, options, progress, kill.Token));
 
-        var during = await fixture.Client.GetGrain<IUserGrain>(old.Users[0].Id).Recommend(K);
-        Assert.Equal(old.Manifest.Version, during.ModelVersion);
-        Assert.Equal(TestArtifacts.BruteForceTopK(old, 0, K).Select(e => e.Row), during.Movies.Select(m => m.Row));
+        await AssertServesBruteForceAsync(old, 0);
 
         await publisher.PublishAsync(next, options);
-        var after = await fixture.Client.GetGrain<IUserGrain>(next.Users[0].Id).Recommend(K);
-        Assert.Equal(next.Manifest.Version, after.ModelVersion);
-        Assert.Equal(TestArtifacts.BruteForceTopK(next, 0, K).Select(e => e.Row), after.Movies.Select(m => m.Row));
+        await AssertServesBruteForceAsync(next, 0);
     }
 
     [Fact]
@@ -90,9 +86,7 @@ public sealed class PublishingTests(ClusterFixture fixture)
         await publisher.PublishAsync(artifact, options);
         await publisher.PublishAsync(artifact, options);
 
-        var result = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[3].Id).Recommend(K);
-        Assert.Equal(artifact.Manifest.Version, result.ModelVersion);
-        Assert.Equal(TestArtifacts.BruteForceTopK(artifact, 3, K).Select(e => e.Row), result.Movies.Select(m => m.Row));
+        await AssertServesBruteForceAsync(artifact, 3);
     }
 
     [Fact]
@@ -109,9 +103,7 @@ public sealed class PublishingTests(ClusterFixture fixture)
         await publisher.PublishAsync(artifacts[1], options);
         var rolledBackTo = await registry.Rollback();
         Assert.Equal(artifacts[0].Manifest.Version, rolledBackTo.Info.Version);
-        var result = await fixture.Client.GetGrain<IUserGrain>(artifacts[0].Users[2].Id).Recommend(K);
-        Assert.Equal(artifacts[0].Manifest.Version, result.ModelVersion);
-        Assert.Equal(TestArtifacts.BruteForceTopK(artifacts[0], 2, K).Select(e => e.Row), result.Movies.Select(m => m.Row));
+        await AssertServesBruteForceAsync(artifacts[0], 2);
 
         // Active v0, previous v1; publishing v2 keeps v0 as previous and retires v1.
         await publisher.PublishAsync(artifacts[2], options);
@@ -144,5 +136,13 @@ public sealed class PublishingTests(ClusterFixture fixture)
     private sealed class SynchronousProgress(Action<PublishProgress> report) : IProgress<PublishProgress>
     {
         public void Report(PublishProgress value) => report(value);
+    }
+
+    /// <summary>A user's recommendation comes from <paramref name="artifact"/>'s version and matches its brute-force top K.</summary>
+    private async Task AssertServesBruteForceAsync(ModelArtifact artifact, int userRow)
+    {
+        var served = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[userRow].Id).Recommend(K);
+        Assert.Equal(artifact.Manifest.Version, served.ModelVersion);
+        Assert.Equal(TestArtifacts.BruteForceTopK(artifact, userRow, K).Select(e => e.Row), served.Movies.Select(m => m.Row));
     }
 }
