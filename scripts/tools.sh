@@ -11,8 +11,8 @@
 #
 # The version stays 1.0.0, so the committed manifest never changes. NuGet keeps a package by id and version in its
 # global packages folder and would go on running the first copy installed, so a re-pack removes that copy before
-# 'dotnet tool restore' installs the new one. The trainer's package leaves libtorch out (0.5 GB); the trainer finds
-# it in that same packages folder, where restoring the trainer put it (see src/Trainer/Trainer.csproj).
+# 'dotnet tool restore' installs the new one. The trainer's package leaves libtorch out (0.5 GB): on its first run
+# TorchSharp copies it from that same packages folder, where restoring the trainer put it (src/Trainer/Trainer.csproj).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
