@@ -11,9 +11,13 @@ namespace MovieRecommender.Benchmarks;
 /// and writes its JSON report.</summary>
 public static class BenchmarkReport
 {
-    /// <summary>Writes the report, indented, to <paramref name="jsonPath"/> (its folder created) and says so.</summary>
+    /// <summary>
+    /// Writes the report, indented, to <paramref name="jsonPath"/> (its folder created) and says so; the machine's
+    /// absolute paths in it are made relative first (<see cref="ReportPaths"/>).
+    /// </summary>
     public static async Task WriteAsync(string jsonPath, JsonObject report, CancellationToken ct)
     {
+        if (RepositoryRoot.TryFind() is { } root) ReportPaths.Anonymize(report, root);
         Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
         await File.WriteAllTextAsync(jsonPath, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
         AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
