@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ public static class ClientBuilderExtensions
 {
     /// <summary>
     /// Localhost mode: the gateway at localhost:<c>GatewayPort</c>. Redis mode: any silo of the cluster whose
-    /// membership lives in <c>Redis</c>, with the silos' service and cluster ids and response timeout.
+    /// membership lives in <c>Redis</c>, with the silos' service and cluster ids and response timeout. Either way, with
+    /// <c>Cluster:Tls</c> on, every connection to a gateway is TLS with this program's certificate (mutual authentication).
     /// </summary>
     /// <exception cref="OrleansConfigurationException">A setting is wrong; the message names its key.</exception>
     public static IClientBuilder UseMovieRecommenderClient(this IClientBuilder client, RecommenderClusterOptions options)
@@ -35,6 +37,19 @@ public static class ClientBuilderExtensions
         else
         {
             client.UseLocalhostClustering(options.GatewayPort);
+        }
+        if (options.Tls.IsEnabled)
+        {
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = options.Tls.LoadCertificate();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new OrleansConfigurationException(e.Message, e);
+            }
+            client.UseTls(certificate, tls => options.Tls.Configure(tls, certificate));
         }
         return client.AddActivityPropagation();
     }

@@ -32,17 +32,20 @@ public sealed class RecommenderClusterOptionsValidator(IOptions<RecommenderClust
             return $"{section}:ResponseTimeout is {o.ResponseTimeout}: expected a positive duration such as 00:00:10.";
         if (o.RebalanceInterval <= TimeSpan.Zero)
             return $"{section}:RebalanceInterval is {o.RebalanceInterval}: expected a positive duration such as 00:00:10.";
+        if ((o.Tls ?? new()).Problem() is { } tls) return tls;
         if (!o.IsRedis) return null;
+        // The configuration string may carry a password: messages show it masked.
+        var redis = o.RedisForDisplay;
         if (string.IsNullOrWhiteSpace(o.Redis))
             return $"{section}:Redis is empty: expected a Redis configuration string such as 127.0.0.1:6379.";
         try
         {
             if (StackExchange.Redis.ConfigurationOptions.Parse(o.Redis).EndPoints.Count == 0)
-                return $"{section}:Redis '{o.Redis}' names no endpoint: expected a Redis configuration string such as 127.0.0.1:6379.";
+                return $"{section}:Redis '{redis}' names no endpoint: expected a Redis configuration string such as 127.0.0.1:6379.";
         }
         catch (ArgumentException e)
         {
-            return $"{section}:Redis '{o.Redis}' cannot be read ({e.Message}): expected a Redis configuration string such as 127.0.0.1:6379.";
+            return $"{section}:Redis '{redis}' cannot be read ({Secrets.Mask(e.Message, o.SecretValues())}): expected a Redis configuration string such as 127.0.0.1:6379.";
         }
         if (!IPAddress.TryParse(o.AdvertisedAddress, out _))
             return $"{section}:AdvertisedAddress '{o.AdvertisedAddress}' is not an IP address: expected one such as 10.0.0.5 (the address other silos and clients dial).";

@@ -41,6 +41,7 @@ public static class RecommenderSiloBuilderExtensions
         RecommenderClusterOptionsValidator.Validate(cluster);
         silo.Services.AddOptions<RecommenderClusterOptions>().Bind(clusterSection);
         silo.Services.AddSingleton<IConfigurationValidator, RecommenderClusterOptionsValidator>();
+        if (cluster.Tls.IsEnabled) silo.UseRecommenderTls(cluster.Tls);
 
         if (!cluster.IsRedis)
         {
@@ -88,6 +89,26 @@ public static class RecommenderSiloBuilderExtensions
             o.Interval = cluster.RebalanceInterval;
         });
         return silo.AddMovieRecommenderGrains();
+    }
+
+    /// <summary>
+    /// TLS on the silo-to-silo and gateway connections (<c>Cluster:Tls</c>): this silo's certificate, and the peer's
+    /// required and checked against the trust anchors, both ways.
+    /// </summary>
+    /// <exception cref="OrleansConfigurationException">The certificate or CA file cannot be read; the message names the key.</exception>
+    public static ISiloBuilder UseRecommenderTls(this ISiloBuilder silo, RecommenderTlsOptions tls)
+    {
+        try
+        {
+            var certificate = tls.LoadCertificate();
+            // Load the anchors now, so an unreadable CA file stops the silo before it starts.
+            tls.LoadTrustAnchors(certificate).Clear();
+            return silo.UseTls(certificate, o => tls.Configure(o, certificate));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OrleansConfigurationException(e.Message, e);
+        }
     }
 
     /// <summary>The grains with their model storage in files under <paramref name="storeRoot"/> (registry, partitions, ratings).</summary>
@@ -143,10 +164,14 @@ public static class RecommenderSiloBuilderExtensions
     {
         var cluster = services.GetRequiredService<IOptions<RecommenderClusterOptions>>().Value;
         if (cluster.IsRedis)
-            return $"cluster mode redis ({cluster.Redis}), {cluster.AdvertisedIPAddress()} gateway {cluster.GatewayPort}, silo port {cluster.SiloPort}";
+            return $"cluster mode redis ({cluster.RedisForDisplay}), {cluster.AdvertisedIPAddress()} gateway {cluster.GatewayPort}, silo port {cluster.SiloPort}{TlsDescription(cluster.Tls)}";
         var store = services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName).RootDirectory;
-        return $"gateway localhost:{cluster.GatewayPort}, silo port {cluster.SiloPort}, model store {store}";
+        return $"gateway localhost:{cluster.GatewayPort}, silo port {cluster.SiloPort}, model store {store}{TlsDescription(cluster.Tls)}";
     }
+
+    // The certificate's file, never its password.
+    private static string TlsDescription(RecommenderTlsOptions tls) =>
+        tls.IsEnabled ? $", TLS with {tls.CertificatePath}{(string.IsNullOrWhiteSpace(tls.CaPath) ? "" : $" (peers chain to {tls.CaPath})")}" : "";
 
     /// <summary>A section bound to its options class; a value of the wrong type is told by its key.</summary>
     private static T Bind<T>(IConfigurationSection section) where T : new()
