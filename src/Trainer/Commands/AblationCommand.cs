@@ -21,11 +21,12 @@ public static class AblationCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of training.", DefaultValueFactory = _ => 42 };
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "ablation.json") };
-        var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { data, seed, threads, json };
+        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
+        var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { data, seed, threads, json, skipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
-            var dataset = MovieLensLoader.Load(DatasetLocator.Resolve(parsed.GetValue(data), console));
+            var dataset = DatasetLoading.Load(DatasetLocator.Resolve(parsed.GetValue(data), console), null, parsed.GetValue(skipBadRows), console);
             var split = TrainTestSplit.Create(dataset, parsed.GetValue(seed));
             var baseline = TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount), Refit = false };
 

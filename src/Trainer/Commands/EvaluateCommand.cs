@@ -21,20 +21,13 @@ public static class EvaluateCommand
     {
         var artifactDir = new Argument<string>("artifact") { Description = "The artifact folder to check." };
         var data = new Option<string?>("--data") { Description = $"The MovieLens folder it was trained on; else ${DatasetLocator.EnvironmentVariable}." };
-        var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, data };
+        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
+        var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, data, skipBadRows };
         command.SetAction((parsed, _) =>
         {
             var artifact = ModelArtifact.Load(parsed.GetValue(artifactDir)!);
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), AnsiConsole.Console);
-            EvaluationTable recomputed;
-            try
-            {
-                recomputed = ArtifactEvaluation.Recompute(artifact, MovieLensLoader.Load(dir));
-            }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
-            {
-                throw new UserFacingException(e.Message, e);
-            }
+            var recomputed = ArtifactEvaluation.Recompute(artifact, DatasetLoading.Load(dir, null, parsed.GetValue(skipBadRows), AnsiConsole.Console));
             AnsiConsole.Write(EvaluationTableView.Render(recomputed, artifact.Manifest.TrainingSeconds)
                 .Title($"recomputed from {Markup.Escape(artifact.Folder)}"));
             var difference = ArtifactEvaluation.MaxDifference(artifact.Manifest.Evaluation, recomputed);

@@ -35,12 +35,13 @@ public static class TrainCommand
         var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." };
         var extraRatings = new Option<string?>("--extra-ratings") { Description = "A ratings.csv of ratings recorded since (the client's export-ratings), merged into the data." };
+        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows (malformed, unknown movie, rating outside 0.5-5, repeated id) and report how many of each, instead of stopping at the first." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
 
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, validation, patience, threads, publish,
+            itemBias, validation, patience, threads, extraRatings, skipBadRows, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -85,8 +86,11 @@ public static class TrainCommand
             var outRoot = parsed.GetValue(output);
             if (string.IsNullOrWhiteSpace(outRoot)) throw new UserFacingException("--out must name a folder.");
 
+            var extra = parsed.GetValue(extraRatings);
+            if (extra is not null && !File.Exists(extra))
+                throw new UserFacingException($"--extra-ratings: {(Directory.Exists(extra) ? $"{extra} is a folder, not a ratings file" : $"{extra}: no such file")}; write one with 'recommender export-ratings --out FILE'.");
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), console);
-            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, parsed.GetValue(extraRatings));
+            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, extra, parsed.GetValue(skipBadRows));
             if (parsed.GetValue(publish))
                 await PublishConsole.PublishAsync(artifactDir, console, PublishConsole.ReadLayout(parsed), ct);
             Console.Out.WriteLine(artifactDir);
@@ -97,17 +101,9 @@ public static class TrainCommand
 
     /// <summary>Loads, trains, evaluates, prints and writes; returns the artifact folder.</summary>
     public static async Task<string> RunAsync(string dataDir, string outRoot, TrainingConfig config, IAnsiConsole console, CancellationToken ct,
-        string? extraRatings = null)
+        string? extraRatings = null, bool skipBadRows = false)
     {
-        InteractionDataset dataset;
-        try
-        {
-            dataset = MovieLensLoader.Load(dataDir, extraRatings);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new UserFacingException(e.Message, e);
-        }
+        var dataset = DatasetLoading.Load(dataDir, extraRatings, skipBadRows, console);
         console.MarkupLineInterpolated(
             $"Loaded [bold]{dataset.Name}[/] ({dataset.Layout}): {dataset.Ratings:N0} ratings, {dataset.PairCount:N0} unique pairs, {dataset.Users.Count:N0} users, {dataset.Items.Count:N0} movies.");
         if (dataset.PairCount < 2) throw new UserFacingException($"{dataDir}: {dataset.PairCount} interactions are too few to split and train.");

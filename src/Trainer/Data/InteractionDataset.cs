@@ -38,6 +38,9 @@ public sealed class InteractionDataset
     /// <summary>Rating lines read, before collapsing repeated pairs.</summary>
     public int Ratings { get; }
 
+    /// <summary>Rows the loader skipped (with <c>--skip-bad-rows</c>), by kind; empty when none were.</summary>
+    public IReadOnlyDictionary<BadRowKind, int> SkippedRows { get; internal set; } = new Dictionary<BadRowKind, int>();
+
     /// <summary>True when at least one user has a demographic field.</summary>
     public bool HasUserFeatures => Users.Any(u => u.Age is not null || u.Gender is not null || u.Occupation is not null || u.Zip is not null);
 }
