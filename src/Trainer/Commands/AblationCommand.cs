@@ -17,10 +17,10 @@ public static class AblationCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder; else ${DatasetLocator.EnvironmentVariable}." };
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder; else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of training.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
-        var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "ablation.json") };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 }.Integer(min: 1, max: 1024);
+        var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "ablation.json") }.FileToWrite();
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
         var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { data, seed, threads, json, skipBadRows };
         command.SetAction((parsed, ct) =>

@@ -19,8 +19,8 @@ public static class EvaluateCommand
 
     public static Command Create()
     {
-        var artifactDir = new Argument<string>("artifact") { Description = "The artifact folder to check." };
-        var data = new Option<string?>("--data") { Description = $"The MovieLens folder it was trained on; else ${DatasetLocator.EnvironmentVariable}." };
+        var artifactDir = new Argument<string>("artifact") { Description = "The artifact folder to check." }.ExistingFolder();
+        var data = new Option<string?>("--data") { Description = $"The MovieLens folder it was trained on; else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
         var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, data, skipBadRows };
         command.SetAction((parsed, _) =>

@@ -15,26 +15,27 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DatasetLocator.EnvironmentVariable}." };
-        var output = new Option<string>("--out") { Description = "Folder under which the artifact version folder is created.", DefaultValueFactory = _ => "models" };
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
+        var output = new Option<string>("--out") { Description = "Folder under which the artifact version folder is created.", DefaultValueFactory = _ => "models" }.FolderToWrite();
         var seed = new Option<int>("--seed") { Description = "Seed of the train/test split and of training.", DefaultValueFactory = _ => 42 };
-        var preset = new Option<string>("--preset") { Description = "default (ids + features, full softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" };
-        var dim = new Option<int?>("--dim") { Description = "Embedding dimension." };
-        var epochs = new Option<int?>("--epochs") { Description = "Training epochs." };
-        var batch = new Option<int?>("--batch") { Description = "Batch size." };
-        var lr = new Option<double?>("--lr") { Description = "Learning rate." };
-        var weightDecay = new Option<double?>("--weight-decay") { Description = "L2 weight decay." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adam or adagrad." };
-        var loss = new Option<string?>("--loss") { Description = "auto (full softmax where the catalogue fits, else in-batch), full (softmax over every movie) or in-batch (over the batch's movies)." };
+        var preset = new Option<string>("--preset") { Description = "default (ids + features, full softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");
+        var dim = new Option<int?>("--dim") { Description = "Embedding dimension." }.Integer(min: 1, max: 65536);
+        var epochs = new Option<int?>("--epochs") { Description = "Training epochs." }.Integer(min: 0, max: 100_000);
+        var batch = new Option<int?>("--batch") { Description = "Batch size." }.Integer(min: 1, max: 10_000_000);
+        var lr = new Option<double?>("--lr") { Description = "Learning rate." }.Number(min: 0, max: 1000, above: true);
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "L2 weight decay." }.Number(min: 0, max: 1000);
+        var optimizer = new Option<string?>("--optimizer") { Description = "adam or adagrad." }.OneOf("adam", "adagrad");
+        var loss = new Option<string?>("--loss") { Description = "auto (full softmax where the catalogue fits, else in-batch), full (softmax over every movie) or in-batch (over the batch's movies)." }.OneOf("auto", "full", "in-batch");
         var logQ = new Option<bool?>("--logq") { Description = "Log-Q correct the in-batch softmax (true/false)." };
         var normalize = new Option<bool?>("--normalize") { Description = "L2-normalise both towers (true/false)." };
-        var temperature = new Option<double?>("--temperature") { Description = "Logits are divided by it (1: unchanged)." };
-        var features = new Option<string?>("--features") { Description = "Tower features: all, none, or a list of age,gender,occupation,zip,history,genres,year,title." };
+        var temperature = new Option<double?>("--temperature") { Description = "Logits are divided by it (1: unchanged)." }.Number(min: 0, max: 1000, above: true);
+        var features = new Option<string?>("--features") { Description = "Tower features: all, none, or a list of age,gender,occupation,zip,history,genres,year,title." }
+            .Matching("all, none, or a comma-separated list of features", text => { try { TowerFeatureNames.Parse(text); return true; } catch (ArgumentException) { return false; } });
         var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
-        var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." };
-        var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." };
-        var extraRatings = new Option<string?>("--extra-ratings") { Description = "A ratings.csv of ratings recorded since (the client's export-ratings), merged into the data." };
+        var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." }.Number(min: 0, max: 0.49);
+        var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." }.Integer(min: 1, max: 100_000);
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." }.Integer(min: 1, max: 1024);
+        var extraRatings = new Option<string?>("--extra-ratings") { Description = "A ratings.csv of ratings recorded since (the client's export-ratings), merged into the data." }.ExistingFile();
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows (malformed, unknown movie, rating outside 0.5-5, repeated id) and report how many of each, instead of stopping at the first." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
 
