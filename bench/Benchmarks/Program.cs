@@ -2,12 +2,16 @@ using System.CommandLine;
 using MovieRecommender.Cli;
 
 // Benchmarks print a table and write JSON; each is a subcommand.
-var root = new RootCommand("Movie recommender benchmarks.")
-{
+// Named as errors and help name it (RootCommand would take the assembly's name).
+const string program = "benchmarks";
+var root = CommandRunner.CreateRoot(program, "Movie recommender benchmarks.");
+Command[] commands =
+[
     MovieRecommender.Benchmarks.Index.IndexBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Training.TrainingBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Publish.PublishBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.TelemetryOverheadCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.ServedRecallCommand.Create(),
-};
-return await CommandRunner.RunAsync(root, args, "benchmarks");
+];
+foreach (var command in commands) root.Subcommands.Add(command);
+return await CommandRunner.RunAsync(root, args, program);

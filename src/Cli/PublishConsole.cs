@@ -13,17 +13,17 @@ namespace MovieRecommender.Cli;
 /// </summary>
 public static class PublishConsole
 {
-    private static readonly Option<int> ShardsOption = new("--shards")
+    private static readonly Option<int> ShardsOption = new Option<int>("--shards")
     {
         Description = "Candidate shards to split the movies over; every recommendation fans out to all of them.",
         DefaultValueFactory = _ => new PublishOptions().CandidateShards,
-    };
+    }.Integer(min: 1, max: 4096);
 
-    private static readonly Option<int> UserShardsOption = new("--user-shards")
+    private static readonly Option<int> UserShardsOption = new Option<int>("--user-shards")
     {
         Description = "User shards to split the users' query embeddings over.",
         DefaultValueFactory = _ => new PublishOptions().UserShards,
-    };
+    }.Integer(min: 1, max: 4096);
 
     /// <summary>The layout options, shared with <c>train --publish</c>.</summary>
     public static IEnumerable<Option> LayoutOptions => [ShardsOption, UserShardsOption];

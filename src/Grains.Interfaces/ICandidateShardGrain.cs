@@ -28,6 +28,10 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<MovieVector?> Find(string movieId);
 
+    /// <summary>The distinct genres of the shard's movies (what <c>--genre</c> can filter on), in no particular order.</summary>
+    [AlwaysInterleave]
+    Task<string[]> Genres();
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

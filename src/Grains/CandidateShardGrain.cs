@@ -185,6 +185,9 @@ public sealed class CandidateShardGrain(
         return Task.FromResult<MovieVector?>(new MovieVector(_firstRow + row, movieId, _titles[row], embedding));
     }
 
+    public Task<string[]> Genres() =>
+        Task.FromResult(_genres.Where(g => g is not null).SelectMany(g => g).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+
     /// <summary>The index ids (sorted) to skip: the excluded rows in this shard, and every movie the filter rejects.</summary>
     private int[] Excluded(ShardSearchRequest request)
     {

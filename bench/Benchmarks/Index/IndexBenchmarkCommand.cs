@@ -17,18 +17,18 @@ public static class IndexBenchmarkCommand
 
     public static Command Create()
     {
-        var n = new Option<int[]>("--n") { Description = "Shard sizes (several allowed: --n 100000 1000000).", DefaultValueFactory = _ => [100_000], AllowMultipleArgumentsPerToken = true };
-        var dim = new Option<int[]>("--dim") { Description = "Dimensions (several allowed).", DefaultValueFactory = _ => [64], AllowMultipleArgumentsPerToken = true };
-        var k = new Option<int[]>("--k") { Description = "K (several allowed).", DefaultValueFactory = _ => [10, 100], AllowMultipleArgumentsPerToken = true };
-        var queries = new Option<int>("--queries") { Description = "Queries per setting, run one after another on one thread.", DefaultValueFactory = _ => 300 };
-        var clusters = new Option<int>("--clusters") { Description = "Gaussian clusters in the generated data.", DefaultValueFactory = _ => 256 };
+        var n = new Option<int[]>("--n") { Description = "Shard sizes (several allowed: --n 100000 1000000).", DefaultValueFactory = _ => [100_000], AllowMultipleArgumentsPerToken = true }.Integers(min: 1);
+        var dim = new Option<int[]>("--dim") { Description = "Dimensions (several allowed).", DefaultValueFactory = _ => [64], AllowMultipleArgumentsPerToken = true }.Integers(min: 1, max: 65536);
+        var k = new Option<int[]>("--k") { Description = "K (several allowed).", DefaultValueFactory = _ => [10, 100], AllowMultipleArgumentsPerToken = true }.Integers(min: 1, max: 100_000);
+        var queries = new Option<int>("--queries") { Description = "Queries per setting, run one after another on one thread.", DefaultValueFactory = _ => 300 }.Integer(min: 1);
+        var clusters = new Option<int>("--clusters") { Description = "Gaussian clusters in the generated data.", DefaultValueFactory = _ => 256 }.Integer(min: 1);
         var seed = new Option<int>("--seed") { Description = "Data seed.", DefaultValueFactory = _ => 42 };
         var methods = new Option<string[]>("--methods") { Description = $"Methods to run, of {string.Join(", ", AllMethods)}.", DefaultValueFactory = _ => AllMethods, AllowMultipleArgumentsPerToken = true };
         var simd = new Option<SimdLevel?>("--simd") { Description = "Force the scan kernels' instruction set (Portable, Avx2, AvxVnni); default: the best available." };
-        var connectivity = new Option<int>("--usearch-connectivity") { Description = "USearch HNSW M.", DefaultValueFactory = _ => 16 };
-        var expansionAdd = new Option<int>("--usearch-expansion-add") { Description = "USearch HNSW efConstruction.", DefaultValueFactory = _ => 128 };
-        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/index.json under the repository)." };
-        var plot = new Option<string?>("--plot") { Description = "SVG plot output (default: the JSON path with .svg)." };
+        var connectivity = new Option<int>("--usearch-connectivity") { Description = "USearch HNSW M.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 1024);
+        var expansionAdd = new Option<int>("--usearch-expansion-add") { Description = "USearch HNSW efConstruction.", DefaultValueFactory = _ => 128 }.Integer(min: 1);
+        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/index.json under the repository)." }.FileToWrite();
+        var plot = new Option<string?>("--plot") { Description = "SVG plot output (default: the JSON path with .svg)." }.FileToWrite();
 
         var command = new Command("index", "Recall, single-query QPS and build time of the shard index tiers against the exact scan and USearch HNSW.")
         {

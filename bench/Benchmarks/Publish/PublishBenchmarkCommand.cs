@@ -24,22 +24,22 @@ public static class PublishBenchmarkCommand
 
     public static Command Create()
     {
-        var artifactDir = new Option<string?>("--artifact") { Description = "Publish this artifact folder (e.g. the folder 'train' printed); else one is generated from --movies, --users and --dim." };
-        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 };
-        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 1_000_000 };
-        var dim = new Option<int>("--dim") { Description = "Generated embedding dimension.", DefaultValueFactory = _ => 64 };
+        var artifactDir = new Option<string?>("--artifact") { Description = "Publish this artifact folder (e.g. the folder 'train' printed); else one is generated from --movies, --users and --dim." }.ExistingFolder();
+        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
+        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
+        var dim = new Option<int>("--dim") { Description = "Generated embedding dimension.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data, the load's user choice and the sample.", DefaultValueFactory = _ => 42 };
-        var output = new Option<string?>("--out") { Description = "Where generated artifacts and the silo's model store go (default: movierecommender-publish-bench under the temp folder)." };
+        var output = new Option<string?>("--out") { Description = "Where generated artifacts and the silo's model store go (default: movierecommender-publish-bench under the temp folder)." }.FolderToWrite();
         var regenerate = new Option<bool>("--regenerate") { Description = "Write the generated artifact again even when one of the same parameters is under --out." };
-        var shards = new Option<int?>("--shards") { Description = "Candidate shards (default: 4 with --artifact, as the product does; 16 for generated data)." };
-        var userShards = new Option<int?>("--user-shards") { Description = "User shards (default: 4 with --artifact; 16 for generated data)." };
-        var chunkMb = new Option<double>("--chunk-mb") { Description = "Vector payload per push message, MB (the product's default is 4).", DefaultValueFactory = _ => 4 };
-        var callers = new Option<int>("--callers") { Description = "Concurrent recommendation callers during the publish.", DefaultValueFactory = _ => 4 };
-        var k = new Option<int>("--k") { Description = "K of every recommendation asked.", DefaultValueFactory = _ => 10 };
+        var shards = new Option<int?>("--shards") { Description = "Candidate shards (default: 4 with --artifact, as the product does; 16 for generated data)." }.Integer(min: 1, max: 4096);
+        var userShards = new Option<int?>("--user-shards") { Description = "User shards (default: 4 with --artifact; 16 for generated data)." }.Integer(min: 1, max: 4096);
+        var chunkMb = new Option<double>("--chunk-mb") { Description = "Vector payload per push message, MB (the product's default is 4).", DefaultValueFactory = _ => 4 }.Number(min: 0, max: 64, above: true);
+        var callers = new Option<int>("--callers") { Description = "Concurrent recommendation callers during the publish.", DefaultValueFactory = _ => 4 }.Integer(min: 0, max: 1024);
+        var k = new Option<int>("--k") { Description = "K of every recommendation asked.", DefaultValueFactory = _ => 10 }.Integer(min: 1, max: 1000);
         var checkUsers = new Option<int>("--check-users") { Description = "Users checked against brute force after the activation (all when there are fewer).", DefaultValueFactory = _ => 200 };
-        var tail = new Option<double>("--tail-seconds") { Description = "Seconds the callers go on after the activation, across the version switch.", DefaultValueFactory = _ => 2 };
+        var tail = new Option<double>("--tail-seconds") { Description = "Seconds the callers go on after the activation, across the version switch.", DefaultValueFactory = _ => 2 }.Number(min: 0, max: 3600);
         var name = new Option<string?>("--name") { Description = "Result name: bench/results/publish-NAME.json (default: from the dataset)." };
-        var json = new Option<string?>("--json") { Description = "JSON output path (default bench/results/publish-NAME.json under the repository)." };
+        var json = new Option<string?>("--json") { Description = "JSON output path (default bench/results/publish-NAME.json under the repository)." }.FileToWrite();
         var noBuild = new Option<bool>("--no-build") { Description = "Use the silo already built in src/Silo/bin/Release instead of building it first." };
         var keepStore = new Option<bool>("--keep-store") { Description = "Keep the silo's model store folder afterwards (it is deleted by default)." };
 

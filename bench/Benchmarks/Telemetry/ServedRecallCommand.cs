@@ -27,24 +27,24 @@ public static class ServedRecallCommand
 {
     public static Command Create()
     {
-        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 };
-        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 10_000 };
-        var dim = new Option<int>("--dim") { Description = "Embedding dimension.", DefaultValueFactory = _ => 64 };
-        var shards = new Option<int>("--shards") { Description = "Candidate shards.", DefaultValueFactory = _ => 16 };
-        var userShards = new Option<int>("--user-shards") { Description = "User shards.", DefaultValueFactory = _ => 4 };
+        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
+        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 10_000 }.Integer(min: 1);
+        var dim = new Option<int>("--dim") { Description = "Embedding dimension.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
+        var shards = new Option<int>("--shards") { Description = "Candidate shards.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
+        var userShards = new Option<int>("--user-shards") { Description = "User shards.", DefaultValueFactory = _ => 4 }.Integer(min: 1, max: 4096);
         var tiers = new Option<string>("--tiers") { Description = "Index tiers, one silo each: exact, int8, pq4, ivf.", DefaultValueFactory = _ => "int8,pq4" };
-        var share = new Option<double>("--share") { Description = "Telemetry:ServedRecall:Share (1: every recommendation is checked).", DefaultValueFactory = _ => 1 };
-        var maxChecks = new Option<int>("--max-concurrent-checks") { Description = "Telemetry:ServedRecall:MaxConcurrentChecks of the silo (its default, 2, skips checks under load; the benchmark wants every answer checked).", DefaultValueFactory = _ => 1000 };
-        var rerank = new Option<int?>("--rerank") { Description = "Index:Rerank (candidates reranked exactly; default: the index's own)." };
-        var requests = new Option<int>("--requests") { Description = "Recommendations asked per tier.", DefaultValueFactory = _ => 1000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Recommendations in flight.", DefaultValueFactory = _ => 4 };
-        var k = new Option<int>("--k") { Description = "K of every recommendation.", DefaultValueFactory = _ => 10 };
+        var share = new Option<double>("--share") { Description = "Telemetry:ServedRecall:Share (1: every recommendation is checked).", DefaultValueFactory = _ => 1 }.Number(min: 0, max: 1);
+        var maxChecks = new Option<int>("--max-concurrent-checks") { Description = "Telemetry:ServedRecall:MaxConcurrentChecks of the silo (its default, 2, skips checks under load; the benchmark wants every answer checked).", DefaultValueFactory = _ => 1000 }.Integer(min: 1);
+        var rerank = new Option<int?>("--rerank") { Description = "Index:Rerank (candidates reranked exactly; default: the index's own)." }.Integer(min: 1);
+        var requests = new Option<int>("--requests") { Description = "Recommendations asked per tier.", DefaultValueFactory = _ => 1000 }.Integer(min: 1);
+        var concurrency = new Option<int>("--concurrency") { Description = "Recommendations in flight.", DefaultValueFactory = _ => 4 }.Integer(min: 1, max: 100_000);
+        var k = new Option<int>("--k") { Description = "K of every recommendation.", DefaultValueFactory = _ => 10 }.Integer(min: 1, max: 1000);
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data and of the users asked.", DefaultValueFactory = _ => 42 };
         var independent = new Option<bool>("--no-independent") { Description = "Skip the independent brute-force recall of the same answers." };
-        var wait = new Option<double>("--wait-seconds") { Description = "Longest wait for the background checks to be recorded after the last request.", DefaultValueFactory = _ => 300 };
-        var output = new Option<string?>("--out") { Description = "Where the generated artifact and the silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." };
+        var wait = new Option<double>("--wait-seconds") { Description = "Longest wait for the background checks to be recorded after the last request.", DefaultValueFactory = _ => 300 }.Number(min: 0, max: 86_400);
+        var output = new Option<string?>("--out") { Description = "Where the generated artifact and the silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." }.FolderToWrite();
         var regenerate = new Option<bool>("--regenerate") { Description = "Write the generated artifact again even when one of the same parameters exists." };
-        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/served-recall-NAME.json)." };
+        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/served-recall-NAME.json)." }.FileToWrite();
         var name = new Option<string?>("--name") { Description = "Result name (default from --movies, e.g. 1m)." };
         var build = new Option<bool>("--build") { Description = "Build src/Silo, src/Client and src/Trainer (Release) first." };
 

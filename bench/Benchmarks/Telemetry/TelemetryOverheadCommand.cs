@@ -26,30 +26,30 @@ public static class TelemetryOverheadCommand
 
     public static Command Create()
     {
-        var artifact = new Option<string?>("--artifact") { Description = "The ML-100K artifact folder (what 'train' printed on its last line)." };
-        var data = new Option<string?>("--data") { Description = "Without --artifact: train one first on this MovieLens folder (e.g. ../shared/data/ml-100k)." };
+        var artifact = new Option<string?>("--artifact") { Description = "The ML-100K artifact folder (what 'train' printed on its last line)." }.ExistingFolder();
+        var data = new Option<string?>("--data") { Description = "Without --artifact: train one first on this MovieLens folder (e.g. ../shared/data/ml-100k)." }.ExistingFolder();
         var rates = new Option<string?>("--rates") { Description = "The ladder, comma-separated requests/s (default: from --start-rps times --factor up to --max-rps)." };
-        var startRps = new Option<double>("--start-rps") { Description = "First rung of the generated ladder.", DefaultValueFactory = _ => 1000 };
-        var factor = new Option<double>("--factor") { Description = "Each rung is the previous times this.", DefaultValueFactory = _ => 1.25 };
-        var maxRps = new Option<double>("--max-rps") { Description = "Last rung at most.", DefaultValueFactory = _ => 40000 };
-        var refine = new Option<int>("--refine") { Description = "Bisection steps per arm between its last pass and first miss.", DefaultValueFactory = _ => 3 };
-        var duration = new Option<double>("--duration") { Description = "Seconds of load per run.", DefaultValueFactory = _ => 10 };
-        var p99Bar = new Option<double>("--p99-ms") { Description = "Sustained only with p99 under this (ms).", DefaultValueFactory = _ => 50 };
-        var minAchieved = new Option<double>("--min-achieved") { Description = "Sustained only when achieved >= this share of the target rate.", DefaultValueFactory = _ => 0.98 };
-        var retryMiss = new Option<int>("--retry-miss") { Description = "Runs again a rung that missed this many times before it counts as missed.", DefaultValueFactory = _ => 1 };
-        var warmup = new Option<double>("--warmup-seconds") { Description = "Warm-up load per silo before the ladder (at 20% of the first rung).", DefaultValueFactory = _ => 8 };
+        var startRps = new Option<double>("--start-rps") { Description = "First rung of the generated ladder.", DefaultValueFactory = _ => 1000 }.Number(min: 0, max: 10_000_000, above: true);
+        var factor = new Option<double>("--factor") { Description = "Each rung is the previous times this.", DefaultValueFactory = _ => 1.25 }.Number(min: 1, max: 100, above: true);
+        var maxRps = new Option<double>("--max-rps") { Description = "Last rung at most.", DefaultValueFactory = _ => 40000 }.Number(min: 0, max: 10_000_000, above: true);
+        var refine = new Option<int>("--refine") { Description = "Bisection steps per arm between its last pass and first miss.", DefaultValueFactory = _ => 3 }.Integer(min: 0, max: 100);
+        var duration = new Option<double>("--duration") { Description = "Seconds of load per run.", DefaultValueFactory = _ => 10 }.Number(min: 0, max: 86_400, above: true);
+        var p99Bar = new Option<double>("--p99-ms") { Description = "Sustained only with p99 under this (ms).", DefaultValueFactory = _ => 50 }.Number(min: 0, max: 1_000_000, above: true);
+        var minAchieved = new Option<double>("--min-achieved") { Description = "Sustained only when achieved >= this share of the target rate.", DefaultValueFactory = _ => 0.98 }.Number(min: 0, max: 1);
+        var retryMiss = new Option<int>("--retry-miss") { Description = "Runs again a rung that missed this many times before it counts as missed.", DefaultValueFactory = _ => 1 }.Integer(min: 0, max: 100);
+        var warmup = new Option<double>("--warmup-seconds") { Description = "Warm-up load per silo before the ladder (at 20% of the first rung).", DefaultValueFactory = _ => 8 }.Number(min: 0, max: 3600);
         var users = new Option<string>("--users") { Description = "Users the load asks for (client load --users).", DefaultValueFactory = _ => "1-943" };
-        var shards = new Option<int?>("--shards") { Description = "Candidate and user shards of the publish (default: the product's)." };
-        var share = new Option<double?>("--served-recall-share") { Description = "Telemetry:ServedRecall:Share of both silos (default: the silo's own default)." };
-        var withoutShare = new Option<double?>("--without-share") { Description = "Telemetry:ServedRecall:Share of the 'without' silo only (e.g. 0: every telemetry cost off)." };
+        var shards = new Option<int?>("--shards") { Description = "Candidate and user shards of the publish (default: the product's)." }.Integer(min: 1, max: 4096);
+        var share = new Option<double?>("--served-recall-share") { Description = "Telemetry:ServedRecall:Share of both silos (default: the silo's own default)." }.Number(min: 0, max: 1);
+        var withoutShare = new Option<double?>("--without-share") { Description = "Telemetry:ServedRecall:Share of the 'without' silo only (e.g. 0: every telemetry cost off)." }.Number(min: 0, max: 1);
         var endpoint = new Option<string?>("--otlp-endpoint") { Description = "Export here instead of the dashboard (scripts/dashboard.sh)." };
         var protocol = new Option<string?>("--otlp-protocol") { Description = "OTEL_EXPORTER_OTLP_PROTOCOL for the 'with' arm (default: the dashboard's, grpc)." };
         var headers = new Option<string?>("--otlp-headers") { Description = "OTEL_EXPORTER_OTLP_HEADERS for the 'with' arm (default: the dashboard's API key)." };
-        var interval = new Option<int?>("--metric-interval-ms") { Description = "OTEL_METRIC_EXPORT_INTERVAL for the 'with' arm (default: the dashboard script's, 5000)." };
-        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/telemetry-overhead-NAME.json)." };
+        var interval = new Option<int?>("--metric-interval-ms") { Description = "OTEL_METRIC_EXPORT_INTERVAL for the 'with' arm (default: the dashboard script's, 5000)." }.Integer(min: 1);
+        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/telemetry-overhead-NAME.json)." }.FileToWrite();
         var name = new Option<string?>("--name") { Description = "Result name (default: the artifact's dataset)." };
         var build = new Option<bool>("--build") { Description = "Build src/Silo, src/Client and src/Trainer (Release) first; by default the existing builds are used." };
-        var output = new Option<string?>("--out") { Description = "Work folder: silo stores, load reports, a trained artifact (default: movierecommender-telemetry-bench under the temp folder)." };
+        var output = new Option<string?>("--out") { Description = "Work folder: silo stores, load reports, a trained artifact (default: movierecommender-telemetry-bench under the temp folder)." }.FolderToWrite();
 
         var command = new Command("telemetry-overhead", "Highest sustained recommendation rate of one silo with OpenTelemetry exporting against without, alternating in one run.")
         {

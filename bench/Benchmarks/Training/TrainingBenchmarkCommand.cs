@@ -23,14 +23,14 @@ public static class TrainingBenchmarkCommand
 
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DataEnvironmentVariable}." };
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DataEnvironmentVariable}." }.ExistingFolder();
         var seed = new Option<int>("--seed") { Description = "Split and training seed, given to both programs.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int>("--threads") { Description = "Threads for both programs (--threads, and OMP_NUM_THREADS/MKL_NUM_THREADS for PyTorch).", DefaultValueFactory = _ => 2 };
-        var json = new Option<string?>("--json") { Description = "Where to write the JSON results (default bench/results/training.json under the repository)." };
-        var output = new Option<string?>("--out") { Description = "Folder under which our trainer writes its artifacts (default: a folder under the temp directory)." };
-        var runs = new Option<int>("--runs") { Description = "Rounds of (ours, then PyTorch); times are the medians over rounds.", DefaultValueFactory = _ => 1 };
-        var script = new Option<string?>("--pytorch-script") { Description = "The PyTorch reference (default ../shared/tools/pytorch_twotower.py beside the repository)." };
-        var python = new Option<string>("--python") { Description = "Python with Debian's python3-torch and python3-numpy.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var threads = new Option<int>("--threads") { Description = "Threads for both programs (--threads, and OMP_NUM_THREADS/MKL_NUM_THREADS for PyTorch).", DefaultValueFactory = _ => 2 }.Integer(min: 1, max: 1024);
+        var json = new Option<string?>("--json") { Description = "Where to write the JSON results (default bench/results/training.json under the repository)." }.FileToWrite();
+        var output = new Option<string?>("--out") { Description = "Folder under which our trainer writes its artifacts (default: a folder under the temp directory)." }.FolderToWrite();
+        var runs = new Option<int>("--runs") { Description = "Rounds of (ours, then PyTorch); times are the medians over rounds.", DefaultValueFactory = _ => 1 }.Integer(min: 1, max: 100);
+        var script = new Option<string?>("--pytorch-script") { Description = "The PyTorch reference (default ../shared/tools/pytorch_twotower.py beside the repository)." }.ExistingFile();
+        var python = new Option<string>("--python") { Description = "Python with Debian's python3-torch and python3-numpy.", DefaultValueFactory = _ => "/usr/bin/python3" }.ExistingFile();
         var noBuild = new Option<bool>("--no-build") { Description = "Use the trainer already built in src/Trainer/bin/Release instead of building it first." };
         var installPytorch = new Option<bool>("--install-pytorch") { Description = "Run scripts/install-pytorch.sh first when PyTorch is missing." };
 

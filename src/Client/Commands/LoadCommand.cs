@@ -24,20 +24,21 @@ public static class LoadCommand
 {
     public static Command Create()
     {
-        var rps = new Option<double>("--rps") { Description = "Requests per second (open loop).", DefaultValueFactory = _ => 100 };
-        var duration = new Option<double>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => 30 };
-        var users = new Option<string?>("--users") { Description = "Users to ask for: a range '1-943', a list '1,2,3', or a file with one id per line. Default: the users of the first --verify artifact, else 1-943." };
-        var k = new Option<int>("--k", "-k") { Description = "How many movies per request.", DefaultValueFactory = _ => 10 };
-        var verify = new Option<string[]>("--verify") { Description = "An artifact folder whose version's answers are checked against brute force; repeat for several versions.", AllowMultipleArgumentsPerToken = false };
-        var json = new Option<string?>("--json") { Description = "Write the report (totals, per-second buckets) to this JSON file." };
-        var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight.", DefaultValueFactory = _ => 256 };
-        var timeout = new Option<int>("--timeout-ms") { Description = "Deadline of one request, retries included.", DefaultValueFactory = _ => 10000 };
-        var attemptTimeout = new Option<int>("--attempt-timeout-ms") { Description = "Deadline of one attempt: a request stuck on a dead silo's gateway is tried again elsewhere.", DefaultValueFactory = _ => 4000 };
-        var retries = new Option<int>("--retries") { Description = "Retries of a failed or partial request (0: none), after 0.3, 0.6, 0.9 s ...", DefaultValueFactory = _ => 3 };
+        var rps = new Option<double>("--rps") { Description = "Requests per second (open loop).", DefaultValueFactory = _ => 100 }.Number(min: 0, max: 1_000_000, above: true);
+        var duration = new Option<double>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => 30 }.Number(min: 0, max: 86_400, above: true);
+        var users = new Option<string?>("--users") { Description = "Users to ask for: a range '1-943', a list '1,2,3', or a file with one id per line. Default: the users of the first --verify artifact, else 1-943." }
+            .Matching("a file of user ids, a range like 1-943 or a list like 1,2,3", IsUserSpec);
+        var k = KOption.Create("How many movies per request");
+        var verify = new Option<string[]>("--verify") { Description = "An artifact folder whose version's answers are checked against brute force; repeat for several versions.", AllowMultipleArgumentsPerToken = false }.ExistingFolders();
+        var json = new Option<string?>("--json") { Description = "Write the report (totals, per-second buckets) to this JSON file." }.FileToWrite();
+        var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight.", DefaultValueFactory = _ => 256 }.Integer(min: 1, max: 100_000);
+        var timeout = new Option<int>("--timeout-ms") { Description = "Deadline of one request, retries included.", DefaultValueFactory = _ => 10000 }.Integer(min: 1);
+        var attemptTimeout = new Option<int>("--attempt-timeout-ms") { Description = "Deadline of one attempt: a request stuck on a dead silo's gateway is tried again elsewhere.", DefaultValueFactory = _ => 4000 }.Integer(min: 1);
+        var retries = new Option<int>("--retries") { Description = "Retries of a failed or partial request (0: none), after 0.3, 0.6, 0.9 s ...", DefaultValueFactory = _ => 3 }.Integer(min: 0, max: 100);
         var faultAt = new Option<double?>("--fault-at") { Description = "Seconds into the load when a fault happens (kill, publish): recovery and p99 before/during/after are measured around it." };
         var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
-        var traceShare = new Option<double?>("--trace-share") { Description = $"Share of requests traced, 0 to 1, when telemetry is exported (default: about {DefaultTracesPerSecond} a second, at most all)." };
+        var traceShare = new Option<double?>("--trace-share") { Description = $"Share of requests traced, 0 to 1, when telemetry is exported (default: about {DefaultTracesPerSecond} a second, at most all)." }.Number(min: 0, max: 1);
 
         var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
         {
@@ -105,22 +106,39 @@ public static class LoadCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Whether <c>--users</c> names a file, or ranges and ids that parse (at most <see cref="MaxUsers"/> users).</summary>
+    private static bool IsUserSpec(string spec)
+    {
+        if (File.Exists(spec)) return true;
+        try { return ParseUserList(spec).Count > 0; }
+        catch (UserFacingException) { return false; }
+    }
+
+    private const int MaxUsers = 10_000_000;
+
     private static string[] ReadUsers(string? spec, ModelArtifact? artifact)
     {
         if (string.IsNullOrWhiteSpace(spec))
             return artifact is not null ? artifact.Users.Select(u => u.Id).ToArray() : Range(1, 943);
         if (File.Exists(spec))
             return File.ReadLines(spec).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        var ids = ParseUserList(spec);
+        return ids.Count > 0 ? [.. ids] : throw new UsageException("--users names no user.");
+    }
+
+    private static List<string> ParseUserList(string spec)
+    {
         var ids = new List<string>();
         foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var dash = part.IndexOf('-');
-            if (dash > 0 && int.TryParse(part[..dash], CultureInfo.InvariantCulture, out var from) && int.TryParse(part[(dash + 1)..], CultureInfo.InvariantCulture, out var to) && from <= to)
+            if (dash > 0 && int.TryParse(part[..dash], CultureInfo.InvariantCulture, out var from) && int.TryParse(part[(dash + 1)..], CultureInfo.InvariantCulture, out var to) && from is > 0 && from <= to && (long)to - from < MaxUsers)
                 ids.AddRange(Range(from, to));
             else if (RecommendCommand.IsUserId(part)) ids.Add(part);
-            else throw new UserFacingException($"--users: '{part}' is neither a user id, a range like 1-943, nor a file.");
+            else throw new UsageException($"--users: '{part}' is neither a user id, a range like 1-943, nor a file.");
+            if (ids.Count > MaxUsers) throw new UsageException($"--users names more than {MaxUsers} users.");
         }
-        return ids.Count > 0 ? [.. ids] : throw new UserFacingException("--users names no user.");
+        return ids;
     }
 
     private static string[] Range(int from, int to) =>

@@ -9,7 +9,7 @@ public static class PublishCommand
 {
     public static Command Create()
     {
-        var artifact = new Argument<string>("artifact") { Description = "The artifact folder that 'train' printed on its last line." };
+        var artifact = new Argument<string>("artifact") { Description = "The artifact folder that 'train' printed on its last line." }.ExistingFolder();
         var command = new Command("publish", "Publish a model artifact into the running cluster and make it the active version.") { artifact };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
         command.SetAction(async (parsed, ct) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MovieRecommender.Cli;
 using MovieRecommender.Grains;
 using MovieRecommender.ClusterClient;
 using Spectre.Console;
@@ -15,20 +16,9 @@ public static class RateCommand
     public static IEnumerable<Command> Create()
     {
         var user = new Argument<string>("user") { Description = "The user id, e.g. 42." };
-        user.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (value is not null && !RecommendCommand.IsUserId(value))
-                result.AddError($"'{value}' is not a user id: MovieLens user ids are positive integers, e.g. 'rate 42 50 5'.");
-        });
-        var movie = new Argument<string>("movie") { Description = "The movie id, e.g. 50." };
-        var rating = new Argument<double>("rating") { Description = $"{IUserGrain.MinRating} to {IUserGrain.MaxRating}." };
-        rating.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<double>();
-            if (!(value >= IUserGrain.MinRating && value <= IUserGrain.MaxRating))
-                result.AddError($"the rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}, got {value.ToString(CultureInfo.InvariantCulture)}.");
-        });
+        user.Matching(RecommendCommand.UserIdRule, RecommendCommand.IsUserId);
+        var movie = new Argument<string>("movie") { Description = "The movie id, e.g. 50." }.Matching(RecommendCommand.MovieIdRule, RecommendCommand.IsUserId);
+        var rating = new Argument<double>("rating") { Description = "The rating, in stars." }.Number(IUserGrain.MinRating, IUserGrain.MaxRating);
         var rate = new Command("rate", "Record a user's rating of a movie.") { user, movie, rating };
         rate.SetAction(async (parsed, ct) =>
         {
@@ -38,7 +28,7 @@ public static class RateCommand
             return 0;
         });
 
-        var output = new Option<string>("--out") { Description = "The CSV file to write (userId,movieId,rating,timestamp).", Required = true };
+        var output = new Option<string>("--out") { Description = "The CSV file to write (userId,movieId,rating,timestamp).", Required = true }.FileToWrite();
         var export = new Command("export-ratings", "Write every rating recorded since training, for the next training run.") { output };
         export.SetAction(async (parsed, ct) =>
         {

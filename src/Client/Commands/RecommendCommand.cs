@@ -19,15 +19,7 @@ public static class RecommendCommand
             Description = "One or more MovieLens user ids, e.g. 42.",
             Arity = ArgumentArity.OneOrMore,
         };
-        users.Validators.Add(result =>
-        {
-            foreach (var user in result.GetValueOrDefault<string[]>() ?? [])
-                if (!IsUserId(user))
-                {
-                    result.AddError($"'{user}' is not a user id: MovieLens user ids are positive integers, e.g. 'recommend 42'.");
-                    return;
-                }
-        });
+        users.Matching(UserIdRule, IsUserId);
         var k = KOption.Create("How many movies to return");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per user per line." };
         var filter = FilterOptions.Create();
@@ -38,12 +30,17 @@ public static class RecommendCommand
         return command;
     }
 
+    /// <summary>What a user or movie id argument expects: MovieLens ids are positive integers.</summary>
+    public const string UserIdRule = "a user id (a positive integer, e.g. 42)";
+    public const string MovieIdRule = "a movie id (a positive integer, e.g. 50)";
+
     public static bool IsUserId(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
+        text.Length <= 18 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
 
     private static async Task<int> RunAsync(string[] users, int k, bool json, MovieFilter filter, CancellationToken ct)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
+        await FilterOptions.CheckGenreAsync(cluster, filter);
         foreach (var user in users)
         {
             var started = Stopwatch.GetTimestamp();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using MovieRecommender.Cli;
 using MovieRecommender.Grains;
 using MovieRecommender.ClusterClient;
 
@@ -10,7 +11,8 @@ public static class SimilarCommand
 {
     public static Command Create()
     {
-        var movie = new Argument<string>("movie") { Description = "A MovieLens movie id, e.g. 50 (Star Wars in ML-100K)." };
+        var movie = new Argument<string>("movie") { Description = "A MovieLens movie id, e.g. 50 (Star Wars in ML-100K)." }
+            .Matching(RecommendCommand.MovieIdRule, RecommendCommand.IsUserId);
         var k = KOption.Create("How many movies to return");
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var filter = FilterOptions.Create();
@@ -18,9 +20,11 @@ public static class SimilarCommand
         foreach (var option in filter.All) command.Options.Add(option);
         command.SetAction(async (parsed, ct) =>
         {
+            var movieFilter = filter.Read(parsed);
             await using var cluster = await ClusterConnection.ConnectAsync(ct);
+            await FilterOptions.CheckGenreAsync(cluster, movieFilter);
             var started = Stopwatch.GetTimestamp();
-            var result = await cluster.Client.GetGrain<IMovieGrain>(parsed.GetValue(movie)!).Similar(parsed.GetValue(k), filter.Read(parsed));
+            var result = await cluster.Client.GetGrain<IMovieGrain>(parsed.GetValue(movie)!).Similar(parsed.GetValue(k), movieFilter);
             RecommendCommand.Write(result, Stopwatch.GetElapsedTime(started), parsed.GetValue(json));
             return 0;
         });

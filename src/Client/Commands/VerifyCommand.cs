@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MovieRecommender.Cli;
 using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient;
@@ -15,7 +16,7 @@ public static class VerifyCommand
 {
     public static Command Create()
     {
-        var artifactDir = new Argument<string>("artifact") { Description = "The published artifact folder." };
+        var artifactDir = new Argument<string>("artifact") { Description = "The published artifact folder." }.ExistingFolder();
         var k = KOption.Create("How many movies to compare per user");
         var command = new Command("verify", "Check that the cluster serves every user of an artifact its exact top K.") { artifactDir, k };
         command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(artifactDir)!, parsed.GetValue(k), ct));

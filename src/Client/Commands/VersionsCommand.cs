@@ -41,6 +41,8 @@ public static class VersionsCommand
                     (record.EmbeddingBytes / 1e6).ToString("F1", CultureInfo.InvariantCulture),
                     evaluation?["10"].ToString("F4", CultureInfo.InvariantCulture) ?? "-", evaluation?["100"].ToString("F4", CultureInfo.InvariantCulture) ?? "-");
             }
+            // Ids and numbers are never broken over lines, whatever the width.
+            foreach (var column in table.Columns) column.NoWrap = true;
             AnsiConsole.Write(table);
             return 0;
         });
