@@ -241,6 +241,6 @@ public static partial class Secrets
     }
 
     // StackExchange.Redis' password=, and the like in any other connection string (pwd=, sslpassword=...).
-    [GeneratedRegex(@"\b((?:ssl)?password|pwd)\s*=[^,;]*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b((?:ssl)?password|pwd)\s*=[^,;\s]*", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordKey();
 }

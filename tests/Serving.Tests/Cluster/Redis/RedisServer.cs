@@ -4,38 +4,50 @@ namespace MovieRecommender.Serving.Tests.Cluster.Redis;
 
 /// <summary>
 /// A throwaway redis-server on a free loopback port with its data in a temporary folder, installed by the
-/// repository's own script (scripts/install-redis.sh, apt-get) when missing.
+/// repository's own script (scripts/install-redis.sh, apt-get) when missing; with a password, it requires it
+/// (<c>requirepass</c>) and <see cref="Configuration"/> carries it.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
     private readonly Process _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(Process process, int port, string? password)
     {
         _process = process;
         Port = port;
+        Password = password;
     }
 
     public int Port { get; }
 
-    public string Configuration => $"127.0.0.1:{Port}";
+    /// <summary>The password the server requires; null: none.</summary>
+    public string? Password { get; }
 
-    public static async Task<RedisServer> StartAsync(string dataDir)
+    /// <summary>The StackExchange.Redis configuration string of this server, with its password when it has one.</summary>
+    public string Configuration => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
+
+    public static async Task<RedisServer> StartAsync(string dataDir, string? password = null)
     {
         await EnsureInstalledAsync();
         var port = Ports.Free();
         Directory.CreateDirectory(dataDir);
-        var process = Process.Start(new ProcessStartInfo("redis-server")
+        var start = new ProcessStartInfo("redis-server")
         {
             ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dataDir, "--save", "", "--appendonly", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("could not start redis-server");
+        };
+        if (password is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(password);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, port, password);
         for (var i = 0; i < 100; i++)
         {
             try

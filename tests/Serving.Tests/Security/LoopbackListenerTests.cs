@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Net;
+
+namespace MovieRecommender.Serving.Tests.Security;
+
+/// <summary>
+/// Every port a silo opens (silo-to-silo, gateway, Prometheus) listens on loopback unless configured otherwise: read
+/// from the kernel's socket tables for the real silo process. Cluster mode's silos are checked in
+/// <see cref="SecureClusterTests"/>; the dashboard's in DashboardSecurityTests.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class LoopbackListenerTests
+{
+    [Fact]
+    public void ProcNetTcpAddressesAreRead()
+    {
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 0x2B67), ListeningSockets.ParseEndpoint("0100007F:2B67"));
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 80), ListeningSockets.ParseEndpoint("00000000000000000000000001000000:0050"));
+        Assert.Equal(new IPEndPoint(IPAddress.Any, 22), ListeningSockets.ParseEndpoint("00000000:0016"));
+    }
+
+    [Fact]
+    public async Task TheEmbeddedDefaultSiloListensOnLoopbackOnly()
+    {
+        using var temp = new TempFolder();
+        var prometheusPort = Ports.Free();
+        await using var silo = await SiloProcess.StartAsync(Path.Combine(temp.Path, "store"),
+            settings: [$"--Telemetry:PrometheusPort={prometheusPort.ToString(CultureInfo.InvariantCulture)}"], withoutInheritedOtel: true);
+        var listening = await ListeningSockets.WaitForAsync(silo.ProcessId, [silo.SiloPort, silo.GatewayPort, prometheusPort]);
+        ListeningSockets.AssertLoopbackOnly(listening, silo.Program.Tail());
+    }
+}
