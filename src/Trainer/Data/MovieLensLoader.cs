@@ -93,12 +93,12 @@ public static partial class MovieLensLoader
         {
             foreach (var kind in Enum.GetValues<BadRowKind>())
                 if (_skipped.TryGetValue(kind, out var s))
-                    yield return $"Skipped {s.Count:N0} {(s.Count == 1 ? "row" : "rows")} {Describe(kind)} (the first: {s.First}).";
+                    yield return $"Skipped {s.Count:N0} {(s.Count == 1 ? "row" : "rows")} {Describe(kind, s.Count)} (the first: {s.First}).";
         }
 
-        private static string Describe(BadRowKind kind) => kind switch
+        private static string Describe(BadRowKind kind, int count) => kind switch
         {
-            BadRowKind.Malformed => "that are malformed",
+            BadRowKind.Malformed => count == 1 ? "that is malformed" : "that are malformed",
             BadRowKind.UnknownMovie => "naming a movie the catalogue lacks",
             BadRowKind.RatingOutOfRange => $"with a rating outside {MinRating} to {MaxRating}",
             _ => "repeating an id already listed",

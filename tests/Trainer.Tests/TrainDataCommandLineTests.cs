@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace MovieRecommender.Trainer.Tests;
+
+/// <summary>
+/// <c>recommender-trainer train</c> as users run it (the built trainer as a process) on dirty data: the first bad row
+/// is one line on stderr with file:line and the fault, exit code 1; <c>--skip-bad-rows</c> trains anyway and prints what
+/// it skipped; <c>--extra-ratings</c> is an option of the command.
+/// </summary>
+public sealed class TrainDataCommandLineTests
+{
+    private static TempFolder DirtyData()
+    {
+        var dir = new TempFolder();
+        TestData.WriteSynthetic100K(dir.Path, users: 30, items: 20);
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "u.data")).ToList();
+        lines.Insert(3, "1\t99\t4\t881250949");   // line 4: a movie u.item lacks
+        lines.Insert(5, "1\t2\t7\t881250949");    // line 6: a rating out of range
+        lines.Add("1\t2");                        // malformed
+        File.WriteAllText(Path.Combine(dir.Path, "u.data"), string.Join("\r\n", lines) + "\r\n", new UTF8Encoding(true));
+        return dir;
+    }
+
+    [Fact]
+    public async Task Train_stops_at_the_first_bad_row_in_one_line_with_exit_code_1()
+    {
+        using var data = DirtyData();
+        using var output = new TempFolder();
+
+        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal($"recommender-trainer: {Path.Combine(data.Path, "u.data")}:4: movie id 99 is not in u.item (--skip-bad-rows skips such rows).", line);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output.Path));
+    }
+
+    [Fact]
+    public async Task Train_with_skip_bad_rows_trains_and_prints_what_it_skipped_and_takes_extra_ratings()
+    {
+        using var data = DirtyData();
+        using var output = new TempFolder();
+        var extra = data.Write("new-ratings.csv", "userId,movieId,rating,timestamp\n1,3,5,1700000000\n1,3,4,1700000001\n1,4242,5,1700000002\n");
+
+        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path, "--extra-ratings", extra, "--skip-bad-rows",
+            "--dim", "8", "--epochs", "1", "--validation", "0", "--batch", "256", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var stdout = string.Join(' ', result.StandardOutput.Split('\n').Select(l => l.Trim()));
+        Assert.Contains($"Skipped 1 row that is malformed (the first: {Path.Combine(data.Path, "u.data")}:", stdout);
+        Assert.Contains($"Skipped 2 rows naming a movie the catalogue lacks (the first: {Path.Combine(data.Path, "u.data")}:4: movie id 99 is not in u.item).", stdout);
+        Assert.Contains("Skipped 1 row with a rating outside 0.5 to 5", stdout);
+        Assert.Contains("rating repeat", stdout);
+        Assert.True(Directory.Exists(result.LastLine), result.LastLine);
+        var users = File.ReadAllLines(Path.Combine(result.LastLine, "users.tsv"));
+        Assert.Contains(users, l => l.StartsWith("1\t", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extra_ratings_that_do_not_exist_are_refused_naming_the_option()
+    {
+        using var data = DirtyData();
+        var result = await RunTrainerAsync("train", "--data", data.Path, "--extra-ratings", Path.Combine(data.Path, "missing.csv"));
+
+        Assert.Equal(2, result.ExitCode); // a usage error: the option's value is checked while parsing
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("recommender-trainer: --extra-ratings ", line);
+    }
+
+    private static async Task<ChildResult> RunTrainerAsync(params string[] arguments)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Trainer"), .. arguments], RepositoryRoot.Path,
+            environment: null, timeout.Token, withoutInheritedOtel: true);
+    }
+}
