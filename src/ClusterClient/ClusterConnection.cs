@@ -49,10 +49,12 @@ public sealed class ClusterConnection : IAsyncDisposable
             throw new InvalidOperationException(e.Message, e);
         }
         var host = builder.Build();
+        var reachable = false;
         try
         {
             if (redis is null) await ProbeGatewayAsync(gatewayPort, cancellationToken);
             else await ProbeRedisAsync(options.Redis, cancellationToken);
+            reachable = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             await host.StartAsync(timeout.Token);
@@ -61,7 +63,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A gateway that answers TCP but not this client is most often a TLS mismatch: say which.
-            var tls = await DiagnoseTlsAsync(host, options, cancellationToken);
+            // (Only once the gateway or Redis answered: a cluster that is down is told at once.)
+            var tls = reachable ? await DiagnoseTlsAsync(host, options, cancellationToken) : null;
             host.Dispose();
             var secrets = options.SecretValues();
             throw new ClusterUnavailableException(Secrets.Mask(tls ?? (redis is null

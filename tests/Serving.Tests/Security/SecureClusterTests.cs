@@ -121,6 +121,28 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task TheEmbeddedDefaultTakesTlsTooAndAMismatchEitherWayIsToldAsSuch()
+    {
+        using var temp = new TempFolder();
+        using var certificate = TestCertificates.SelfSigned("embedded");
+        var (pem, key) = TestCertificates.WritePem(certificate, temp.Path, "embedded");
+        var tls = new Dictionary<string, string?> { ["Cluster:Tls:CertificatePath"] = pem, ["Cluster:Tls:KeyPath"] = key };
+        var (secure, plain) = (SiloProcess.StartAsync(Path.Combine(temp.Path, "secure"), settings: [$"--Cluster:Tls:CertificatePath={pem}", $"--Cluster:Tls:KeyPath={key}"],
+            name: "the TLS silo", withoutInheritedOtel: true), SiloProcess.StartAsync(Path.Combine(temp.Path, "plain"), name: "the plain silo", withoutInheritedOtel: true));
+        await using var secureSilo = await secure;
+        await using var plainSilo = await plain;
+
+        await using (var client = await ClusterConnection.ConnectAsync(gatewayPortOverride: secureSilo.GatewayPort, settings: tls))
+            Assert.Null(await client.Client.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive());
+        var noCertificate = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ClusterConnection.ConnectAsync(gatewayPortOverride: secureSilo.GatewayPort));
+        Assert.Contains("requires TLS", noCertificate.Message);
+        var noTlsThere = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ClusterConnection.ConnectAsync(gatewayPortOverride: plainSilo.GatewayPort, settings: tls));
+        Assert.Contains("does not speak TLS", noTlsThere.Message);
+        output.WriteLine(noCertificate.Message);
+        output.WriteLine(noTlsThere.Message);
+    }
+
     private static async Task<int> WaitForSilos(ClusterConnection cluster, int count)
     {
         var management = cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0);
