@@ -30,7 +30,7 @@ public sealed class ModelRegistryGrain(
             Versions = [.. current.Versions.Where(v => v.Info.Version != model.Info.Version)
                 .Select(v => v with { Status = v.Info.Version == current.Active?.Info.Version ? VersionStatus.Previous : VersionStatus.Retired }), record],
         };
-        await state.WriteStateAsync();
+        await WriteOrRestoreAsync(current);
         if (retiring is not null) await RetireAsync(retiring);
     }
 
@@ -50,8 +50,26 @@ public sealed class ModelRegistryGrain(
                     : v.Info.Version == active.Info.Version ? VersionStatus.Previous : v.Status,
             })],
         };
-        await state.WriteStateAsync();
+        await WriteOrRestoreAsync(current);
         return previous;
+    }
+
+    /// <summary>
+    /// Makes the new state durable, or, when the store fails (Redis down), puts the previous one back before the
+    /// error reaches the caller: the version that served keeps serving, and what serves is what a restarted cluster
+    /// reloads. The grain stays active, since every recommendation reads the active version from it.
+    /// </summary>
+    private async Task WriteOrRestoreAsync(RegistryState previous)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            state.State = previous;
+            throw StoreFailure.Exception($"The model registry could not save the change: the store failed ({StoreFailure.Summary(e)}). Nothing changed: version {previous.Active?.Info.Version ?? "(none)"} still serves.", e);
+        }
     }
 
     /// <summary>Releases every shard of a version that is no longer kept: their memory and their stored state.</summary>

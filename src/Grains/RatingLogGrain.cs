@@ -8,8 +8,17 @@ public sealed class RatingLogGrain(
 {
     public async Task Append(Rating rating)
     {
-        state.State = state.State with { Ratings = state.State.Ratings.Add(rating) };
-        await state.WriteStateAsync();
+        var before = state.State;
+        state.State = before with { Ratings = before.Ratings.Add(rating) };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            state.State = before;
+            throw StoreFailure.Exception($"The rating of movie '{rating.MovieId}' by user {rating.UserId} was not added to the rating log: the store failed ({StoreFailure.Summary(e)}).", e);
+        }
     }
 
     public Task<Rating[]> All() => Task.FromResult(state.State.Ratings.ToArray());

@@ -25,6 +25,25 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
 
         Activity.Current?.SetTag("recommender.model_version", info.Version);
+        try
+        {
+            await PushAndActivateAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoreFailureOf(e) is { } store)
+        {
+            // The store (Redis) failed under the publish: the registry keeps the version that served (its change is
+            // written before it takes effect), so say that, and what to do.
+            var serving = await ActiveVersionAsync();
+            throw new PublishStoreException(
+                $"Publishing version {info.Version} failed: the cluster's store did not answer ({store}). " +
+                $"{(serving is null ? "No version was active before" : $"Version {serving} still serves")}; publish again once the store is back.", e);
+        }
+        return info;
+    }
+
+    private async Task PushAndActivateAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
+        Dictionary<string, int> rowOfItem, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
         using (var movies = PublishTelemetry.ActivitySource.StartActivity("publish.movies"))
         {
             movies?.SetTag("recommender.rows", info.ItemCount);
@@ -45,7 +64,74 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey)
                 .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
         }
-        return info;
+    }
+
+    /// <summary>The version the registry serves, if it answers within a few seconds (it needs no store to answer).</summary>
+    private async Task<string?> ActiveVersionAsync()
+    {
+        try
+        {
+            var active = await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive().WaitAsync(TimeSpan.FromSeconds(5));
+            return active?.Info.Version;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// When <paramref name="e"/> (or one inside it) is a failure of the grain storage, that failure in a few words:
+    /// "Type: first clause". A grain's own store message (the registry's) is kept as it is; Redis' exceptions reach
+    /// the client as themselves or as Orleans' fallback for a type it lacks, so they are known by name.
+    /// </summary>
+    public static string? StoreFailureOf(Exception e)
+    {
+        foreach (var x in Flatten(e))
+        {
+            var type = FallbackTypeName(x) ?? x.GetType().Name;
+            var isStore = type.Contains("Redis", StringComparison.Ordinal) || type.Contains("StorageException", StringComparison.Ordinal)
+                || x.Message.Contains("grain state for", StringComparison.Ordinal) || x.Message.Contains("the store failed", StringComparison.Ordinal);
+            if (!isStore) continue;
+            var innermost = x;
+            while (innermost.InnerException is not null) innermost = innermost.InnerException;
+            return Clause(FallbackTypeName(innermost) ?? innermost.GetType().Name, innermost.Message);
+        }
+        return null;
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        yield return e;
+        var children = e is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)(e.InnerException is null ? [] : [e.InnerException]);
+        foreach (var child in children)
+            foreach (var x in Flatten(child)) yield return x;
+    }
+
+    private static string? FallbackTypeName(Exception e) =>
+        e.GetType().GetProperty("ExceptionType")?.GetValue(e) is string name ? name[(name.LastIndexOf('.') + 1)..].Split(',')[0] : null;
+
+    private static readonly string[] Cuts = ["; ", ", next:", ", inst:", ", mc:", " (Please take a look", ", serverEndpoint", "\n", "\r"];
+
+    /// <summary>"Type: first clause of the message": Orleans' storage names the grain and key, then Redis' own error, which runs on with diagnostics.</summary>
+    public static string Clause(string type, string message)
+    {
+        var marker = message.LastIndexOf("Exception: ", StringComparison.Ordinal);
+        if (marker >= 0)
+        {
+            var start = message.LastIndexOf(' ', marker) + 1;
+            type = message[start..(marker + "Exception".Length)];
+            type = type[(type.LastIndexOf('.') + 1)..];
+            message = message[(marker + "Exception: ".Length)..];
+        }
+        foreach (var cut in Cuts)
+        {
+            var at = message.IndexOf(cut, StringComparison.Ordinal);
+            if (at > 0) message = message[..at];
+        }
+        message = message.Trim().TrimEnd('.');
+        if (message.Length > 160) message = message[..157] + "...";
+        return $"{type}: {message}";
     }
 
     private static void Pushed(string stage, ModelVersionInfo info, int rows)
