@@ -60,13 +60,13 @@ public static class Accepts
 
     /// <summary>Text checked by <paramref name="check"/> (null: accepted, else why not), described as <paramref name="expects"/>.</summary>
     public static Argument<string> Matching(this Argument<string> argument, string expects, Func<string, bool> check) =>
-        Install(argument, expects, (r, rule) => ParseSingle<string>(r, rule, text => check(text) ? (text, null) : (null, "")));
+        Install(argument, expects, (r, rule) => ParseSingle<string>(r, rule, text => !string.IsNullOrWhiteSpace(text) && check(text) ? (text, null) : (null, "")));
 
     public static Option<T> Matching<T>(this Option<T> option, string expects, Func<string, bool> check) where T : class? =>
-        Install(option, expects, (r, rule) => ParseSingle<T>(r, rule, Typed<T>(text => check(text) ? (text, null) : (null, ""))));
+        Install(option, expects, (r, rule) => ParseSingle<T>(r, rule, Typed<T>(text => !string.IsNullOrWhiteSpace(text) && check(text) ? (text, null) : (null, ""))));
 
     public static Argument<string[]> Matching(this Argument<string[]> argument, string expects, Func<string, bool> check) =>
-        Install(argument, expects, (r, rule) => ParseMany<string>(r, rule, text => check(text) ? (text, null) : (null, "")));
+        Install(argument, expects, (r, rule) => ParseMany<string>(r, rule, text => !string.IsNullOrWhiteSpace(text) && check(text) ? (text, null) : (null, "")));
 
     /// <summary>One of <paramref name="choices"/> (compared ignoring case; the choice itself is returned).</summary>
     public static Option<T> OneOf<T>(this Option<T> option, params string[] choices) where T : class? =>
