@@ -111,28 +111,8 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
     private static string? FallbackTypeName(Exception e) =>
         e.GetType().GetProperty("ExceptionType")?.GetValue(e) is string name ? name[(name.LastIndexOf('.') + 1)..].Split(',')[0] : null;
 
-    private static readonly string[] Cuts = ["; ", ", next:", ", inst:", ", mc:", " (Please take a look", ", serverEndpoint", "\n", "\r"];
-
-    /// <summary>"Type: first clause of the message": Orleans' storage names the grain and key, then Redis' own error, which runs on with diagnostics.</summary>
-    public static string Clause(string type, string message)
-    {
-        var marker = message.LastIndexOf("Exception: ", StringComparison.Ordinal);
-        if (marker >= 0)
-        {
-            var start = message.LastIndexOf(' ', marker) + 1;
-            type = message[start..(marker + "Exception".Length)];
-            type = type[(type.LastIndexOf('.') + 1)..];
-            message = message[(marker + "Exception: ".Length)..];
-        }
-        foreach (var cut in Cuts)
-        {
-            var at = message.IndexOf(cut, StringComparison.Ordinal);
-            if (at > 0) message = message[..at];
-        }
-        message = message.Trim().TrimEnd('.');
-        if (message.Length > 160) message = message[..157] + "...";
-        return $"{type}: {message}";
-    }
+    /// <summary>"Type: first clause of the message" (<see cref="StoreErrorWording"/>).</summary>
+    public static string Clause(string type, string message) => StoreErrorWording.FirstClause(type, message);
 
     private static void Pushed(string stage, ModelVersionInfo info, int rows)
     {
