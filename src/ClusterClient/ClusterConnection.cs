@@ -69,7 +69,10 @@ public sealed class ClusterConnection : IAsyncDisposable
             var secrets = options.SecretValues();
             throw new ClusterUnavailableException(Secrets.Mask(tls ?? (redis is null
                 ? $"No silo answered at localhost:{gatewayPort}. Start one with 'dotnet run -c Release --project src/Silo' (or ./run.sh), then try again."
-                : $"No silo of the Redis cluster at {redis} answered ({e.GetBaseException().Message}). Start one with './scripts/cluster.sh start', then try again."), secrets), e);
+                // Redis itself did not answer: the silos may well be up, but clients find them through it.
+                : !reachable
+                    ? $"The cluster's store, Redis at {redis}, did not answer ({e.GetBaseException().Message}); clients find the silos through it. Silos already running keep serving: try again once Redis is back (or start it with './scripts/cluster.sh start')."
+                    : $"No silo of the Redis cluster at {redis} answered ({e.GetBaseException().Message}). Start one with './scripts/cluster.sh start', then try again."), secrets), e);
         }
     }
 
