@@ -23,14 +23,13 @@ public sealed class ModelRegistryGrain(
 
         var retiring = current.Previous is { } previous && previous.Info.Version != model.Info.Version ? previous.Info : null;
         var record = new VersionRecord(model.Info, VersionStatus.Active, manifestJson, embeddingBytes);
-        state.State = current with
+        await WriteOrRestoreAsync(current, current with
         {
             Active = model,
             Previous = current.Active,
             Versions = [.. current.Versions.Where(v => v.Info.Version != model.Info.Version)
                 .Select(v => v with { Status = v.Info.Version == current.Active?.Info.Version ? VersionStatus.Previous : VersionStatus.Retired }), record],
-        };
-        await WriteOrRestoreAsync(current);
+        });
         if (retiring is not null) await RetireAsync(retiring);
     }
 
@@ -40,7 +39,7 @@ public sealed class ModelRegistryGrain(
         var previous = current.Previous
             ?? throw new InvalidOperationException("There is no previous version to roll back to: only one version was published since the last rollback.");
         var active = current.Active!;
-        state.State = current with
+        await WriteOrRestoreAsync(current, current with
         {
             Active = previous,
             Previous = active,
@@ -49,28 +48,17 @@ public sealed class ModelRegistryGrain(
                 Status = v.Info.Version == previous.Info.Version ? VersionStatus.Active
                     : v.Info.Version == active.Info.Version ? VersionStatus.Previous : v.Status,
             })],
-        };
-        await WriteOrRestoreAsync(current);
+        });
         return previous;
     }
 
     /// <summary>
-    /// Makes the new state durable, or, when the store fails (Redis down), puts the previous one back before the
-    /// error reaches the caller: the version that served keeps serving, and what serves is what a restarted cluster
-    /// reloads. The grain stays active, since every recommendation reads the active version from it.
+    /// Makes the new state durable, or, when the store fails (Redis down), puts the previous one back: the version
+    /// that served keeps serving. The grain stays active, since every recommendation reads the active version from it.
     /// </summary>
-    private async Task WriteOrRestoreAsync(RegistryState previous)
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            state.State = previous;
-            throw StoreFailure.Exception($"The model registry could not save the change: the store failed ({StoreFailure.Summary(e)}). Nothing changed: version {previous.Active?.Info.Version ?? "(none)"} still serves.", e);
-        }
-    }
+    private Task WriteOrRestoreAsync(RegistryState current, RegistryState next) =>
+        StoreFailure.WriteOrRestoreAsync(state, next, error =>
+            $"The model registry could not save the change: the store failed ({error}). Nothing changed: version {current.Active?.Info.Version ?? "(none)"} still serves.");
 
     /// <summary>Releases every shard of a version that is no longer kept: their memory and their stored state.</summary>
     private async Task RetireAsync(ModelVersionInfo version)

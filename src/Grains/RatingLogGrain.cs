@@ -6,20 +6,9 @@ namespace MovieRecommender.Grains;
 public sealed class RatingLogGrain(
     [PersistentState("ratinglog", ModelStorage.ProviderName)] IPersistentState<RatingLogState> state) : Grain, IRatingLogGrain
 {
-    public async Task Append(Rating rating)
-    {
-        var before = state.State;
-        state.State = before with { Ratings = before.Ratings.Add(rating) };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            state.State = before;
-            throw StoreFailure.Exception($"The rating of movie '{rating.MovieId}' by user {rating.UserId} was not added to the rating log: the store failed ({StoreFailure.Summary(e)}).", e);
-        }
-    }
+    public Task Append(Rating rating) =>
+        StoreFailure.WriteOrRestoreAsync(state, state.State with { Ratings = state.State.Ratings.Add(rating) }, error =>
+            $"The rating of movie '{rating.MovieId}' by user {rating.UserId} was not added to the rating log: the store failed ({error}).");
 
     public Task<Rating[]> All() => Task.FromResult(state.State.Ratings.ToArray());
 }

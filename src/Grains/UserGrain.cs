@@ -99,18 +99,9 @@ public sealed class UserGrain(
             throw new ArgumentException($"Movie '{movieId}' is not in the catalogue of version {model.Version}.", nameof(movieId));
 
         var record = new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow);
-        var before = ratings.State;
-        ratings.State = before with { Ratings = before.Ratings.Add(record) };
-        try
-        {
-            await ratings.WriteStateAsync();
-        }
-        catch (Exception e)
-        {
-            // Not durable, so not folded into recommendations either: the caller is told, and may rate again.
-            ratings.State = before;
-            throw StoreFailure.Exception($"The rating of movie '{movieId}' by user {record.UserId} was not recorded: the store failed ({StoreFailure.Summary(e)}). Rate again once it is back.", e);
-        }
+        // Not durable, so not folded into recommendations either: the caller is told, and may rate again.
+        await StoreFailure.WriteOrRestoreAsync(ratings, ratings.State with { Ratings = ratings.State.Ratings.Add(record) }, error =>
+            $"The rating of movie '{movieId}' by user {record.UserId} was not recorded: the store failed ({error}). Rate again once it is back.");
         await GrainFactory.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).Append(record);
         RecommenderTelemetry.RatingsRecorded.Add(1);
     }

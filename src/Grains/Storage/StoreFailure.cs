@@ -11,6 +11,26 @@ public static class StoreFailure
     /// <summary>The message, ending with the store's error, with the store's exception inside.</summary>
     public static InvalidOperationException Exception(string message, Exception inner) => new(message, inner);
 
+    /// <summary>
+    /// Makes <paramref name="next"/> the grain's state and durable, or, when the store fails, puts the state that
+    /// was there back before the error reaches the caller, so memory never holds what a restart would not reload.
+    /// </summary>
+    /// <param name="describe">The caller's sentence, given the store's error (<see cref="Summary"/>).</param>
+    public static async Task WriteOrRestoreAsync<T>(IPersistentState<T> state, T next, Func<string, string> describe)
+    {
+        var before = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (System.Exception e)
+        {
+            state.State = before;
+            throw Exception(describe(Summary(e)), e);
+        }
+    }
+
     /// <summary>The innermost error as "Type: first clause" (<see cref="StoreErrorWording"/>).</summary>
     public static string Summary(System.Exception e)
     {
