@@ -14,13 +14,24 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The model storage both silos share, as a cluster's silos share their store.</summary>
     public TempFolder Store { get; } = new();
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Cluster = await StartAsync(Store.Path, silos: 2);
+
+    /// <summary>
+    /// An in-process cluster of silos set up as production silos are (<c>AddMovieRecommenderServing</c>, model
+    /// storage under <paramref name="store"/>), plus what a test adds to each silo, with activity propagation.
+    /// </summary>
+    public static async Task<InProcessTestCluster> StartAsync(string store, int silos, Action<ISiloBuilder>? configureSilo = null)
     {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) => silo.AddMovieRecommenderServing(Store.Path));
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMovieRecommenderServing(store);
+            configureSilo?.Invoke(silo);
+        });
         builder.ConfigureClient(client => client.AddActivityPropagation());
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()

@@ -9,6 +9,8 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using StackExchange.Redis;
 
+using MovieRecommender.Serving.Tests.Cluster;
+
 namespace MovieRecommender.Serving.Tests.Faults;
 
 /// <summary>
@@ -24,19 +26,11 @@ public sealed class StoreOutageTests : IAsyncLifetime
     private readonly TempFolder _artifacts = new();
     private IClusterClient Client => _cluster.Client;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMovieRecommenderServing(_store.Path);
-            // The same file storage, behind a switch: the last keyed registration is the one grains get.
+    public async Task InitializeAsync() =>
+        // The same file storage, behind a switch: the last keyed registration is the one grains get.
+        _cluster = await ClusterFixture.StartAsync(_store.Path, silos: 1, silo =>
             silo.Services.AddKeyedSingleton<IGrainStorage>(ModelStorage.ProviderName, (sp, _) =>
-                new OutageStorage(new FileGrainStorage(sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName))));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+                new OutageStorage(new FileGrainStorage(sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName)))));
 
     public async Task DisposeAsync()
     {

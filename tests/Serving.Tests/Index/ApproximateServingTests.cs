@@ -22,17 +22,8 @@ public sealed class ApproximateClusterFixture : IAsyncLifetime
 
     private readonly TempFolder _store = new();
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMovieRecommenderServing(_store.Path);
-            silo.UseIndexOptions(Options);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() =>
+        Cluster = await ClusterFixture.StartAsync(_store.Path, silos: 1, silo => silo.UseIndexOptions(Options));
 
     public async Task DisposeAsync()
     {

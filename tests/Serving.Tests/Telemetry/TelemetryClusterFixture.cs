@@ -11,6 +11,8 @@ using OpenTelemetry.Trace;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
+using MovieRecommender.Serving.Tests.Cluster;
+
 namespace MovieRecommender.Serving.Tests.Telemetry;
 
 /// <summary>
@@ -47,12 +49,9 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
     }
 
     /// <summary>A cluster whose silos check every answer's recall, with the given index settings (null: by shard size).</summary>
-    public static async Task<InProcessTestCluster> StartAsync(string store, int initialSilos, IndexOptions? index = null)
-    {
-        var builder = new InProcessTestClusterBuilder((short)initialSilos);
-        builder.ConfigureSilo((_, silo) =>
+    public static Task<InProcessTestCluster> StartAsync(string store, int initialSilos, IndexOptions? index = null) =>
+        ClusterFixture.StartAsync(store, initialSilos, silo =>
         {
-            silo.AddMovieRecommenderServing(store);
             silo.Services.Configure<ServedRecallOptions>(o =>
             {
                 o.Share = 1;
@@ -60,11 +59,6 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
             });
             if (index is not null) silo.UseIndexOptions(index);
         });
-        builder.ConfigureClient(client => client.AddActivityPropagation());
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
 
     public async Task DisposeAsync()
     {
