@@ -130,13 +130,8 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
     {
         using var temp = new TempFolder();
         var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 20, items: 300, dim: 8, seed: 903));
-        using var probe = new ServedRecallProbe(artifact.Manifest.Version);
-        await new ArtifactPublisher(fixture.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 3, UserShards = 2 });
 
-        foreach (var user in artifact.Users) await fixture.Client.GetGrain<IUserGrain>(user.Id).Recommend(10);
-
-        var values = await probe.WaitForAsync(artifact.Users.Count);
-        Assert.Equal(artifact.Users.Count, values.Count);
+        var values = await ServedRecallOfEveryUserAsync(fixture.Client, artifact, new PublishOptions { CandidateShards = 3, UserShards = 2 });
         Assert.All(values, v => Assert.Equal(1.0, v.Recall));
         Assert.All(values, v => Assert.Equal("exact", v.Tier));
     }
@@ -152,13 +147,8 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         {
             using var temp = new TempFolder();
             var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 40, items: 4000, dim: 16, seed: 904));
-            using var probe = new ServedRecallProbe(artifact.Manifest.Version);
-            await new ArtifactPublisher(cluster.Client).PublishAsync(artifact, new PublishOptions { CandidateShards = 2, UserShards = 1 });
 
-            foreach (var user in artifact.Users) await cluster.Client.GetGrain<IUserGrain>(user.Id).Recommend(10);
-
-            var values = await probe.WaitForAsync(artifact.Users.Count);
-            Assert.Equal(artifact.Users.Count, values.Count);
+            var values = await ServedRecallOfEveryUserAsync(cluster.Client, artifact, new PublishOptions { CandidateShards = 2, UserShards = 1 });
             Assert.All(values, v => Assert.Equal("pq4", v.Tier));
             Assert.All(values, v => Assert.InRange(v.Recall, 0, 1));
             var mean = values.Average(v => v.Recall);
@@ -169,6 +159,17 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         {
             await cluster.DisposeAsync();
         }
+    }
+
+    /// <summary>Publishes the artifact, asks for every user's top 10 and returns the served recall of each (one check per answer).</summary>
+    private static async Task<IReadOnlyList<(double Recall, string Tier)>> ServedRecallOfEveryUserAsync(IClusterClient client, ModelArtifact artifact, PublishOptions layout)
+    {
+        using var probe = new ServedRecallProbe(artifact.Manifest.Version);
+        await new ArtifactPublisher(client).PublishAsync(artifact, layout);
+        foreach (var user in artifact.Users) await client.GetGrain<IUserGrain>(user.Id).Recommend(10);
+        var values = await probe.WaitForAsync(artifact.Users.Count);
+        Assert.Equal(artifact.Users.Count, values.Count);
+        return values;
     }
 
     /// <summary>A copy of what the in-memory exporter collected; it appends without a lock while background checks run.</summary>
