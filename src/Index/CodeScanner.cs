@@ -103,6 +103,8 @@ internal sealed class Pq4Scanner(ProductQuantizer quantizer, FastScanCodes codes
 {
     public override int BlockRows => FastScanCodes.BlockRows;
 
+    public int Subspaces => quantizer.Subspaces;
+
     public override double BytesPerVector => quantizer.Subspaces / 2.0;
 
     public override long CodeBytes => codes.Packed.LongLength + quantizer.Codebooks.Length * sizeof(float);

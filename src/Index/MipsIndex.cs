@@ -9,7 +9,7 @@ namespace MovieRecommender.Index;
 /// The index keeps a reference to the rows (for the exact rerank); do not change them after building.
 /// Searching is thread-safe and single-threaded per query.
 /// </summary>
-public sealed class MipsIndex
+public sealed class MipsIndex : IVectorIndex
 {
     private readonly float[] _vectors;
     private readonly CodeScanner? _scanner;
@@ -54,6 +54,12 @@ public sealed class MipsIndex
 
     /// <summary>The instruction set the scan runs on.</summary>
     public SimdLevel Simd { get; }
+
+    /// <summary>What was built, with the lists, probe and subspaces it uses (rerank only when fixed; else it follows K).</summary>
+    public IndexSpec Spec => new(Tier, Tier == IndexTier.Ivf ? Options.IvfCodes : Tier == IndexTier.Pq4 ? IvfCodes.Pq4 : IvfCodes.Int8,
+        Lists: _lists?.Count, Probe: _lists is null ? null : ProbeFor(),
+        Rerank: Tier == IndexTier.Exact ? null : Options.Rerank,
+        Subspaces: _scanner is Pq4Scanner pq ? pq.Subspaces : null);
 
     public TimeSpan BuildTime { get; }
 
