@@ -16,6 +16,9 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The same, restricted to the movies the filter accepts.</summary>
     Task<Recommendation> Recommend(int k, MovieFilter filter);
 
+    /// <summary>The same, with per-request search parameters (within <see cref="SearchTuning"/>'s limits).</summary>
+    Task<Recommendation> Recommend(int k, MovieFilter filter, SearchTuning tuning);
+
     /// <summary>
     /// Records a rating (0.5 to 5): durable at once, the movie excluded from the next recommendation, the query
     /// embedding refreshed from it; a user unknown to the model gets recommendations from their ratings.

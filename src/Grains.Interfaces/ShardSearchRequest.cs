@@ -6,4 +6,5 @@ public sealed record ShardSearchRequest(
     [property: Id(0)] float[] Query,
     [property: Id(1)] int K,
     [property: Id(2)] int[] ExcludedRows,
-    [property: Id(3)] MovieFilter? Filter = null);
+    [property: Id(3)] MovieFilter? Filter = null,
+    [property: Id(4)] SearchTuning? Tuning = null);

@@ -133,7 +133,7 @@ public sealed class CandidateShardGrain(
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("index.search");
         activity?.SetTag("recommender.index.tier", index.TierName);
         activity?.SetTag("recommender.shard.rows", index.Count);
-        var result = Scored(index.Search(request.Query, request.K, Excluded(request)));
+        var result = Scored(index.Search(request.Query, request.K, Excluded(request), new SearchParameters(request.Tuning?.Rerank, request.Tuning?.Probe)));
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("tier", index.TierName));
         return Task.FromResult(result);

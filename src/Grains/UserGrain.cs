@@ -27,11 +27,15 @@ public sealed class UserGrain(
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
-    public async Task<Recommendation> Recommend(int k, MovieFilter filter)
+    public Task<Recommendation> Recommend(int k, MovieFilter filter) => Recommend(k, filter, SearchTuning.None);
+
+    public async Task<Recommendation> Recommend(int k, MovieFilter filter, SearchTuning tuning)
     {
         if (k < 1 || k > IUserGrain.MaxK)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"K must be between 1 and {IUserGrain.MaxK}.");
         filter ??= MovieFilter.None;
+        tuning ??= SearchTuning.None;
+        if (tuning.Problem() is { } problem) throw new ArgumentOutOfRangeException(nameof(tuning), problem);
 
         var userId = this.GetPrimaryKeyString();
         var started = Stopwatch.GetTimestamp();
@@ -40,7 +44,7 @@ public sealed class UserGrain(
         activity?.SetTag("recommender.k", k);
         try
         {
-            var result = await RecommendCore(userId, k, filter, activity);
+            var result = await RecommendCore(userId, k, filter, tuning, activity);
             activity?.SetTag("recommender.source", result.Source.ToString());
             activity?.SetTag("recommender.coverage", $"{result.ShardsAnswered}/{result.ShardCount}");
             var tags = new TagList { { "source", result.Source.ToString() }, { "version", result.ModelVersion } };
@@ -57,7 +61,7 @@ public sealed class UserGrain(
         }
     }
 
-    private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, Activity? activity)
+    private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, SearchTuning tuning, Activity? activity)
     {
         ActiveModel active;
         using (RecommenderTelemetry.ActivitySource.StartActivity("registry.active"))
@@ -81,7 +85,7 @@ public sealed class UserGrain(
                 .Take(k).Select(p => p.Movie).ToImmutableArray();
             return new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
-        var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter);
+        var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter, tuning.IsEmpty ? null : tuning);
         var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, fanOut.Value, model, request, logger);
         // Only complete answers are comparable with the exact top K of every shard.
         if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
