@@ -68,6 +68,10 @@ public static class Accepts
     public static Argument<string[]> Matching(this Argument<string[]> argument, string expects, Func<string, bool> check) =>
         Install(argument, expects, (r, rule) => ParseMany<string>(r, rule, text => !string.IsNullOrWhiteSpace(text) && check(text) ? (text, null) : (null, "")));
 
+    /// <summary>A value read by <paramref name="parse"/> (a null error: accepted; else why not, one sentence), described as <paramref name="expects"/>.</summary>
+    public static Option<T> Parsed<T>(this Option<T> option, string expects, Func<string, (T? Value, string? Error)> parse) where T : class =>
+        Install(option, expects, (r, rule) => ParseSingle<T>(r, rule, text => parse(text) is var (value, error) && error is null ? (value, null) : (null, error!.TrimEnd('.'))));
+
     /// <summary>One of <paramref name="choices"/> (compared ignoring case; the choice itself is returned).</summary>
     public static Option<T> OneOf<T>(this Option<T> option, params string[] choices) where T : class? =>
         Install(option, ChoiceRule(choices), (r, rule) => ParseSingle<T>(r, rule, Typed<T>(ChoiceParser(choices))));

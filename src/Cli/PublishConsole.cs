@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient;
 using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Index;
 using Spectre.Console;
 
 namespace MovieRecommender.Cli;
@@ -25,13 +26,22 @@ public static class PublishConsole
         DefaultValueFactory = _ => new PublishOptions().UserShards,
     }.Integer(min: 1, max: 4096);
 
+    private static readonly Option<IndexSpec> IndexOption = new Option<IndexSpec>("--index")
+    {
+        Description = "The index every candidate shard builds, recorded with the version: auto (by shard size), exact, int8, pq4, " +
+            "ivf-int8 or ivf-pq4, with parameters, e.g. ivf-int8:lists=1000,probe=20 or int8:rerank=100.",
+        DefaultValueFactory = _ => IndexSpec.Auto,
+    }.Parsed("an index KIND[:key=value,...], e.g. ivf-int8:lists=1000,probe=20",
+        text => IndexSpec.TryParse(text, out var spec, out var error) ? (spec, null) : (null, error));
+
     /// <summary>The layout options, shared with <c>train --publish</c>.</summary>
-    public static IEnumerable<Option> LayoutOptions => [ShardsOption, UserShardsOption];
+    public static IEnumerable<Option> LayoutOptions => [ShardsOption, UserShardsOption, IndexOption];
 
     public static PublishOptions ReadLayout(ParseResult parsed) => new()
     {
         CandidateShards = parsed.GetValue(ShardsOption),
         UserShards = parsed.GetValue(UserShardsOption),
+        Index = parsed.GetValue(IndexOption) ?? IndexSpec.Auto,
     };
 
     public static Task PublishAsync(string artifactDir, IAnsiConsole console, CancellationToken ct) =>
@@ -54,7 +64,7 @@ public static class PublishConsole
         {
             throw new UserFacingException(e.Message.Split(Environment.NewLine)[0], e);
         }
-        console.MarkupLineInterpolated($"Publishing version [bold]{artifact.Manifest.Version}[/]: {artifact.Items.Count} movies in {options.CandidateShards} shards, {artifact.Users.Count} users in {options.UserShards} user shards.");
+        console.MarkupLineInterpolated($"Publishing version [bold]{artifact.Manifest.Version}[/]: {artifact.Items.Count} movies in {options.CandidateShards} shards (index {options.Index.ToString()}), {artifact.Users.Count} users in {options.UserShards} user shards.");
 
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
         var publisher = new ArtifactPublisher(cluster.Client);
@@ -65,10 +75,12 @@ public static class PublishConsole
             {
                 var movies = progress.AddTask("movies", maxValue: artifact.Items.Count);
                 var users = progress.AddTask("users", maxValue: Math.Max(1, artifact.Users.Count));
-                var report = new Progress<PublishProgress>(p => (p.Stage == "movies" ? movies : users).Value = p.Done);
+                var indexes = progress.AddTask($"indexes ({options.Index})", maxValue: options.CandidateShards);
+                var report = new Progress<PublishProgress>(p => (p.Stage switch { "movies" => movies, "users" => users, _ => indexes }).Value = p.Done);
                 await publisher.PublishAsync(artifact, options, report, ct);
                 movies.Value = movies.MaxValue;
                 users.Value = users.MaxValue;
+                indexes.Value = indexes.MaxValue;
             });
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         PublishTelemetry.Duration.Record(seconds, new KeyValuePair<string, object?>("version", artifact.Manifest.Version));

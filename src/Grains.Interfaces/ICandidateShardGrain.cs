@@ -6,12 +6,26 @@ namespace MovieRecommender.Grains;
 /// </summary>
 public interface ICandidateShardGrain : IGrainWithStringKey
 {
-    static string Key(string version, int shard) => $"{version}/{shard}";
+    static string Key(string version, int shard) => new ShardKey(version, shard).ToString();
 
     Task Load(CandidateChunk chunk);
 
-    /// <summary>Checks that every row of the shard arrived, builds its index and stores the partition durably.</summary>
+    /// <summary>
+    /// Checks that every row of the shard arrived, stores the partition durably and starts building its index off
+    /// the grain's turn; until the index is built the shard answers by exact scan (<see cref="WaitForIndex"/>).
+    /// </summary>
     Task Seal();
+
+    /// <summary>
+    /// Returns once the shard's index is built (at once for an exact shard), or after <paramref name="patience"/> with
+    /// the build still running (<see cref="ShardIndexStatus.IsBuilding"/>; call again); throws when the build failed.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ShardIndexStatus> WaitForIndex(TimeSpan patience);
+
+    /// <summary>The index the shard serves with now, without waiting (null rows: the shard holds no sealed partition).</summary>
+    [AlwaysInterleave]
+    Task<ShardIndexStatus> IndexStatus();
 
     /// <summary>The shard's K best movies by exact dot product, best first, skipping excluded rows.</summary>
     [AlwaysInterleave]

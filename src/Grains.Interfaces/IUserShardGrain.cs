@@ -6,7 +6,7 @@ namespace MovieRecommender.Grains;
 /// </summary>
 public interface IUserShardGrain : IGrainWithStringKey
 {
-    static string Key(string version, int shard) => $"{version}/{shard}";
+    static string Key(string version, int shard) => new ShardKey(version, shard).ToString();
 
     Task Load(UserChunk chunk);
 

@@ -13,7 +13,9 @@ public sealed record ModelVersionInfo(
     // The last column is a per-movie bias (users hold 1 there), not a direction: folding ratings leaves it alone.
     [property: Id(7)] bool BiasColumn = false,
     // The mean norm of the users' query embeddings (bias column left out), to scale a query built from ratings.
-    [property: Id(8)] float MeanUserNorm = 1)
+    [property: Id(8)] float MeanUserNorm = 1,
+    // The index every shard of this version builds, as the operator wrote it (IndexSpec's syntax, e.g. "ivf-int8:lists=1000,probe=20").
+    [property: Id(9)] string Index = "auto")
 {
     /// <summary>Same version split the same way (a second publish of one artifact differs only in its time).</summary>
     public bool HasSameLayout(ModelVersionInfo other) =>

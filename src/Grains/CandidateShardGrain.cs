@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
+using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -9,23 +10,31 @@ using MovieRecommender.Index;
 namespace MovieRecommender.Grains;
 
 /// <summary>
-/// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it through a
-/// <see cref="MipsIndex"/>, built once the last row has arrived. The tier follows the shard's size (brute force for
-/// small shards, so those stay exact) unless the silo's <see cref="IndexOptions"/> (section <c>Index</c>) set one; every tier returns
-/// exact float32 scores. Pushed in chunks, then sealed: the seal writes the partition to the model storage, from
-/// which a restarted or moved activation reloads it. Kept alive while loaded: rebuilding the index costs time.
+/// Holds one partition of one version's movie embeddings in memory and answers top-K searches over it. Pushed in
+/// chunks, then sealed: the seal writes the partition to the model storage (from which a restarted or moved
+/// activation reloads it) and starts building the index the version names (<see cref="ModelVersionInfo.Index"/>,
+/// <c>auto</c>: by the shard's size) off the grain's turn, through <see cref="IShardIndexBuilder"/>. Until it is
+/// built the shard answers by exact scan of its float32 rows: the same answer, only slower. Every index returns
+/// exact float32 scores. Kept alive while loaded: rebuilding the index costs time.
 /// </summary>
 [KeepAlive, ShardSpreadPlacement]
 public sealed class CandidateShardGrain(
     IOptions<IndexOptions> indexOptions,
+    IShardIndexBuilder indexBuilder,
     IOptions<ShardRebalanceOptions> rebalance,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
+    private static readonly IndexSpec ExactSpec = new(IndexTier.Exact);
     private readonly IndexOptions _indexOptions = indexOptions.Value;
-    private MipsIndex? _index;
-    private MipsIndex? _exactIndex;
+    // The exact scan over the rows (free to build): the answer while _index builds, and the served-recall reference.
+    private IVectorIndex? _exact;
+    private IVectorIndex? _index;
+    private Task<IVectorIndex>? _build;
+    private string? _buildError;
+    // Bumped by every write and retirement, so that a build of rows since replaced is dropped when it completes.
+    private int _generation;
     private ModelVersionInfo? _model;
     private int _shard;
     private int _firstRow;
@@ -54,6 +63,7 @@ public sealed class CandidateShardGrain(
             _years = stored.Years;
             _loaded = Enumerable.Repeat(true, _ids.Length).ToArray();
             _loadedCount = _ids.Length;
+            StartIndexBuild(model);
         }
         if (rebalance.Value is { Enabled: true, Interval: var interval })
         {
@@ -91,9 +101,8 @@ public sealed class CandidateShardGrain(
         // Refuse NaN and infinity before they reach the shard: the index would refuse to build on them later.
         var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
         VectorGuard.CheckRows(vectors, dim, nameof(chunk));
-        // Any write invalidates the index; it is rebuilt once every row is present.
-        _index = null;
-        _exactIndex = null;
+        // Any write invalidates the index; it is rebuilt once every row is present and sealed.
+        DropIndex();
         vectors.CopyTo(_vectors.AsSpan(local * dim, count * dim));
         for (var i = 0; i < count; i++)
         {
@@ -115,7 +124,7 @@ public sealed class CandidateShardGrain(
         var model = _model ?? throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} received no rows to seal.");
         if (_loadedCount < _ids.Length)
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} holds {_loadedCount} of {_ids.Length} rows; push the rest before sealing.");
-        EnsureIndex(model);
+        if (_build is null) StartIndexBuild(model);
         if (state.RecordExists && state.State.Model is { } stored && stored.HasSameLayout(model)) return;
         state.State = new CandidatePartitionState { Model = model, FirstRow = _firstRow, Ids = _ids, Titles = _titles, Genres = _genres, Years = _years, Vectors = _vectors };
         await state.WriteStateAsync();
@@ -123,32 +132,59 @@ public sealed class CandidateShardGrain(
 
     public Task<ScoredMovie[]> Search(ShardSearchRequest request)
     {
-        var model = _model;
-        if (model is null || _loadedCount < _ids.Length)
-            throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} is not loaded ({_loadedCount} of {_ids.Length} rows); publish the model again.");
+        var exact = Loaded();
         if (request.K < 1) throw new ArgumentOutOfRangeException(nameof(request), "K must be at least 1.");
 
         var started = Stopwatch.GetTimestamp();
-        var index = EnsureIndex(model);
+        var index = _index ?? exact;
+        var tier = index.Spec.Kind;
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("index.search");
-        activity?.SetTag("recommender.index.tier", index.TierName);
+        activity?.SetTag("recommender.index.tier", tier);
         activity?.SetTag("recommender.shard.rows", index.Count);
-        var result = Scored(index.Search(request.Query, request.K, Excluded(request), new SearchParameters(request.Tuning?.Rerank, request.Tuning?.Probe)));
+        if (_index is null) activity?.SetTag("recommender.index.building", true);
+        var parameters = request.Tuning is { } tuning ? new SearchParameters(tuning.Rerank, tuning.Probe) : default;
+        var result = Scored(index.Search(request.Query, request.K, Excluded(request), parameters));
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            new KeyValuePair<string, object?>("tier", index.TierName));
+            new KeyValuePair<string, object?>("tier", tier));
         return Task.FromResult(result);
     }
 
     public Task<ExactShardAnswer> SearchExact(ShardSearchRequest request)
     {
-        var model = _model;
-        if (model is null || _loadedCount < _ids.Length)
+        // The exact scan over the same rows: the same K, exclusion and tie rules as the served search.
+        var exact = Loaded();
+        return Task.FromResult(new ExactShardAnswer(Scored(exact.Search(request.Query, request.K, Excluded(request))), (_index ?? exact).Spec.Kind));
+    }
+
+    public async Task<ShardIndexStatus> WaitForIndex(TimeSpan patience)
+    {
+        Loaded();
+        try
+        {
+            await _build!.WaitAsync(patience);
+        }
+        catch (TimeoutException)
+        {
+            return Status();
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} could not build its index '{_model!.Index}': {e.Message}", e);
+        }
+        return Status();
+    }
+
+    public Task<ShardIndexStatus> IndexStatus() => Task.FromResult(Status());
+
+    private ShardIndexStatus Status() =>
+        new(this.GetPrimaryKeyString(), _model is null ? 0 : _ids.Length, _model?.Index ?? "", _index?.Spec.ToString(), _buildError);
+
+    /// <summary>The exact scan over every row, once every row is present; else why the shard cannot answer.</summary>
+    private IVectorIndex Loaded()
+    {
+        if (_model is not { } model || _loadedCount < _ids.Length)
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} is not loaded ({_loadedCount} of {_ids.Length} rows); publish the model again.");
-        var index = EnsureIndex(model);
-        // The index's own exact tier over the same rows: the same K, exclusion and tie rules as the served search.
-        var exact = index.Tier == IndexTier.Exact ? index
-            : _exactIndex ??= MipsIndex.Build(_vectors, model.Dimension, _indexOptions with { Tier = IndexTier.Exact });
-        return Task.FromResult(new ExactShardAnswer(Scored(exact.Search(request.Query, request.K, Excluded(request))), index.TierName));
+        return _exact ??= VectorIndex.Build(_vectors, model.Dimension, ExactSpec, _indexOptions);
     }
 
     private ScoredMovie[] Scored(SearchHit[] top)
@@ -162,17 +198,70 @@ public sealed class CandidateShardGrain(
         return result;
     }
 
-    /// <summary>The index over every row, built on first need (after a seal, a reload or a move) and reported.</summary>
-    private MipsIndex EnsureIndex(ModelVersionInfo model)
+    /// <summary>
+    /// Starts building the index the version names, off the grain's turn; searches use the exact scan until it is
+    /// in place. An exact index is in place at once.
+    /// </summary>
+    private void StartIndexBuild(ModelVersionInfo model)
     {
-        if (_index is { } built) return built;
+        var exact = Loaded();
+        var spec = RequestedSpec(model).Resolve(exact.Count, model.Dimension);
+        var key = this.GetPrimaryKeyString();
+        if (spec.Tier == IndexTier.Exact)
+        {
+            _index = exact;
+            _build = Task.FromResult(exact);
+            ServingState.ShardLoaded(key, model.Version, _shard, exact.Spec.Kind, exact.Count);
+            return;
+        }
+        ServingState.ShardLoaded(key, model.Version, _shard, ExactSpec.Kind, exact.Count);
+        var generation = _generation;
+        _build = BuildAsync(spec, generation, key, model);
+    }
+
+    private async Task<IVectorIndex> BuildAsync(IndexSpec spec, int generation, string key, ModelVersionInfo model)
+    {
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("index.build");
-        var index = MipsIndex.Build(_vectors, model.Dimension, _indexOptions);
-        activity?.SetTag("recommender.index.tier", index.TierName);
-        activity?.SetTag("recommender.shard.rows", index.Count);
-        RecommenderTelemetry.IndexBuildDuration.Record(index.BuildTime.TotalMilliseconds, new KeyValuePair<string, object?>("tier", index.TierName));
-        ServingState.ShardLoaded(this.GetPrimaryKeyString(), model.Version, _shard, index.TierName, index.Count);
-        return _index = index;
+        activity?.SetTag("recommender.index.requested", spec.ToString());
+        activity?.SetTag("recommender.shard.rows", _ids.Length);
+        try
+        {
+            var index = await indexBuilder.BuildAsync(_vectors, model.Dimension, spec, CancellationToken.None);
+            activity?.SetTag("recommender.index.tier", index.Spec.Kind);
+            activity?.SetTag("recommender.index.spec", index.Spec.ToString());
+            RecommenderTelemetry.IndexBuildDuration.Record(index.BuildTime.TotalMilliseconds, new KeyValuePair<string, object?>("tier", index.Spec.Kind));
+            // Back on the grain's turn: install it unless the rows changed meanwhile.
+            if (generation == _generation)
+            {
+                _index = index;
+                ServingState.ShardLoaded(key, model.Version, _shard, index.Spec.Kind, index.Count);
+            }
+            return index;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            if (generation == _generation) _buildError = e.Message;
+            throw;
+        }
+    }
+
+    /// <summary>The version's index; a version published as <c>auto</c> follows the silo's <c>Index:Tier</c> when that is set.</summary>
+    private IndexSpec RequestedSpec(ModelVersionInfo model)
+    {
+        var spec = IndexSpec.Parse(model.Index);
+        return spec.Tier == IndexTier.Auto && _indexOptions.Tier != IndexTier.Auto
+            ? new IndexSpec(_indexOptions.Tier, _indexOptions.Tier == IndexTier.Pq4 ? IvfCodes.Pq4 : _indexOptions.IvfCodes)
+            : spec;
+    }
+
+    private void DropIndex()
+    {
+        _generation++;
+        _index = null;
+        _exact = null;
+        _build = null;
+        _buildError = null;
     }
 
     public Task<MovieVector?> Find(string movieId)
@@ -245,10 +334,9 @@ public sealed class CandidateShardGrain(
     private int ShardOf(ModelVersionInfo model)
     {
         var key = this.GetPrimaryKeyString();
-        var slash = key.LastIndexOf('/');
-        if (slash < 0 || key[..slash] != model.Version || !int.TryParse(key[(slash + 1)..], out var shard) || shard < 0 || shard >= model.CandidateShards)
+        if (!ShardKey.TryParse(key, out var parsed) || parsed.Version != model.Version || parsed.Shard >= model.CandidateShards)
             throw new ArgumentException($"Candidate shard key '{key}' does not match version {model.Version} with {model.CandidateShards} shards.");
-        return shard;
+        return parsed.Shard;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -260,8 +348,7 @@ public sealed class CandidateShardGrain(
     public async Task Retire()
     {
         ServingState.ShardUnloaded(this.GetPrimaryKeyString());
-        _index = null;
-        _exactIndex = null;
+        DropIndex();
         _vectors = [];
         _ids = [];
         _titles = [];

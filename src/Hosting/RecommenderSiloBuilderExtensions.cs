@@ -7,6 +7,7 @@ using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Index;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -133,6 +134,7 @@ public static class RecommenderSiloBuilderExtensions
         var indexSection = silo.Configuration.GetSection("Index");
         Bind<IndexOptions>(indexSection); // a value the index cannot take fails here, not at a shard's first activation
         silo.Services.AddOptions<IndexOptions>().Bind(indexSection);
+        silo.Services.AddSingleton<IShardIndexBuilder, ShardIndexBuilder>();
 
         silo.Services.AddOptions<ShardFanOutOptions>().Bind(silo.Configuration.GetSection(ShardFanOutOptions.Section))
             .Validate(o => o.ShardCallTimeout > TimeSpan.Zero && o.RetryDelay >= TimeSpan.Zero,

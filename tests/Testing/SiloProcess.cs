@@ -61,6 +61,18 @@ public sealed class SiloProcess : IDisposable, IAsyncDisposable
         return new SiloProcess(await ChildProgram.StartAsync(start, ct), siloPort, gatewayPort, store);
     }
 
+    /// <summary>
+    /// Runs a program of src/ ("Client", "Trainer") as a user does, against this silo's gateway, without this process's
+    /// OTEL_* variables; returns its exit code and output (the caller asserts on them).
+    /// </summary>
+    public async Task<ChildResult> RunProgramAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
+        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll(program), .. arguments], RepositoryRoot.Path,
+            [new("Cluster__Mode", "localhost"), new("Cluster__GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture))],
+            cancel.Token, withoutInheritedOtel: true);
+    }
+
     /// <summary>kill -9: no shutdown code runs.</summary>
     public Task KillAsync() => Program.KillAsync();
 

@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;
 
-/// <summary><c>recommend USER... [--k N] [--json]</c>: each user's top K, as a table or one JSON line per user.</summary>
+/// <summary><c>recommend USER... [--k N] [--json] [--probe P] [--rerank R]</c>: each user's top K, as a table or one JSON line per user.</summary>
 public static class RecommendCommand
 {
     public static Command Create()
@@ -23,10 +23,19 @@ public static class RecommendCommand
         var k = KOption.Create("How many movies to return");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per user per line." };
         var filter = FilterOptions.Create();
+        var probe = new Option<int?>("--probe")
+        {
+            Description = "IVF lists each shard probes for this request (more: better recall, slower); default: what the version was published with.",
+        }.Integer(1, SearchTuning.MaxProbe);
+        var rerank = new Option<int?>("--rerank")
+        {
+            Description = "Candidates each shard rescores exactly for this request (more: better recall, slower); default: the version's.",
+        }.Integer(1, SearchTuning.MaxRerank);
 
-        var command = new Command("recommend", "Print each user's top K movies, seen movies excluded.") { users, k, json };
+        var command = new Command("recommend", "Print each user's top K movies, seen movies excluded.") { users, k, json, probe, rerank };
         foreach (var option in filter.All) command.Options.Add(option);
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(users)!, parsed.GetValue(k), parsed.GetValue(json), filter.Read(parsed), ct));
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(users)!, parsed.GetValue(k), parsed.GetValue(json), filter.Read(parsed),
+            new SearchTuning(parsed.GetValue(probe), parsed.GetValue(rerank)), ct));
         return command;
     }
 
@@ -37,7 +46,7 @@ public static class RecommendCommand
     public static bool IsUserId(string text) =>
         text.Length <= 18 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
 
-    private static async Task<int> RunAsync(string[] users, int k, bool json, MovieFilter filter, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] users, int k, bool json, MovieFilter filter, SearchTuning tuning, CancellationToken ct)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
         await FilterOptions.CheckGenreAsync(cluster, filter);
@@ -49,7 +58,7 @@ public static class RecommendCommand
             {
                 try
                 {
-                    recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k, filter);
+                    recommendation = await cluster.Client.GetGrain<IUserGrain>(user).Recommend(k, filter, tuning);
                     activity.Answered(recommendation);
                 }
                 catch (Exception e)

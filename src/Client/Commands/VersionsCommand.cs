@@ -29,7 +29,7 @@ public static class VersionsCommand
             var table = new Table().Title("model versions")
                 .AddColumn("version").AddColumn("status").AddColumn("published (UTC)")
                 .AddColumn(new TableColumn("movies").RightAligned()).AddColumn(new TableColumn("users").RightAligned())
-                .AddColumn(new TableColumn("dim").RightAligned()).AddColumn(new TableColumn("shards").RightAligned())
+                .AddColumn(new TableColumn("dim").RightAligned()).AddColumn(new TableColumn("shards").RightAligned()).AddColumn("index")
                 .AddColumn(new TableColumn("MB").RightAligned())
                 .AddColumn(new TableColumn("top-10 seen excl.").RightAligned()).AddColumn(new TableColumn("top-100 seen excl.").RightAligned());
             foreach (var record in records)
@@ -37,7 +37,7 @@ public static class VersionsCommand
                 var info = record.Info;
                 var evaluation = Manifest(record)?.Evaluation.Model.SeenExcluded;
                 table.AddRow(Markup.Escape(info.Version), StatusMarkup(record.Status), info.PublishedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    N(info.ItemCount), N(info.UserCount), N(info.Dimension), $"{info.CandidateShards} + {info.UserShards}",
+                    N(info.ItemCount), N(info.UserCount), N(info.Dimension), $"{info.CandidateShards} + {info.UserShards}", Markup.Escape(info.Index),
                     (record.EmbeddingBytes / 1e6).ToString("F1", CultureInfo.InvariantCulture),
                     evaluation?["10"].ToString("F4", CultureInfo.InvariantCulture) ?? "-", evaluation?["100"].ToString("F4", CultureInfo.InvariantCulture) ?? "-");
             }
@@ -59,6 +59,7 @@ public static class VersionsCommand
             }
             var info = record.Info;
             AnsiConsole.MarkupLineInterpolated($"Active version [bold]{info.Version}[/], published {info.PublishedAt:u}: {info.ItemCount} movies in {info.CandidateShards} shards, {info.UserCount} users in {info.UserShards} user shards, dimension {info.Dimension}, {record.EmbeddingBytes / 1e6:F1} MB of embeddings.");
+            AnsiConsole.MarkupLineInterpolated($"Index [bold]{info.Index}[/]: {await ShardIndexesAsync(cluster, info)}.");
             if (Manifest(record) is { } manifest)
                 AnsiConsole.Write(EvaluationTableView.Render(manifest.Evaluation, manifest.TrainingSeconds)
                     .Title($"top-K accuracy on the test split ({Markup.Escape(manifest.Dataset)}, split seed {manifest.SplitSeed})"));
@@ -74,6 +75,16 @@ public static class VersionsCommand
             return 0;
         });
         return [versions, active, rollback];
+    }
+
+    /// <summary>What the shards built, grouped: "ivf-int8:lists=250,probe=10 on 4 shards".</summary>
+    private static async Task<string> ShardIndexesAsync(ClusterConnection cluster, ModelVersionInfo info)
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, info.CandidateShards)
+            .Select(s => cluster.Client.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(info.Version, s)).IndexStatus()));
+        return string.Join("; ", statuses
+            .GroupBy(s => s.Built ?? (s.Error is { } error ? $"build failed ({error}), exact scan" : "building, exact scan meanwhile"))
+            .Select(g => $"{g.Key} on {g.Count()} shard{(g.Count() == 1 ? "" : "s")}"));
     }
 
     private static IModelRegistryGrain Registry(ClusterConnection cluster) =>

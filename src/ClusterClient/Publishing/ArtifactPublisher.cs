@@ -19,7 +19,8 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         var manifest = artifact.Manifest;
         var biasColumn = manifest.HyperParameters["itemBias"]?.GetValue<bool>() ?? false;
         var info = new ModelVersionInfo(manifest.Version, manifest.Dimension, artifact.Items.Count, artifact.Users.Count,
-            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow, biasColumn, MeanNorm(artifact.UserEmbeddings, biasColumn));
+            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow, biasColumn, MeanNorm(artifact.UserEmbeddings, biasColumn),
+            options.Index.ToString());
 
         var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);
         for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
@@ -57,6 +58,13 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             await PushUsersAsync(artifact, info, options, rowOfItem, progress, cancellationToken);
         }
 
+        // The shards built their indexes in the silos while the users were pushed; the version serves once all are built.
+        using (var indexes = PublishTelemetry.ActivitySource.StartActivity("publish.indexes"))
+        {
+            var built = await WaitForIndexesAsync(info, progress, cancellationToken);
+            indexes?.SetTag("recommender.index", string.Join("; ", built.Select(b => b.Built).Distinct()));
+        }
+
         using (PublishTelemetry.ActivitySource.StartActivity("publish.activate"))
         {
             var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
@@ -64,6 +72,26 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey)
                 .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
         }
+    }
+
+    /// <summary>Every candidate shard's built index, asked in rounds shorter than a grain call's timeout (a 10M-row build takes longer).</summary>
+    private async Task<ShardIndexStatus[]> WaitForIndexesAsync(ModelVersionInfo info, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var patience = TimeSpan.FromSeconds(10);
+        var done = 0;
+        return await Task.WhenAll(Enumerable.Range(0, info.CandidateShards).Select(async shard =>
+        {
+            var grain = grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(info.Version, shard));
+            ShardIndexStatus status;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                status = await grain.WaitForIndex(patience);
+            }
+            while (status.IsBuilding);
+            progress?.Report(new PublishProgress("indexes", Interlocked.Increment(ref done), info.CandidateShards));
+            return status;
+        }));
     }
 
     /// <summary>The version the registry serves, if it answers within a few seconds (it needs no store to answer).</summary>
@@ -149,7 +177,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                     Pushed("movies", info, n);
                     progress?.Report(new PublishProgress("movies", Interlocked.Add(ref pushed, n), info.ItemCount));
                 }
-                // The seal builds the shard's index: its span (index.build) is a child of this one.
+                // The seal starts the shard's index build in the silo: its span (index.build) is a child of this one.
                 using (PublishTelemetry.ActivitySource.StartActivity("publish.seal"))
                     await grain.Seal();
             });

@@ -35,9 +35,7 @@ public sealed class ShardSpreadPlacementDirector : IPlacementDirector
     public static SiloAddress PreferredSilo(string key, IReadOnlyCollection<SiloAddress> silos)
     {
         var sorted = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        var slash = key.LastIndexOf('/');
-        var version = slash < 0 ? key : key[..slash];
-        var shard = slash >= 0 && int.TryParse(key[(slash + 1)..], out var s) ? s : 0;
+        var (version, shard) = ShardKey.TryParse(key, out var parsed) ? parsed : new ShardKey(key, 0);
         return sorted[(int)((Fnv(version) + (uint)shard) % (uint)sorted.Length)];
     }
 

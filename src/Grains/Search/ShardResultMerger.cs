@@ -1,20 +1,24 @@
+using MovieRecommender.Index;
+
 namespace MovieRecommender.Grains.Search;
 
-/// <summary>Merges the shards' per-shard top K into the global top K, in the collector's one order.</summary>
+/// <summary>Merges the shards' per-shard top K into the global top K, in <see cref="TopKOrder"/>.</summary>
 public static class ShardResultMerger
 {
-    public static ScoredMovie[] Merge(IEnumerable<IReadOnlyList<ScoredMovie>> shardResults, int k)
+    /// <summary>
+    /// The K best of every shard's answer. A fan-out holds at most shards x K movies (a few hundred), so one sort of
+    /// them all is cheaper than a heap; rows are global, so no two shards return the same one.
+    /// </summary>
+    public static ScoredMovie[] Merge(IReadOnlyList<IReadOnlyList<ScoredMovie>> shardResults, int k)
     {
-        var collector = new TopKCollector(k);
-        var byRow = new Dictionary<int, ScoredMovie>();
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var total = 0;
+        foreach (var result in shardResults) total += result.Count;
+        var all = new ScoredMovie[total];
+        var at = 0;
         foreach (var result in shardResults)
-        {
-            foreach (var movie in result)
-            {
-                collector.Offer(movie.Row, movie.Score);
-                byRow[movie.Row] = movie;
-            }
-        }
-        return collector.ToSortedArray().Select(pair => byRow[pair.Row]).ToArray();
+            foreach (var movie in result) all[at++] = movie;
+        Array.Sort(all, static (x, y) => TopKOrder.BestFirst(x.Score, x.Row, y.Score, y.Row));
+        return all.Length <= k ? all : all[..k];
     }
 }

@@ -55,7 +55,7 @@ public sealed class ServedRecallMonitor(IGrainFactory grains, IOptions<ServedRec
             var started = Stopwatch.GetTimestamp();
             var answers = await Task.WhenAll(Enumerable.Range(0, model.CandidateShards).Select(shard =>
                 grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).SearchExact(request)));
-            var exact = ShardResultMerger.Merge(answers.Select(a => a.Movies), request.K);
+            var exact = ShardResultMerger.Merge([.. answers.Select(a => a.Movies)], request.K);
             var recall = Recall(served, exact);
             var tiers = answers.Select(a => a.Tier).Distinct().ToArray();
             var tier = tiers.Length == 1 ? tiers[0] : string.Join('+', tiers.Order());

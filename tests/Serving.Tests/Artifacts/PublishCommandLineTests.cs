@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using MovieRecommender.Artifacts;
 
@@ -58,11 +57,6 @@ public sealed class PublishCommandLineTests
         }
     }
 
-    private static async Task<ChildResult> RunClientAsync(SiloProcess silo, params string[] arguments)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Client"), .. arguments], RepositoryRoot.Path,
-            [new("Cluster__Mode", "localhost"), new("Cluster__GatewayPort", silo.GatewayPort.ToString(CultureInfo.InvariantCulture))],
-            timeout.Token, withoutInheritedOtel: true);
-    }
+    private static Task<ChildResult> RunClientAsync(SiloProcess silo, params string[] arguments) =>
+        silo.RunProgramAsync("Client", arguments, TimeSpan.FromSeconds(60));
 }

@@ -93,10 +93,7 @@ public sealed class RatingLoopTests
     /// <summary>Runs a program of src/ (Client, Trainer) against the silo; it must succeed.</summary>
     private static async Task<ChildResult> RunAsync(SiloProcess silo, string program, string[] arguments)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll(program), .. arguments], RepositoryRoot.Path,
-            [new("Cluster__Mode", "localhost"), new("Cluster__GatewayPort", silo.GatewayPort.ToString(CultureInfo.InvariantCulture))],
-            timeout.Token, withoutInheritedOtel: true);
+        var result = await silo.RunProgramAsync(program, arguments);
         Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: exit {result.ExitCode}: {result.Tail(5)}");
         return result;
     }
