@@ -44,6 +44,8 @@ public sealed class CandidateShardGrain(
     private string[][] _genres = [];
     private int[] _years = [];
     private Dictionary<string, int>? _localOfId;
+    private const int MaxCachedFilters = 64;
+    private readonly Dictionary<MovieFilter, int[]> _rejectedByFilter = [];
     private bool[] _loaded = [];
     private int _loadedCount;
 
@@ -257,6 +259,7 @@ public sealed class CandidateShardGrain(
 
     private void DropIndex()
     {
+        _rejectedByFilter.Clear();
         _generation++;
         _index = null;
         _exact = null;
@@ -282,10 +285,35 @@ public sealed class CandidateShardGrain(
     {
         var excluded = LocalRows(request.ExcludedRows);
         if (request.Filter is not { IsEmpty: false } filter) return excluded;
+        return SortedUnion(excluded, Rejected(filter));
+    }
+
+    /// <summary>
+    /// The rows the filter rejects, sorted. A scan of every row's genres, so the answers of the last few filters are
+    /// kept (the same genres and decades are asked again and again); a write to the shard clears them.
+    /// </summary>
+    private int[] Rejected(MovieFilter filter)
+    {
+        if (_rejectedByFilter.TryGetValue(filter, out var cached)) return cached;
         var rejected = new List<int>();
         for (var local = 0; local < _ids.Length; local++)
             if (!filter.Matches(_genres[local], _years[local])) rejected.Add(local);
-        return [.. excluded.Concat(rejected).Distinct().Order()];
+        if (_rejectedByFilter.Count >= MaxCachedFilters) _rejectedByFilter.Clear();
+        return _rejectedByFilter[filter] = [.. rejected];
+    }
+
+    private static int[] SortedUnion(int[] x, int[] y)
+    {
+        var union = new List<int>(x.Length + y.Length);
+        int i = 0, j = 0;
+        while (i < x.Length || j < y.Length)
+        {
+            var next = j >= y.Length || (i < x.Length && x[i] <= y[j]) ? x[i] : y[j];
+            if (i < x.Length && x[i] == next) i++;
+            if (j < y.Length && y[j] == next) j++;
+            union.Add(next);
+        }
+        return [.. union];
     }
 
     /// <summary>The excluded global rows (sorted) that fall in this shard, as the index's 0-based ids.</summary>
