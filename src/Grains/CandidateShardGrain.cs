@@ -211,6 +211,7 @@ public sealed class CandidateShardGrain(
         var key = this.GetPrimaryKeyString();
         if (spec.Tier == IndexTier.Exact)
         {
+            RecommenderTelemetry.IndexBuildDuration.Record(exact.BuildTime.TotalMilliseconds, new KeyValuePair<string, object?>("tier", exact.Spec.Kind));
             _index = exact;
             _build = Task.FromResult(exact);
             ServingState.ShardLoaded(key, model.Version, _shard, exact.Spec.Kind, exact.Count);

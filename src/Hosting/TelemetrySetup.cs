@@ -11,7 +11,7 @@ namespace MovieRecommender.Hosting;
 /// <summary>
 /// OpenTelemetry for the silo: the shared set-up (<see cref="RecommenderOpenTelemetry"/>: OTLP from the standard
 /// variables) as service <c>movie-recommender-silo</c>, one instance per silo, with Orleans' meter, plus a
-/// Prometheus scrape endpoint when Telemetry:PrometheusPort is set.
+/// Prometheus scrape endpoint when Telemetry:PrometheusPort is set. No tracer at all when no exporter takes traces.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -21,7 +21,10 @@ public static class TelemetrySetup
         RecommenderTelemetry.EnsureCreated();
         // Each silo is its own instance: host and silo port tell them apart on the dashboard.
         var instance = $"{Environment.MachineName}:{RecommenderClusterOptions.From(configuration).SiloPort}";
-        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, metrics =>
+        // Spans only when they go somewhere: recorded for no one, they cost every request a few dozen activities.
+        var otlp = OtlpEndpoints.From(configuration);
+        var traces = otlp.All || otlp.Traces || configuration.GetValue<bool>("Telemetry:Console");
+        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, traces: traces, metrics: metrics =>
         {
             metrics.AddMeter(TelemetryNames.OrleansMeter);
             var prometheusPort = configuration.GetValue("Telemetry:PrometheusPort", 0);

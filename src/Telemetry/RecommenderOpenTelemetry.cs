@@ -22,15 +22,16 @@ public static class RecommenderOpenTelemetry
 
     /// <param name="serviceName">The default <c>service.name</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> win.</param>
     /// <param name="serviceInstanceId">This process among its service's (a silo's address); null: a generated id.</param>
+    /// <param name="traces">False: no tracer provider, so no span is recorded at all (a silo whose traces go nowhere).</param>
     public static IOpenTelemetryBuilder AddRecommenderTelemetry(this IOpenTelemetryBuilder otel, IConfiguration configuration,
-        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null)
+        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true)
     {
         var console = configuration.GetValue<bool>("Telemetry:Console");
         otel.ConfigureResource(resource => resource
             .AddService(serviceName, serviceInstanceId: serviceInstanceId, autoGenerateServiceInstanceId: serviceInstanceId is null)
             // Again after our defaults, so the standard variables override them.
             .AddEnvironmentVariableDetector());
-        otel.WithTracing(tracing =>
+        if (traces) otel.WithTracing(tracing =>
         {
             // Spans with a parent follow it (so a sampled-out load request stays out everywhere); roots are kept
             // unless they ask for a share (TelemetryNames.TraceShareTag). OTEL_TRACES_SAMPLER, where set, wins.
@@ -64,7 +65,7 @@ public static class RecommenderOpenTelemetry
         }
         else
         {
-            if (otlp.Traces) otel.WithTracing(tracing => tracing.AddOtlpExporter());
+            if (otlp.Traces && traces) otel.WithTracing(tracing => tracing.AddOtlpExporter());
             if (otlp.Metrics) otel.WithMetrics(meters => meters.AddOtlpExporter());
             if (otlp.Logs) otel.WithLogging(logging => logging.AddOtlpExporter());
         }

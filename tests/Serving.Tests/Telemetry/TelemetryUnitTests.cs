@@ -30,6 +30,20 @@ public sealed class TelemetryUnitTests
     }
 
     [Theory]
+    [InlineData(null, false)]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", true)]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", true)]
+    [InlineData("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", false)]
+    public void ASiloTracesOnlyWhenSomeExporterTakesTraces(string? variable, bool traced)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        if (variable is not null) builder.Configuration[variable] = "http://localhost:4317";
+        MovieRecommender.Hosting.TelemetrySetup.AddRecommenderTelemetry(builder);
+        using var host = builder.Build();
+        Assert.Equal(traced, host.Services.GetService(typeof(TracerProvider)) is not null);
+    }
+
+    [Theory]
     [InlineData(null, null, false, false)]
     [InlineData("http://localhost:4317", null, true, true)]
     [InlineData(null, "http://localhost:4318/v1/traces", false, true)]
