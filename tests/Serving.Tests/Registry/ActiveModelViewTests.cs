@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging.Abstractions;
+using MovieRecommender.Grains;
+using MovieRecommender.Grains.Registry;
+
+namespace MovieRecommender.Serving.Tests.Registry;
+
+/// <summary>A silo's view keeps the newest say it hears, whatever order it hears in; its settings are checked.</summary>
+public sealed class ActiveModelViewTests
+{
+    [Fact]
+    public void AnOlderSnapshotNeverReplacesANewerOne()
+    {
+        // No grain call here: Offer only orders what the silo hears.
+        var view = new ActiveModelView(grains: null!, NullLogger<ActiveModelView>.Instance);
+        Assert.Null(view.Active);
+        Assert.Equal(-1, view.Generation);
+
+        Assert.True(view.Offer(Snapshot(2, "v2"), "test"));
+        // A refresh that read generation 1 before the notification of generation 2 arrived.
+        Assert.False(view.Offer(Snapshot(1, "v1"), "test"));
+        Assert.False(view.Offer(Snapshot(2, "v2-again"), "test"));
+        Assert.Equal("v2", view.Active?.Info.Version);
+
+        // A rollback is a newer generation, though an older version.
+        Assert.True(view.Offer(Snapshot(3, "v1"), "test"));
+        Assert.Equal("v1", view.Active?.Info.Version);
+        Assert.Equal(3, view.Generation);
+    }
+
+    [Fact]
+    public void SettingsMustBePositive()
+    {
+        Assert.Null(new ActiveModelViewOptions().Problem());
+        Assert.Contains("RefreshPeriod", new ActiveModelViewOptions { RefreshPeriod = TimeSpan.Zero }.Problem());
+        Assert.Contains("NotificationTimeout", new ActiveModelViewOptions { NotificationTimeout = TimeSpan.FromSeconds(-1) }.Problem());
+    }
+
+    private static RegistrySnapshot Snapshot(long generation, string version) =>
+        new(generation, new ActiveModel(new ModelVersionInfo(version, 4, 10, 5, 1, 1, DateTimeOffset.UnixEpoch), ImmutableArray<PopularMovie>.Empty));
+}
