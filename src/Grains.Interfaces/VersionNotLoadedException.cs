@@ -21,9 +21,9 @@ public sealed class VersionNotLoadedException : Exception
         Version = version;
     }
 
-    /// <summary>For the shard keyed "version/shard" (candidate and user shards alike).</summary>
+    /// <summary>For the shard of this <see cref="ShardKey"/> (candidate and user shards alike).</summary>
     public static VersionNotLoadedException ForShard(string shardKey) =>
-        new(shardKey, shardKey[..Math.Max(0, shardKey.LastIndexOf('/'))]);
+        new(shardKey, ShardKey.TryParse(shardKey, out var key) ? key.Version : shardKey);
 
     /// <summary>The shard's key.</summary>
     [Id(0)] public string Shard { get; init; } = "";
