@@ -1,7 +1,11 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Registry;
+using MovieRecommender.Hosting;
 
 namespace MovieRecommender.Serving.Tests.Registry;
 
@@ -34,6 +38,30 @@ public sealed class ActiveModelViewTests
         Assert.Null(new ActiveModelViewOptions().Problem());
         Assert.Contains("RefreshPeriod", new ActiveModelViewOptions { RefreshPeriod = TimeSpan.Zero }.Problem());
         Assert.Contains("NotificationTimeout", new ActiveModelViewOptions { NotificationTimeout = TimeSpan.FromSeconds(-1) }.Problem());
+    }
+
+    [Fact]
+    public void SettingsBindFromTheirSectionAndABadOneIsRefused()
+    {
+        using (var host = SiloHost("--Serving:Registry:RefreshPeriod=00:00:02", "--Serving:Registry:NotificationTimeout=00:00:00.5"))
+        {
+            var options = host.Services.GetRequiredService<IOptions<ActiveModelViewOptions>>().Value;
+            Assert.Equal(TimeSpan.FromSeconds(2), options.RefreshPeriod);
+            Assert.Equal(TimeSpan.FromMilliseconds(500), options.NotificationTimeout);
+        }
+        using (var host = SiloHost("--Serving:Registry:RefreshPeriod=00:00:00"))
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ActiveModelViewOptions>>().Value);
+            Assert.Contains("Serving:Registry:RefreshPeriod", error.Message);
+        }
+    }
+
+    // Built, not started: cluster mode dials nothing until the host starts.
+    private static IHost SiloHost(params string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder([.. args, "--Cluster:Mode=redis"]);
+        builder.UseOrleans(silo => silo.AddMovieRecommender());
+        return builder.Build();
     }
 
     private static RegistrySnapshot Snapshot(long generation, string version) =>
