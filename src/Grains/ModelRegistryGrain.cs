@@ -43,6 +43,7 @@ public sealed class ModelRegistryGrain(
             Versions = [.. current.Versions.Where(v => v.Info.Version != model.Info.Version)
                 .Select(v => v with { Status = v.Info.Version == current.Active?.Info.Version ? VersionStatus.Previous : VersionStatus.Retired }), record],
             Generation = current.Generation + 1,
+            Epoch = EpochOf(current),
         });
         // Silos first, then the retirement: a request still on the retired version meets its shards gone rarely,
         // and then rereads the registry (VersionNotLoadedException).
@@ -66,6 +67,7 @@ public sealed class ModelRegistryGrain(
                     : v.Info.Version == active.Info.Version ? VersionStatus.Previous : v.Status,
             })],
             Generation = current.Generation + 1,
+            Epoch = EpochOf(current),
         });
         await TellEverySiloAsync();
         return previous;
@@ -79,7 +81,10 @@ public sealed class ModelRegistryGrain(
         StoreFailure.WriteOrRestoreAsync(state, next, error =>
             $"The model registry could not save the change: the store failed ({error}). Nothing changed: version {current.Active?.Info.Version ?? "(none)"} still serves.");
 
-    private RegistrySnapshot Snapshot() => new(state.State.Generation, state.State.Active);
+    private RegistrySnapshot Snapshot() => new(state.State.Generation, state.State.Active, state.State.Epoch);
+
+    private static string EpochOf(RegistryState current) =>
+        current.Epoch is { Length: > 0 } epoch ? epoch : Guid.NewGuid().ToString("N");
 
     /// <summary>Tells every silo's view what is active now, each within a bounded wait (see <see cref="ActiveModelBroadcast"/>).</summary>
     private async Task TellEverySiloAsync()

@@ -12,4 +12,7 @@ public sealed record RegistryState
 
     // Increased by every activation and rollback, so silos order what they hear (see RegistrySnapshot).
     [Id(3)] public long Generation { get; init; }
+
+    // Names this state, from its first activation on: a state begun again (a wiped store) has another.
+    [Id(4)] public string Epoch { get; init; } = "";
 }

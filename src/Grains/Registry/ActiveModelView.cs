@@ -7,7 +7,7 @@ namespace MovieRecommender.Grains.Registry;
 /// request, with no grain call. The registry tells it of every change before the change's call returns
 /// (<see cref="ActiveModelNotifications"/>); <see cref="ActiveModelRefresher"/> reads the registry at start-up and
 /// periodically, for whatever it missed. Of all it hears it keeps the highest generation, so a slow read
-/// can never undo a newer notification.
+/// can never undo a newer notification; a new epoch (the registry's state begun again) is taken whatever its generation.
 /// </summary>
 public sealed class ActiveModelView(IGrainFactory grains, ILogger<ActiveModelView> logger)
 {
@@ -26,7 +26,7 @@ public sealed class ActiveModelView(IGrainFactory grains, ILogger<ActiveModelVie
         while (true)
         {
             var known = Volatile.Read(ref _known);
-            if (known is not null && known.Generation >= snapshot.Generation) return false;
+            if (known is not null && known.Epoch == snapshot.Epoch && known.Generation >= snapshot.Generation) return false;
             if (Interlocked.CompareExchange(ref _known, snapshot, known) != known) continue;
             if (known?.Active?.Info.Version != snapshot.Active?.Info.Version)
                 logger.LogInformation("This silo now serves version {Version} (registry generation {Generation}, from the {Source})",

@@ -33,6 +33,18 @@ public sealed class ActiveModelViewTests
     }
 
     [Fact]
+    public void ARegistryBegunAgainIsBelievedThoughItCountsFromOne()
+    {
+        var view = new ActiveModelView(grains: null!, NullLogger<ActiveModelView>.Instance);
+        Assert.True(view.Offer(Snapshot(7, "v7", epoch: "first"), "test"));
+
+        // The store was wiped and a version published again: generation 1 of another state.
+        Assert.True(view.Offer(Snapshot(1, "fresh", epoch: "second"), "test"));
+        Assert.Equal("fresh", view.Active?.Info.Version);
+        Assert.False(view.Offer(Snapshot(1, "fresh", epoch: "second"), "test"));
+    }
+
+    [Fact]
     public void SettingsMustBePositive()
     {
         Assert.Null(new ActiveModelViewOptions().Problem());
@@ -64,6 +76,6 @@ public sealed class ActiveModelViewTests
         return builder.Build();
     }
 
-    private static RegistrySnapshot Snapshot(long generation, string version) =>
-        new(generation, new ActiveModel(new ModelVersionInfo(version, 4, 10, 5, 1, 1, DateTimeOffset.UnixEpoch), ImmutableArray<PopularMovie>.Empty));
+    private static RegistrySnapshot Snapshot(long generation, string version, string epoch = "e") =>
+        new(generation, new ActiveModel(new ModelVersionInfo(version, 4, 10, 5, 1, 1, DateTimeOffset.UnixEpoch), ImmutableArray<PopularMovie>.Empty), epoch);
 }
