@@ -13,13 +13,24 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     Task<ActiveModel?> GetActive();
 
     /// <summary>
+    /// The active version with the generation of that say: what each silo's view of the active model reads at
+    /// start-up and on its periodic refresh. Recommendations read that view, not the registry.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<RegistrySnapshot> GetSnapshot();
+
+    /// <summary>
     /// Makes a fully pushed version the active one, in one step. The version that was active stays loaded as
     /// the previous one (for <see cref="Rollback"/>); the one before that is retired and its memory released.
-    /// Activating the active version again changes nothing.
+    /// Activating the active version again changes nothing. Before it returns, every silo has been told (each
+    /// within a bounded wait; a silo that missed it catches up on its periodic refresh).
     /// </summary>
     Task Activate(ActiveModel model, string manifestJson, long embeddingBytes);
 
-    /// <summary>Makes the previous version active again and the active one previous, in one step.</summary>
+    /// <summary>
+    /// Makes the previous version active again and the active one previous, in one step; every silo is told
+    /// before it returns, as for <see cref="Activate"/>.
+    /// </summary>
     Task<ActiveModel> Rollback();
 
     /// <summary>Every version the registry knows, newest first.</summary>

@@ -184,6 +184,7 @@ public sealed class CandidateShardGrain(
     /// <summary>The exact scan over every row, once every row is present; else why the shard cannot answer.</summary>
     private IVectorIndex Loaded()
     {
+        if (_model is null) throw NotLoaded();
         if (_model is not { } model || _loadedCount < _ids.Length)
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} is not loaded ({_loadedCount} of {_ids.Length} rows); publish the model again.");
         return _exact ??= VectorIndex.Build(_vectors, model.Dimension, ExactSpec, _indexOptions);
@@ -270,8 +271,8 @@ public sealed class CandidateShardGrain(
 
     public Task<MovieVector?> Find(string movieId)
     {
-        var model = _model;
-        if (model is null || _loadedCount < _ids.Length) return Task.FromResult<MovieVector?>(null);
+        var model = _model ?? throw NotLoaded();
+        if (_loadedCount < _ids.Length) return Task.FromResult<MovieVector?>(null);
         _localOfId ??= _ids.Select((id, local) => (id, local)).ToDictionary(p => p.id, p => p.local, StringComparer.Ordinal);
         if (!_localOfId.TryGetValue(movieId, out var row)) return Task.FromResult<MovieVector?>(null);
         var embedding = _vectors.AsSpan(row * model.Dimension, model.Dimension).ToArray();
@@ -357,6 +358,16 @@ public sealed class CandidateShardGrain(
         _localOfId = null;
         _loaded = new bool[count];
         _model = model;
+    }
+
+    /// <summary>
+    /// Asked about a version this shard holds nothing of (retired, or never sealed): said distinctly, so that a caller
+    /// whose view of the active version is stale rereads the registry; and this empty activation goes.
+    /// </summary>
+    private VersionNotLoadedException NotLoaded()
+    {
+        DeactivateOnIdle();
+        return VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
     }
 
     /// <summary>The shard index this grain's key names, checked against the version's layout.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MovieRecommender.Grains.Registry;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -16,6 +17,7 @@ namespace MovieRecommender.Grains;
 public sealed class UserGrain(
     [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings,
     ServedRecallMonitor servedRecall,
+    ActiveModelView activeModel,
     IOptions<ShardFanOutOptions> fanOut,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
@@ -24,6 +26,8 @@ public sealed class UserGrain(
     // The query and excluded rows for the cached version and the ratings folded so far.
     private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
     private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
+    // Set when a shard held nothing of the version the silo's view named: the retry reads the registry.
+    private bool _rereadRegistry;
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
@@ -44,7 +48,7 @@ public sealed class UserGrain(
         activity?.SetTag("recommender.k", k);
         try
         {
-            var result = await RecommendCore(userId, k, filter, tuning, activity);
+            var result = await OnceMoreIfVersionGoneAsync(() => RecommendCore(userId, k, filter, tuning, activity));
             activity?.SetTag("recommender.source", result.Source.ToString());
             activity?.SetTag("recommender.coverage", $"{result.ShardsAnswered}/{result.ShardCount}");
             var tags = new TagList { { "source", result.Source.ToString() }, { "version", result.ModelVersion } };
@@ -63,9 +67,7 @@ public sealed class UserGrain(
 
     private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, SearchTuning tuning, Activity? activity)
     {
-        ActiveModel active;
-        using (RecommenderTelemetry.ActivitySource.StartActivity("registry.active"))
-            active = await ActiveModelAsync();
+        var active = await ActiveModelAsync();
         var model = active.Info;
         activity?.SetTag("recommender.model_version", model.Version);
         ServingState.ActiveVersionSeen(model.Version);
@@ -98,8 +100,12 @@ public sealed class UserGrain(
         if (string.IsNullOrWhiteSpace(movieId)) throw new ArgumentException("The movie id is empty.", nameof(movieId));
         if (!(rating >= IUserGrain.MinRating && rating <= IUserGrain.MaxRating))
             throw new ArgumentOutOfRangeException(nameof(rating), rating, $"A rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}.");
-        var model = (await ActiveModelAsync()).Info;
-        if (await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId) is null)
+        var (model, found) = await OnceMoreIfVersionGoneAsync(async () =>
+        {
+            var model = (await ActiveModelAsync()).Info;
+            return (model, await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId));
+        });
+        if (found is null)
             throw new ArgumentException($"Movie '{movieId}' is not in the catalogue of version {model.Version}.", nameof(movieId));
 
         var record = new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow);
@@ -110,9 +116,40 @@ public sealed class UserGrain(
         RecommenderTelemetry.RatingsRecorded.Add(1);
     }
 
-    private async Task<ActiveModel> ActiveModelAsync() =>
-        await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive()
-        ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
+    /// <summary>
+    /// The active model from this silo's view, with no grain call; from the registry only while the view is empty
+    /// (the silo has just started, or nothing is published) or when the view named a version whose shards are gone.
+    /// Read once per request: every call the request makes is to that version.
+    /// </summary>
+    private async Task<ActiveModel> ActiveModelAsync()
+    {
+        using var span = RecommenderTelemetry.ActivitySource.StartActivity("registry.active");
+        var active = _rereadRegistry ? null : activeModel.Active;
+        _rereadRegistry = false;
+        span?.SetTag("recommender.registry.source", active is null ? "registry" : "cache");
+        active ??= await activeModel.RefreshAsync();
+        span?.SetTag("recommender.model_version", active?.Info.Version);
+        return active ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
+    }
+
+    /// <summary>
+    /// Serves once more, from what the registry says, when a shard held nothing of the version this silo's view
+    /// named: the view missed a change (a lost notification) or the request began just before a publish retired
+    /// that version. Never a partial answer from a retired version.
+    /// </summary>
+    private async Task<T> OnceMoreIfVersionGoneAsync<T>(Func<Task<T>> serve)
+    {
+        try
+        {
+            return await serve();
+        }
+        catch (VersionNotLoadedException e)
+        {
+            logger.LogInformation("Version {Version} is no longer loaded ({Message}); rereading the registry and trying once more", e.Version, e.Message);
+            _rereadRegistry = true;
+            return await serve();
+        }
+    }
 
     /// <summary>
     /// The query for this version (null: no embedding and no ratings, so popular movies) and the rows to

@@ -39,8 +39,9 @@ public sealed class UserShardGrain(
 
     public Task<UserProfile?> Get(string userId)
     {
+        // Retired (or its storage lost): said distinctly, so that a caller whose view is stale rereads the registry.
         if (!state.State.Sealed)
-            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} holds no sealed partition (was its storage lost?); publish the version again.");
+            throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
         return Task.FromResult(state.State.Profiles.GetValueOrDefault(userId));
     }
 

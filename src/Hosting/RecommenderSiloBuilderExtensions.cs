@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MovieRecommender.ClusterClient;
 using MovieRecommender.Grains.Placement;
+using MovieRecommender.Grains.Registry;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -120,7 +121,8 @@ public static class RecommenderSiloBuilderExtensions
     /// Everything but clustering and the model storage: shard placement, activity propagation, and the grains'
     /// options: live served recall (<c>Telemetry:ServedRecall</c>), the shard index (<c>Index</c>, e.g.
     /// <c>Index:Tier=pq4</c>, <c>Index:Rerank=64</c>; default: the tier follows each shard's size), the fan-out's
-    /// patience (<c>Serving:FanOut</c>) and shard rebalancing (off unless cluster mode turns it on).
+    /// patience (<c>Serving:FanOut</c>), each silo's view of the active model (<c>Serving:Registry</c>) and shard
+    /// rebalancing (off unless cluster mode turns it on).
     /// </summary>
     public static ISiloBuilder AddMovieRecommenderGrains(this ISiloBuilder silo)
     {
@@ -140,6 +142,16 @@ public static class RecommenderSiloBuilderExtensions
             .Validate(o => o.ShardCallTimeout > TimeSpan.Zero && o.RetryDelay >= TimeSpan.Zero,
                 $"{ShardFanOutOptions.Section}:ShardCallTimeout must be positive and {ShardFanOutOptions.Section}:RetryDelay not negative.")
             .ValidateOnStart();
+        silo.Services.AddOptions<ActiveModelViewOptions>().Bind(silo.Configuration.GetSection(ActiveModelViewOptions.Section))
+            .Validate(o => o.Problem() is null, $"{ActiveModelViewOptions.Section}:RefreshPeriod and {ActiveModelViewOptions.Section}:NotificationTimeout must be positive.")
+            .ValidateOnStart();
+        // The active model, per silo: read by user grains, told of changes by the registry, refreshed periodically.
+        silo.Services.AddSingleton<ActiveModelView>();
+        silo.Services.AddSingleton<ActiveModelBroadcast>();
+        silo.Services.AddSingleton<ActiveModelRefresher>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ActiveModelRefresher>());
+        silo.AddGrainService<ActiveModelNotifications>();
+
         silo.Services.AddOptions<ShardRebalanceOptions>()
             .Validate(o => !o.Enabled || o.Interval > TimeSpan.Zero, "The shard rebalance interval (Cluster:RebalanceInterval) must be positive.")
             .ValidateOnStart();

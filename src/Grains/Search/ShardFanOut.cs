@@ -87,6 +87,7 @@ public static class ShardFanOut
         }
     }
 
-    // A dead or unreachable silo, a timeout, a shard that reloads: worth one more try. A bad request is not.
-    private static bool IsTransient(Exception e) => e is not (ArgumentException or NotSupportedException);
+    // A dead or unreachable silo, a timeout, a shard that reloads: worth one more try. A bad request is not, nor a
+    // retired version (the caller rereads the registry rather than answer without the shard).
+    private static bool IsTransient(Exception e) => e is not (ArgumentException or NotSupportedException or VersionNotLoadedException);
 }

@@ -1,0 +1,28 @@
+namespace MovieRecommender.Grains.Registry;
+
+/// <summary>
+/// How each silo keeps its view of the active model (<see cref="ActiveModelView"/>) fresh; configuration section
+/// <c>Serving:Registry</c>.
+/// </summary>
+public sealed class ActiveModelViewOptions
+{
+    public const string Section = "Serving:Registry";
+
+    /// <summary>
+    /// How often a silo rereads the registry, whatever it was told: the most a silo that missed a notification
+    /// (it was unreachable, or joined mid-publish) serves a version that is no longer active.
+    /// </summary>
+    public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an activation or rollback waits for each silo to take the news: a dead silo that membership
+    /// still lists holds a publish up this long at most.
+    /// </summary>
+    public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The problem with these settings, or null.</summary>
+    public string? Problem() =>
+        RefreshPeriod <= TimeSpan.Zero ? $"{Section}:RefreshPeriod must be positive (it is {RefreshPeriod})."
+        : NotificationTimeout <= TimeSpan.Zero ? $"{Section}:NotificationTimeout must be positive (it is {NotificationTimeout})."
+        : null;
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using MovieRecommender.Grains.Registry;
+using MovieRecommender.Serving.Tests.Cluster;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace MovieRecommender.Serving.Tests.Registry;
+
+/// <summary>
+/// Three silos configured as production silos are, with a <see cref="RegistryProbe"/> in each, and a refresh period
+/// so long that it never runs during a test: whatever a silo's view learns, it learns from a notification (or,
+/// after a retired shard, from the registry it rereads).
+/// </summary>
+public sealed class RegistryClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(1);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public RegistryProbe Probe { get; } = new();
+
+    public TempFolder Store { get; } = new();
+
+    public async Task InitializeAsync() =>
+        Cluster = await StartAsync(Store.Path, silos: 3, Probe, refreshPeriod: TimeSpan.FromHours(1));
+
+    /// <summary>A cluster whose silos report to <paramref name="probe"/> and refresh their view every <paramref name="refreshPeriod"/>.</summary>
+    public static Task<InProcessTestCluster> StartAsync(string store, int silos, RegistryProbe probe, TimeSpan refreshPeriod) =>
+        ClusterFixture.StartAsync(store, silos, silo =>
+        {
+            silo.Services.AddSingleton(probe);
+            silo.AddIncomingGrainCallFilter<RegistryProbeFilter>();
+            silo.Services.Configure<ActiveModelViewOptions>(o =>
+            {
+                o.RefreshPeriod = refreshPeriod;
+                o.NotificationTimeout = NotificationTimeout;
+            });
+        });
+
+    /// <summary>Each running silo's view of the active model, with the silo.</summary>
+    public IReadOnlyList<(SiloAddress Silo, ActiveModelView View)> Views() => ViewsOf(Cluster);
+
+    public static IReadOnlyList<(SiloAddress Silo, ActiveModelView View)> ViewsOf(InProcessTestCluster cluster) =>
+        [.. cluster.GetActiveSilos().Select(s => (s.SiloAddress, s.ServiceProvider.GetRequiredService<ActiveModelView>()))];
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Store.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RegistryCollection : ICollectionFixture<RegistryClusterFixture>
+{
+    public const string Name = "registry";
+}
