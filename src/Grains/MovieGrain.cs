@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Options;
+using MovieRecommender.Grains.Registry;
 using MovieRecommender.Grains.Search;
 
 namespace MovieRecommender.Grains;
 
 /// <summary>A movie: its nearest movies by the dot product of candidate embeddings, through the same shards as users.</summary>
 [StatelessWorker]
-public sealed class MovieGrain(IOptions<ShardFanOutOptions> fanOut) : Grain, IMovieGrain
+public sealed class MovieGrain(IOptions<ShardFanOutOptions> fanOut, ActiveModelView activeModel) : Grain, IMovieGrain
 {
     public async Task<Recommendation> Similar(int k, MovieFilter filter)
     {
         if (k < 1 || k > IUserGrain.MaxK)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"K must be between 1 and {IUserGrain.MaxK}.");
         var movieId = this.GetPrimaryKeyString();
-        var active = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).GetActive()
+        // This silo's view of the active version; the registry only while the silo has none yet.
+        var active = activeModel.Active ?? await activeModel.RefreshAsync()
             ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
         var model = active.Info;
         var movie = await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId)
