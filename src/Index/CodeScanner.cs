@@ -17,6 +17,9 @@ internal abstract class CodeScanner
 
     public abstract long CodeBytes { get; }
 
+    /// <summary>Candidates reranked exactly for a query asking for K when nothing fixes K': coarser codes need more.</summary>
+    public abstract int DefaultRerank(int k);
+
     public abstract PreparedQuery Prepare(ReadOnlySpan<float> query);
 
     /// <summary>
@@ -88,6 +91,12 @@ internal sealed class Int8Scanner(Int8Codes codes) : CodeScanner
 
     public override long CodeBytes => codes.Codes.LongLength + codes.Scales.Length * sizeof(float);
 
+    public override int DefaultRerank(int k) => Math.Max(5 * k, 64);
+
+    /// <summary>int8 codes of <paramref name="encoded"/> in scan order (position p holds row <c>order[p]</c>, or row p when null).</summary>
+    public static Int8Scanner Encode(float[] encoded, int dim, int[]? order, int positions, int threads) =>
+        new(Int8Codes.Encode(encoded, dim, Int8Codes.ComputeScales(encoded, dim), order, positions, threads));
+
     public override PreparedQuery Prepare(ReadOnlySpan<float> query)
     {
         var packed = Int8Scan.QuantizeQuery(query, codes.Scales, codes.Groups, out var scale);
@@ -108,6 +117,21 @@ internal sealed class Pq4Scanner(ProductQuantizer quantizer, FastScanCodes codes
     public override double BytesPerVector => quantizer.Subspaces / 2.0;
 
     public override long CodeBytes => codes.Packed.LongLength + quantizer.Codebooks.Length * sizeof(float);
+
+    public override int DefaultRerank(int k) => Math.Max(20 * k, 256);
+
+    /// <summary>
+    /// Trains the codebooks on a sample of <paramref name="encoded"/> and packs its codes in scan order (position p
+    /// holds row <c>order[p]</c>, or row p when null).
+    /// </summary>
+    public static Pq4Scanner Train(float[] encoded, int dim, int rows, int[]? order, int positions, IndexOptions options, int threads)
+    {
+        var subspaces = options.PqSubspaces ?? ProductQuantizer.DefaultSubspaces(dim);
+        var sample = KMeans.Sample(rows, options.TrainingSample, options.Seed + 1);
+        var quantizer = ProductQuantizer.Train(encoded, dim, subspaces, sample, options.KMeansIterations, options.Seed, threads);
+        var codes = quantizer.Encode(encoded, threads);
+        return new Pq4Scanner(quantizer, FastScanCodes.Pack(codes, subspaces, rows, order, positions, threads));
+    }
 
     public override PreparedQuery Prepare(ReadOnlySpan<float> query)
     {

@@ -65,7 +65,12 @@ internal sealed class IvfLists
     public static IvfLists Build(float[] vectors, int dim, int lists, int blockRows, IndexOptions options, int threads, out int[] assignment)
     {
         var rows = vectors.Length / dim;
-        lists = Math.Clamp(lists, 1, Math.Max(1, rows));
+        if (rows == 0)
+        {
+            assignment = [];
+            return new IvfLists(dim, new float[dim], [0], [0], []);
+        }
+        lists = Math.Clamp(lists, 1, rows);
         // At least ~30 rows per centroid to train on, within the configured sample.
         var sample = KMeans.Sample(rows, Math.Max(options.TrainingSample, Math.Min(rows, lists * 32)), options.Seed);
         var centroids = KMeans.Train(vectors, dim, 0, dim, sample, lists, options.KMeansIterations, options.Seed, threads);
