@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace MovieRecommender.Index;
 
 /// <summary>
@@ -62,12 +64,22 @@ internal abstract class CodeScanner
             var count = Math.Min(chunkBlocks, blocks - b);
             var chunk = scores[..(count * BlockRows)];
             ScoreBlocks(prepared, firstBlock + b, count, chunk, level);
-            if (offset != 0)
-            {
-                foreach (ref var s in chunk) s += offset;
-            }
+            if (offset != 0) AddOffset(chunk, offset);
             heap.OfferChunk(chunk, (firstBlock + b) * BlockRows, idMap, validCount, exclusions, level == SimdLevel.Portable);
         }
+    }
+
+    /// <summary>Adds a list's centroid term to every score of a chunk, eight at a time.</summary>
+    private static void AddOffset(Span<int> scores, int offset)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var s = ref MemoryMarshal.GetReference(scores);
+            var add = Vector256.Create(offset);
+            for (; i + 8 <= scores.Length; i += 8) (Vector256.LoadUnsafe(ref s, (nuint)i) + add).StoreUnsafe(ref s, (nuint)i);
+        }
+        for (; i < scores.Length; i++) scores[i] += offset;
     }
 
     protected abstract void ScoreBlocks(PreparedQuery prepared, int firstBlock, int blocks, Span<int> scores, SimdLevel level);
@@ -91,7 +103,9 @@ internal sealed class Int8Scanner(Int8Codes codes) : CodeScanner
 
     public override long CodeBytes => codes.Codes.LongLength + codes.Scales.Length * sizeof(float);
 
-    public override int DefaultRerank(int k) => Math.Max(5 * k, 64);
+    // int8 ranks almost exactly: in the index benchmark (1M x 64) 2K candidates recalled what 5K and 20K did, flat or
+    // IVF, and each reranked row costs a scattered float32 row read.
+    public override int DefaultRerank(int k) => Math.Max(2 * k, 16);
 
     /// <summary>int8 codes of <paramref name="encoded"/> in scan order (position p holds row <c>order[p]</c>, or row p when null).</summary>
     public static Int8Scanner Encode(float[] encoded, int dim, int[]? order, int positions, int threads) =>

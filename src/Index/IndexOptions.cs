@@ -19,7 +19,7 @@ public sealed record IndexOptions
     /// <summary>PQ4 subspaces, even, 2 to 256 (null: about dimension / 2, two dimensions per 4-bit code).</summary>
     public int? PqSubspaces { get; init; }
 
-    /// <summary>IVF lists (null: about the square root of the row count).</summary>
+    /// <summary>IVF lists (null: about twice the square root of the row count).</summary>
     public int? IvfLists { get; init; }
 
     /// <summary>IVF lists probed per query (null: calibrated at build time to <see cref="RecallTarget"/>, see <see cref="ProbeCalibration"/>).</summary>
