@@ -55,7 +55,7 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
         if (settings.Methods.Contains("exact"))
         {
             var index = FlatIndex.Build(data.Items, dim, settings.Simd);
-            foreach (var k in settings.Ks) rows.Add(Measure("exact-f32-scan", "", index, data, truth, k, default));
+            foreach (var k in settings.Ks) rows.Add(Measure("exact-f32-scan", "first", index, data, truth, k, default));
         }
         if (settings.Methods.Contains("int8"))
         {
@@ -101,6 +101,13 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
                 calibration is null ? null : Math.Round(calibration.Recall, 4), calibration is null ? null : Math.Round(calibration.Duration.TotalSeconds, 2),
                 calibration?.Tried.Select(t => new CalibrationStep(t.Probe, Math.Round(t.Recall, 4))).ToList()));
             foreach (var k in settings.Ks) rows.Add(Measure("auto", index.Spec.ToString(), index, data, truth, k, default));
+        }
+        if (settings.Methods.Contains("exact"))
+        {
+            // Again at the end: the load of a shared machine changes during a run, and the exact scan (memory bound)
+            // suffers from it more than a scan of a few lists. Speed-ups are taken against the faster of the two.
+            var index = FlatIndex.Build(data.Items, dim, settings.Simd);
+            foreach (var k in settings.Ks) rows.Add(Measure("exact-f32-scan", "again, last", index, data, truth, k, default));
         }
         if (settings.Methods.Contains("usearch"))
         {
@@ -205,7 +212,7 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
     private void PrintTable(List<BenchmarkRow> rows, int n, int dim, int k)
     {
         if (rows.Count == 0) return;
-        var exactQps = rows.FirstOrDefault(r => r.Method.StartsWith("exact", StringComparison.Ordinal))?.CpuQps;
+        var exactQps = rows.Where(r => r.Method.StartsWith("exact", StringComparison.Ordinal)).Select(r => (double?)r.CpuQps).Max();
         var frontier = rows.Where(r => !rows.Any(o => o.Method == r.Method && o != r && o.Recall >= r.Recall && o.CpuQps > r.CpuQps)).ToList();
         var table = new Table().Title($"n={n:N0}, d={dim}, K={k}, one thread ({rows.Count - frontier.Count} dominated settings in the JSON only)");
         foreach (var column in new[] { "method", "params", "recall", "QPS", "CPU QPS", "x exact (CPU)", "p50 ms", "p99 ms", "build s", "B/vec", "exact scores" })
