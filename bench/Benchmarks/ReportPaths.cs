@@ -15,12 +15,17 @@ public static class ReportPaths
         switch (node)
         {
             case JsonObject obj:
+                // Only a replaced value is set back: setting a node where it already is throws "already has a parent".
                 foreach (var key in obj.Select(p => p.Key).ToList())
-                    obj[key] = Anonymize(obj[key], repositoryRoot);
+                {
+                    if (Anonymize(obj[key], repositoryRoot) is var replaced && !ReferenceEquals(replaced, obj[key])) obj[key] = replaced;
+                }
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
-                    array[i] = Anonymize(array[i], repositoryRoot);
+                {
+                    if (Anonymize(array[i], repositoryRoot) is var replaced && !ReferenceEquals(replaced, array[i])) array[i] = replaced;
+                }
                 return array;
             case JsonValue value when value.TryGetValue<string>(out var text) && IsAbsolutePath(text):
                 return JsonValue.Create(Relative(text, repositoryRoot));

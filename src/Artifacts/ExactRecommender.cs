@@ -1,9 +1,10 @@
+using MovieRecommender.Index;
 
 namespace MovieRecommender.Artifacts;
 
 /// <summary>
 /// The ground truth of serving: a user's top K of users.npy · items.npyᵀ, seen movies excluded, scored in
-/// double precision, best first and the lower row on ties (the order the shards use). A bounded heap keeps
+/// double precision, in <see cref="TopKOrder"/> (the order the shards use). A bounded heap keeps
 /// it cheap at a million movies.
 /// </summary>
 public sealed class ExactRecommender(ModelArtifact artifact)
@@ -16,7 +17,7 @@ public sealed class ExactRecommender(ModelArtifact artifact)
         var excluded = artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet();
         var query = artifact.UserEmbeddings.Row(userRow);
         // The heap's root is the worst pair kept: the lowest score, then the highest row.
-        var heap = new PriorityQueue<int, (double Score, int Row)>(k + 1, WorstFirst.Instance);
+        var heap = new PriorityQueue<int, (double Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
         for (var row = 0; row < artifact.Items.Count; row++)
         {
             if (excluded.Contains(row)) continue;
@@ -24,7 +25,7 @@ public sealed class ExactRecommender(ModelArtifact artifact)
             double sum = 0;
             for (var d = 0; d < query.Length; d++) sum += (double)query[d] * item[d];
             if (heap.Count < k) heap.Enqueue(row, (sum, row));
-            else if (k > 0 && heap.TryPeek(out _, out var worst) && (sum > worst.Score || (sum == worst.Score && row < worst.Row)))
+            else if (k > 0 && heap.TryPeek(out _, out var worst) && TopKOrder.IsBetter(sum, row, worst.Score, worst.Row))
                 heap.EnqueueDequeue(row, (sum, row));
         }
         var result = new (int Row, double Score)[heap.Count];
@@ -34,16 +35,5 @@ public sealed class ExactRecommender(ModelArtifact artifact)
             result[i] = (row, key.Score);
         }
         return result;
-    }
-
-    private sealed class WorstFirst : IComparer<(double Score, int Row)>
-    {
-        public static readonly WorstFirst Instance = new();
-
-        public int Compare((double Score, int Row) x, (double Score, int Row) y)
-        {
-            var byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Row.CompareTo(x.Row);
-        }
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace MovieRecommender.Index;
 
-/// <summary>Scores candidates exactly against the float32 rows and keeps the K best: higher score, then lower id.</summary>
+/// <summary>Scores candidates exactly against the float32 rows and keeps the K best in <see cref="TopKOrder"/>.</summary>
 internal static unsafe class ExactRerank
 {
     /// <summary>Candidates prefetched ahead of the one being scored: their rows are scattered over the whole shard.</summary>
@@ -32,20 +32,10 @@ internal static unsafe class ExactRerank
         return hits.Length <= k ? hits : hits[..k];
     }
 
-    /// <summary>Higher score first, then lower id: a primitive-key sort, then equal-score runs ordered by id.</summary>
-    public static void SortBestFirst(SearchHit[] hits)
-    {
-        var keys = new float[hits.Length];
-        for (var i = 0; i < hits.Length; i++) keys[i] = -hits[i].Score;
-        Array.Sort(keys, hits);
-        for (var i = 0; i < hits.Length;)
-        {
-            var j = i + 1;
-            while (j < hits.Length && hits[j].Score == hits[i].Score) j++;
-            if (j - i > 1) Array.Sort(hits, i, j - i, ById.Instance);
-            i = j;
-        }
-    }
+    /// <summary>Sorts hits best first in <see cref="TopKOrder"/>.</summary>
+    public static void SortBestFirst(SearchHit[] hits) => Array.Sort(hits, BestFirstComparison);
+
+    private static readonly Comparison<SearchHit> BestFirstComparison = TopKOrder.BestFirst;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Prefetch(float* vectors, int id, int dim, int rowBytes)
@@ -53,14 +43,4 @@ internal static unsafe class ExactRerank
         var row = (byte*)(vectors + (long)id * dim);
         for (var offset = 0; offset < rowBytes; offset += 64) Sse.Prefetch0(row + offset);
     }
-
-    private sealed class ById : IComparer<SearchHit>
-    {
-        public static readonly ById Instance = new();
-
-        public int Compare(SearchHit x, SearchHit y) => x.Id.CompareTo(y.Id);
-    }
-
-    public static int BestFirst(SearchHit x, SearchHit y) =>
-        x.Score > y.Score ? -1 : x.Score < y.Score ? 1 : x.Id.CompareTo(y.Id);
 }

@@ -3,7 +3,7 @@ namespace MovieRecommender.Index;
 
 /// <summary>
 /// Brute-force maximum inner product search over float32 rows: every row scored with <see cref="FloatDot"/>,
-/// the K best kept (higher score, then lower id). The ground truth the quantized tiers are measured against.
+/// the K best kept in <see cref="TopKOrder"/>. The ground truth the quantized tiers are measured against.
 /// </summary>
 public static class FloatScan
 {
@@ -26,7 +26,7 @@ public static class FloatScan
         return heap.ToSortedArray();
     }
 
-    /// <summary>A min-heap of hits whose root is the worst held (lowest score, then highest id).</summary>
+    /// <summary>A min-heap of hits whose root is the worst held by <see cref="TopKOrder"/>.</summary>
     private sealed class HitHeap(int capacity)
     {
         private readonly SearchHit[] _items = new SearchHit[capacity];
@@ -72,6 +72,6 @@ public static class FloatScan
             return result;
         }
 
-        private static bool Worse(SearchHit a, SearchHit b) => a.Score < b.Score || (a.Score == b.Score && a.Id > b.Id);
+        private static bool Worse(SearchHit a, SearchHit b) => TopKOrder.IsBetter(b, a);
     }
 }

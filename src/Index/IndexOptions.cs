@@ -1,6 +1,6 @@
 namespace MovieRecommender.Index;
 
-/// <summary>How to build a <see cref="MipsIndex"/>. The defaults pick a tier from the shard's size.</summary>
+/// <summary>How to build an index (<see cref="VectorIndex"/>): what an <see cref="IndexSpec"/> leaves unset. The defaults pick a tier from the shard's size.</summary>
 public sealed record IndexOptions
 {
     public static IndexOptions Default { get; } = new();
@@ -8,10 +8,10 @@ public sealed record IndexOptions
     public IndexTier Tier { get; init; } = IndexTier.Auto;
 
     /// <summary>Auto: shards with fewer rows than this are searched by brute force (exact).</summary>
-    public int ExactBelow { get; init; } = 4096;
+    public int ExactBelow { get; init; } = IndexDefaults.ExactBelow;
 
     /// <summary>Auto: shards with at least this many rows are partitioned (<see cref="IndexTier.Ivf"/>).</summary>
-    public int IvfFrom { get; init; } = 4_000_000;
+    public int IvfFrom { get; init; } = IndexDefaults.IvfFrom;
 
     /// <summary>Candidates reranked exactly per query, K' (null: the tier's default for the query's K).</summary>
     public int? Rerank { get; init; }
@@ -19,11 +19,26 @@ public sealed record IndexOptions
     /// <summary>PQ4 subspaces, even, 2 to 256 (null: about dimension / 2, two dimensions per 4-bit code).</summary>
     public int? PqSubspaces { get; init; }
 
-    /// <summary>IVF lists (null: about the square root of the row count).</summary>
+    /// <summary>IVF lists (null: about twice the square root of the row count).</summary>
     public int? IvfLists { get; init; }
 
-    /// <summary>IVF lists probed per query (null: about 4 % of the lists).</summary>
+    /// <summary>IVF lists probed per query (null: calibrated at build time to <see cref="RecallTarget"/>, see <see cref="ProbeCalibration"/>).</summary>
     public int? IvfProbe { get; init; }
+
+    /// <summary>The mean recall@<see cref="CalibrationK"/> an unset IVF probe is calibrated to, on the shard's own rows as queries.</summary>
+    public double RecallTarget { get; init; } = IndexDefaults.RecallTarget;
+
+    /// <summary>Rows sampled as queries to calibrate the IVF probe.</summary>
+    public int CalibrationQueries { get; init; } = 256;
+
+    /// <summary>
+    /// The calibration's queries are sampled rows plus isotropic noise of this many times the row's norm: 0 asks with
+    /// the rows themselves, which proved easier than users (the probe came out too small).
+    /// </summary>
+    public double CalibrationNoise { get; init; } = 0.7;
+
+    /// <summary>K of the calibration's recall (the serving K per shard).</summary>
+    public int CalibrationK { get; init; } = 10;
 
     public IvfCodes IvfCodes { get; init; } = IvfCodes.Int8;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// Tier 3 partitioning: k-means centroids (about sqrt(N) lists), rows regrouped list by list in scan order (each
+/// Tier 3 partitioning: k-means centroids (about 2 sqrt(N) lists), rows regrouped list by list in scan order (each
 /// list padded to whole code blocks), and a map from scan position to row. A query probes the lists whose
 /// centroids have the highest inner product with it.
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class IvfLists
     /// <summary>Scan position to row, -1 for padding.</summary>
     public int[] PositionToRow { get; }
 
-    public static int DefaultLists(int rows) => Math.Max(1, (int)Math.Round(Math.Sqrt(rows)));
+    public static int DefaultLists(int rows) => Math.Max(1, (int)Math.Round(2 * Math.Sqrt(rows)));
 
     public static int DefaultProbe(int lists) => Math.Max(1, (int)Math.Ceiling(lists * 0.04));
 
@@ -65,7 +65,12 @@ internal sealed class IvfLists
     public static IvfLists Build(float[] vectors, int dim, int lists, int blockRows, IndexOptions options, int threads, out int[] assignment)
     {
         var rows = vectors.Length / dim;
-        lists = Math.Clamp(lists, 1, Math.Max(1, rows));
+        if (rows == 0)
+        {
+            assignment = [];
+            return new IvfLists(dim, new float[dim], [0], [0], []);
+        }
+        lists = Math.Clamp(lists, 1, rows);
         // At least ~30 rows per centroid to train on, within the configured sample.
         var sample = KMeans.Sample(rows, Math.Max(options.TrainingSample, Math.Min(rows, lists * 32)), options.Seed);
         var centroids = KMeans.Train(vectors, dim, 0, dim, sample, lists, options.KMeansIterations, options.Seed, threads);
@@ -112,57 +117,49 @@ internal sealed class IvfLists
     }
 
     /// <summary>
-    /// The <paramref name="count"/> lists with the highest centroid scores, best first (a selection, not a full sort:
-    /// a query probes a few percent of the lists).
+    /// The <paramref name="count"/> lists with the highest centroid scores, best first in <see cref="TopKOrder"/> (the
+    /// lower list on equal scores). A query probes a few percent of the lists: a bounded heap, one compare per list
+    /// and no allocation but the answer; asking for every list sorts them all.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] BestLists(float[] centroidScores, int count)
     {
         count = Math.Clamp(count, 0, Count);
-        var keys = new float[Count];
-        for (var l = 0; l < Count; l++) keys[l] = -centroidScores[l];
-        if (count < Count / 4)
+        if (count == 0) return [];
+        var heap = new int[count];
+        var size = 0;
+        for (var l = 0; l < Count; l++)
         {
-            // The count-th best score by selection, then only the lists at or above it are sorted.
-            var copy = keys.AsSpan().ToArray();
-            var threshold = Select(copy, count - 1);
-            var picked = new List<int>(count + 8);
-            for (var l = 0; l < Count && picked.Count < count; l++) if (keys[l] < threshold) picked.Add(l);
-            for (var l = 0; l < Count && picked.Count < count; l++) if (keys[l] == threshold) picked.Add(l);
-            var chosen = picked.ToArray();
-            var chosenKeys = chosen.Select(l => keys[l]).ToArray();
-            Array.Sort(chosenKeys, chosen);
-            return chosen;
-        }
-        var order = new int[Count];
-        for (var l = 0; l < Count; l++) order[l] = l;
-        Array.Sort(keys, order);
-        return count == Count ? order : order[..count];
-    }
-
-    /// <summary>The k-th smallest value (0-based) of values, which it reorders.</summary>
-    private static float Select(float[] values, int k)
-    {
-        int lo = 0, hi = values.Length - 1;
-        while (lo < hi)
-        {
-            var pivot = values[(lo + hi) >>> 1];
-            int i = lo, j = hi;
-            while (i <= j)
+            var score = centroidScores[l];
+            if (size < count)
             {
-                while (values[i] < pivot) i++;
-                while (values[j] > pivot) j--;
-                if (i <= j)
+                // Sift up: the root stays the worst list held.
+                var i = size++;
+                while (i > 0)
                 {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
+                    var parent = (i - 1) >> 1;
+                    if (!TopKOrder.IsBetter(centroidScores[heap[parent]], heap[parent], score, l)) break;
+                    heap[i] = heap[parent];
+                    i = parent;
                 }
+                heap[i] = l;
             }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return values[k];
+            else if (TopKOrder.IsBetter(score, l, centroidScores[heap[0]], heap[0]))
+            {
+                var i = 0;
+                while (true)
+                {
+                    var child = 2 * i + 1;
+                    if (child >= size) break;
+                    if (child + 1 < size && TopKOrder.IsBetter(centroidScores[heap[child]], heap[child], centroidScores[heap[child + 1]], heap[child + 1])) child++;
+                    if (!TopKOrder.IsBetter(score, l, centroidScores[heap[child]], heap[child])) break;
+                    heap[i] = heap[child];
+                    i = child;
+                }
+                heap[i] = l;
+            }
         }
-        return values[k];
+        Array.Sort(heap, (x, y) => TopKOrder.BestFirst(centroidScores[x], x, centroidScores[y], y));
+        return heap;
     }
 }

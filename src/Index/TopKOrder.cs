@@ -20,6 +20,11 @@ public static class TopKOrder
     public static int BestFirst(double score, int id, double otherScore, int otherId) =>
         IsBetter(score, id, otherScore, otherId) ? -1 : IsBetter(otherScore, otherId, score, id) ? 1 : 0;
 
+    public static bool IsBetter(SearchHit hit, SearchHit other) => IsBetter(hit.Score, hit.Id, other.Score, other.Id);
+
+    /// <summary>A comparison of hits for sorting best first.</summary>
+    public static int BestFirst(SearchHit hit, SearchHit other) => BestFirst(hit.Score, hit.Id, other.Score, other.Id);
+
     /// <summary>The items best first by this order.</summary>
     public static IEnumerable<T> OrderBestFirst<T>(this IEnumerable<T> source, Func<T, double> score, Func<T, int> id) =>
         source.OrderByDescending(score).ThenBy(id);

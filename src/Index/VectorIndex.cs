@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MovieRecommender.Index;
 
 /// <summary>Builds the index an <see cref="IndexSpec"/> names (FAISS's <c>index_factory</c>).</summary>
@@ -6,13 +8,58 @@ public static class VectorIndex
     /// <summary>
     /// Builds <paramref name="spec"/> (resolved for the shard's size when <see cref="IndexSpec.Auto"/>) over rows x
     /// <paramref name="dim"/> floats, row-major; <paramref name="build"/> supplies what the spec leaves unset (threads,
-    /// k-means, SIMD). The index references <paramref name="vectors"/>: do not change them afterwards.
+    /// k-means, SIMD, calibration). The index references <paramref name="vectors"/>: do not change them afterwards.
+    /// Exact: a <see cref="FlatIndex"/>; every other kind: a <see cref="RefineIndex"/> around a
+    /// <see cref="FlatCodeIndex"/> or an <see cref="IvfIndex"/>. An IVF probe left unset is calibrated on the shard's
+    /// own rows (<see cref="ProbeCalibration"/>); under <c>auto</c>, a shard where IVF cannot reach
+    /// <see cref="IndexOptions.RecallTarget"/> cheaply gets int8 codes scanned in full instead (see <see cref="IndexDefaults"/>).
     /// </summary>
     public static IVectorIndex Build(float[] vectors, int dim, IndexSpec spec, IndexOptions? build = null)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(spec);
-        var rows = dim <= 0 ? 0 : vectors.Length / dim;
-        return MipsIndex.Build(vectors, dim, spec.Resolve(rows, dim).ApplyTo(build ?? IndexOptions.Default));
+        VectorGuard.CheckRows(vectors, dim, nameof(vectors));
+        var rows = vectors.Length / dim;
+        return Build(vectors, dim, spec.Resolve(rows, dim).ApplyTo(build ?? IndexOptions.Default), fromAuto: spec.Tier == IndexTier.Auto);
+    }
+
+    /// <summary>
+    /// Builds from options alone (what <see cref="MipsIndex"/> took): <see cref="IndexOptions.Tier"/> Auto picks by
+    /// size with the options' <see cref="IndexOptions.ExactBelow"/> and <see cref="IndexOptions.IvfFrom"/>.
+    /// </summary>
+    public static IVectorIndex Build(float[] vectors, int dim, IndexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(options);
+        VectorGuard.CheckRows(vectors, dim, nameof(vectors));
+        var rows = vectors.Length / dim;
+        var fromAuto = options.Tier == IndexTier.Auto;
+        return Build(vectors, dim, fromAuto ? options with { Tier = IndexDefaults.ChooseTier(rows, options) } : options, fromAuto);
+    }
+
+    private static IVectorIndex Build(float[] vectors, int dim, IndexOptions options, bool fromAuto)
+    {
+        var started = Stopwatch.GetTimestamp();
+        switch (options.Tier)
+        {
+            case IndexTier.Exact:
+                return FlatIndex.Build(vectors, dim, options.Simd);
+            case IndexTier.Int8:
+                return new RefineIndex(FlatCodeIndex.BuildInt8(vectors, dim, options), vectors, options.Rerank);
+            case IndexTier.Pq4:
+                return new RefineIndex(FlatCodeIndex.BuildPq4(vectors, dim, options), vectors, options.Rerank);
+            case IndexTier.Ivf:
+                var ivf = IvfIndex.Build(vectors, dim, options.IvfCodes, options);
+                if (options.IvfProbe is not null || ivf.Count == 0) return new RefineIndex(ivf, vectors, options.Rerank);
+                // Auto falls back to flat int8 past a quarter of the lists; an explicit IVF probes as many as it takes.
+                var calibration = ProbeCalibration.Run(ivf, vectors, options,
+                    fromAuto ? IndexDefaults.MaxAutoProbe(ivf.Lists) : ivf.Lists);
+                CodeIndex chosen = calibration.Probe is { } probe ? ivf.WithProbe(probe)
+                    : fromAuto ? FlatCodeIndex.BuildInt8(vectors, dim, options)
+                    : ivf.WithProbe(ivf.Lists);
+                return new RefineIndex(chosen, vectors, options.Rerank) { Calibration = calibration, BuildTime = Stopwatch.GetElapsedTime(started) };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Tier, $"Unknown index tier {options.Tier}; expected one of {string.Join(", ", Enum.GetNames<IndexTier>())}.");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
+using MovieRecommender.Index;
 
 namespace MovieRecommender.Serving.Tests;
 
@@ -48,7 +49,7 @@ public static class TestArtifacts
                 for (var d = 0; d < query.Length; d++) sum += (double)query[d] * item[d];
                 return (Row: row, Score: (float)sum);
             })
-            .OrderByDescending(p => p.Score).ThenBy(p => p.Row)
+            .OrderBestFirst(p => p.Score, p => p.Row)
             .Take(k)
             .ToArray();
     }

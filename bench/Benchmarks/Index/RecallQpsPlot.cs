@@ -52,8 +52,8 @@ public static class RecallQpsPlot
         var plotW = PanelWidth - Left - Right;
         var plotH = PanelHeight - Top - Bottom;
         var minRecall = Math.Floor(Math.Min(0.8, rows.Min(r => r.Recall)) * 10) / 10;
-        var logMin = Math.Floor(Math.Log10(rows.Min(r => r.Qps)));
-        var logMax = Math.Ceiling(Math.Log10(rows.Max(r => r.Qps)));
+        var logMin = Math.Floor(Math.Log10(rows.Min(r => r.CpuQps)));
+        var logMax = Math.Ceiling(Math.Log10(rows.Max(r => r.CpuQps)));
         if (logMax <= logMin) logMax = logMin + 1;
         double X(double recall) => x0 + Left + (recall - minRecall) / (1 - minRecall) * plotW;
         double Y(double qps) => y0 + Top + plotH - (Math.Log10(qps) - logMin) / (logMax - logMin) * plotH;
@@ -78,11 +78,11 @@ public static class RecallQpsPlot
             }
         }
         svg.Append(Invariant($"<text x=\"{x0 + Left + plotW / 2}\" y=\"{y0 + PanelHeight - 12}\" text-anchor=\"middle\">recall</text>"));
-        svg.Append(Invariant($"<text transform=\"translate({x0 + 16},{y0 + Top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">queries per second (log)</text>\n"));
+        svg.Append(Invariant($"<text transform=\"translate({x0 + 16},{y0 + Top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">queries per CPU second (log)</text>\n"));
         foreach (var group in rows.GroupBy(r => r.Method))
         {
             var color = Colors[methods.IndexOf(group.Key) % Colors.Length];
-            var points = group.OrderBy(r => r.Recall).ThenByDescending(r => r.Qps).Select(r => (X: X(r.Recall), Y: Y(r.Qps))).ToList();
+            var points = group.OrderBy(r => r.Recall).ThenByDescending(r => r.CpuQps).Select(r => (X: X(r.Recall), Y: Y(r.CpuQps))).ToList();
             if (points.Count > 1)
                 svg.Append($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\" points=\"{string.Join(' ', points.Select(pt => Invariant($"{pt.X:F1},{pt.Y:F1}")))}\"/>\n");
             foreach (var pt in points) svg.Append(Invariant($"<circle cx=\"{pt.X:F1}\" cy=\"{pt.Y:F1}\" r=\"3.5\" fill=\"{color}\"/>"));

@@ -1,3 +1,5 @@
+using MovieRecommender.Index;
+
 namespace MovieRecommender.Benchmarks.Index;
 
 /// <summary>
@@ -39,14 +41,36 @@ public sealed class SyntheticEmbeddings
         return new SyntheticEmbeddings(dim, items, query);
     }
 
+    /// <summary>Unstructured: every component of items and queries iid N(0, 1/dim), as the publish benchmark generates.</summary>
+    public static SyntheticEmbeddings Gaussian(int n, int dim, int queries, int seed)
+    {
+        var items = new float[checked(n * dim)];
+        var query = new float[queries * dim];
+        FillGaussian(items, seed + 1, 1 / Math.Sqrt(dim));
+        FillGaussian(query, seed + 2, 1 / Math.Sqrt(dim));
+        return new SyntheticEmbeddings(dim, items, query);
+    }
+
+    private static void FillGaussian(float[] target, int seed, double sigma)
+    {
+        const int chunk = 1 << 20;
+        Parallel.For(0, (target.Length + chunk - 1) / chunk, part =>
+        {
+            var random = new Random(SeedMix.Of(seed, part));
+            var end = Math.Min(target.Length, (part + 1) * chunk);
+            for (var i = part * chunk; i < end; i++) target[i] = (float)(sigma * Gaussian(random));
+        });
+    }
+
     private static void Fill(float[] target, int dim, float[] centers, int clusters, int seed, double normSigma, double spread)
     {
         var rows = target.Length / dim;
         const int chunk = 16_384;
-        // Every chunk has its own seeded generator: the data does not depend on the thread count.
+        // Every chunk has its own seeded generator, so the data depends neither on the thread count nor (SeedMix, not
+        // HashCode) on the process.
         Parallel.For(0, (rows + chunk - 1) / chunk, part =>
         {
-            var random = new Random(HashCode.Combine(seed, part));
+            var random = new Random(SeedMix.Of(seed, part));
             var end = Math.Min(rows, (part + 1) * chunk);
             for (var r = part * chunk; r < end; r++)
             {

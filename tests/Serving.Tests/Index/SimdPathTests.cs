@@ -12,14 +12,14 @@ public sealed class SimdPathTests
     private static readonly float[] Vectors = IndexTestData.Clustered(5_000, Dim, seed: 7);
     private static readonly float[] Queries = IndexTestData.Clustered(20, Dim, seed: 8);
 
-    public static TheoryData<IndexTier> ApproximateTiers => new() { IndexTier.Int8, IndexTier.Pq4, IndexTier.Ivf };
+    public static TheoryData<string> ApproximateSpecs => new() { "int8:rerank=20", "pq4:rerank=20", "ivf-int8:lists=70,probe=10,rerank=20", "ivf-pq4:lists=70,probe=10,rerank=20" };
 
     [Theory]
-    [MemberData(nameof(ApproximateTiers))]
-    public void ThePortablePathGivesIdenticalResults(IndexTier tier)
+    [MemberData(nameof(ApproximateSpecs))]
+    public void ThePortablePathGivesIdenticalResults(string spec)
     {
-        var simd = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = tier, Rerank = 20 });
-        var portable = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = tier, Rerank = 20, Simd = SimdLevel.Portable });
+        var simd = VectorIndex.Build(Vectors, Dim, IndexSpec.Parse(spec));
+        var portable = VectorIndex.Build(Vectors, Dim, IndexSpec.Parse(spec), new IndexOptions { Simd = SimdLevel.Portable });
         Assert.Equal(SimdSupport.Best, simd.Simd);
         Assert.Equal(SimdLevel.Portable, portable.Simd);
         for (var q = 0; q < Queries.Length / Dim; q++)
@@ -82,7 +82,7 @@ public sealed class SimdPathTests
     public void ALevelTheCpuLacksIsRefused()
     {
         if (SimdSupport.Best == SimdLevel.Avx512) return;
-        var error = Assert.Throws<NotSupportedException>(() => MipsIndex.Build(Vectors, Dim, new IndexOptions { Simd = SimdLevel.Avx512 }));
+        var error = Assert.Throws<NotSupportedException>(() => VectorIndex.Build(Vectors, Dim, IndexSpec.Auto, new IndexOptions { Simd = SimdLevel.Avx512 }));
         Assert.Contains("supports at most", error.Message);
     }
 }

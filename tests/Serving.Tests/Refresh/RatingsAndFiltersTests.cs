@@ -2,6 +2,7 @@ using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
 using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
+using MovieRecommender.Index;
 
 namespace MovieRecommender.Serving.Tests.Refresh;
 
@@ -139,7 +140,7 @@ public sealed class RatingsAndFiltersTests(ClusterFixture fixture)
                 for (var d = 0; d < query.Length; d++) sum += (double)query[d] * item[d];
                 return (Row: r, Score: (float)sum);
             })
-            .OrderByDescending(p => p.Score).ThenBy(p => p.Row).Take(K).ToArray();
+            .OrderBestFirst(p => p.Score, p => p.Row).Take(K).ToArray();
 
     private static float Norm(float[] v) => (float)Math.Sqrt(v.Sum(x => (double)x * x));
 }

@@ -3,8 +3,8 @@ using MovieRecommender.Index;
 
 namespace MovieRecommender.Serving.Tests.Index;
 
-/// <summary>Each tier against the exact scan on seeded structured data, with recall floors that can fail.</summary>
-public sealed class MipsIndexTierTests(ITestOutputHelper output)
+/// <summary>Each index type against the exact scan on seeded structured data, with recall floors that can fail.</summary>
+public sealed class IndexTypeTests(ITestOutputHelper output)
 {
     private const int Rows = 20_000;
     private const int Dim = 32;
@@ -12,35 +12,37 @@ public sealed class MipsIndexTierTests(ITestOutputHelper output)
     private static readonly float[] Queries = IndexTestData.Clustered(40, Dim, seed: 2);
 
     [Fact]
-    public void ExactTierIsTheExactScan()
+    public void TheFlatIndexIsTheExactScan()
     {
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Exact });
+        var index = FlatIndex.Build(Vectors, Dim);
         Assert.Equal(1.0, IndexTestData.Recall(index, Vectors, Queries, k: 10));
+        Assert.Equal("exact", index.Spec.ToString());
+        Assert.Equal(Dim * sizeof(float), index.BytesPerVector);
     }
 
     [Fact]
-    public void Int8TierReachesRecall99AtTen()
+    public void Int8CodesReachRecall99AtTen()
     {
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Int8 });
+        var index = new RefineIndex(FlatCodeIndex.BuildInt8(Vectors, Dim), Vectors);
         var recall = IndexTestData.Recall(index, Vectors, Queries, k: 10);
         output.WriteLine($"int8, default rerank {index.RerankFor(10)}: recall@10 = {recall:F4}");
         Assert.True(recall >= 0.99, $"int8 recall@10 {recall:F4} < 0.99");
     }
 
     [Fact]
-    public void Int8TierWithoutRerankSlackIsStillClose()
+    public void Int8CodesWithoutRerankSlackAreStillClose()
     {
         // K' = K: the integer ranking alone decides; int8 with per-dimension scales keeps it close to exact.
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Int8, Rerank = 10 });
+        var index = new RefineIndex(FlatCodeIndex.BuildInt8(Vectors, Dim), Vectors, rerank: 10);
         var recall = IndexTestData.Recall(index, Vectors, Queries, k: 10);
         output.WriteLine($"int8, rerank = K: recall@10 = {recall:F4}");
         Assert.True(recall >= 0.85, $"int8 recall@10 without rerank slack {recall:F4} < 0.85");
     }
 
     [Fact]
-    public void Pq4TierReachesRecall90AtTenReranking500()
+    public void Pq4FastScanReachesRecall90AtTenReranking500()
     {
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Pq4, Rerank = 500 });
+        var index = new RefineIndex(FlatCodeIndex.BuildPq4(Vectors, Dim), Vectors, rerank: 500);
         var recall = IndexTestData.Recall(index, Vectors, Queries, k: 10);
         output.WriteLine($"pq4 M={Dim / 2}, rerank {index.RerankFor(10)}: recall@10 = {recall:F4}");
         Assert.True(recall >= 0.9, $"pq4 recall@10 {recall:F4} < 0.9");
@@ -49,11 +51,12 @@ public sealed class MipsIndexTierTests(ITestOutputHelper output)
     [Theory]
     [InlineData(IvfCodes.Int8)]
     [InlineData(IvfCodes.Pq4)]
-    public void IvfTierReachesRecall90AtTenProbingAQuarter(IvfCodes codes)
+    public void IvfReachesRecall90AtTenProbingAQuarter(IvfCodes codes)
     {
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Ivf, IvfCodes = codes, IvfLists = 64, IvfProbe = 16 });
-        Assert.Equal(64, index.ListCount);
-        var recall = IndexTestData.Recall(index, Vectors, Queries, k: 10);
+        var ivf = IvfIndex.Build(Vectors, Dim, codes, new IndexOptions { IvfLists = 64, IvfProbe = 16 });
+        Assert.Equal(64, ivf.Lists);
+        Assert.Equal(16, ivf.Probe);
+        var recall = IndexTestData.Recall(new RefineIndex(ivf, Vectors), Vectors, Queries, k: 10);
         output.WriteLine($"ivf-{codes}, 64 lists, probe 16: recall@10 = {recall:F4}");
         Assert.True(recall >= 0.9, $"ivf-{codes} recall@10 at probe 16/64 {recall:F4} < 0.9");
     }
@@ -61,19 +64,18 @@ public sealed class MipsIndexTierTests(ITestOutputHelper output)
     [Fact]
     public void IvfProbingEveryListIsAsGoodAsTheFlatCodes()
     {
-        var index = MipsIndex.Build(Vectors, Dim, new IndexOptions { Tier = IndexTier.Ivf, IvfLists = 32 });
+        var index = new RefineIndex(IvfIndex.Build(Vectors, Dim, IvfCodes.Int8, new IndexOptions { IvfLists = 32 }), Vectors);
         var recall = IndexTestData.Recall(index, Vectors, Queries, k: 10, new SearchParameters(Probe: 32));
         Assert.True(recall >= 0.99, $"ivf probing every list: recall@10 {recall:F4} < 0.99");
     }
 
     [Fact]
-    public void AutoPicksBruteForceForSmallShardsAndInt8Above()
+    public void AWiderProbeFindsAtLeastAsMuch()
     {
-        Assert.Equal(IndexTier.Exact, MipsIndex.ChooseTier(416, IndexOptions.Default));
-        Assert.Equal(IndexTier.Exact, MipsIndex.ChooseTier(4095, IndexOptions.Default));
-        Assert.Equal(IndexTier.Int8, MipsIndex.ChooseTier(100_000, IndexOptions.Default));
-        Assert.Equal(IndexTier.Ivf, MipsIndex.ChooseTier(10_000_000, IndexOptions.Default));
-        Assert.Equal(IndexTier.Pq4, MipsIndex.ChooseTier(10, new IndexOptions { Tier = IndexTier.Pq4 }));
-        Assert.Equal(IndexTier.Int8, MipsIndex.Build(Vectors, Dim).Tier);
+        var index = new RefineIndex(IvfIndex.Build(Vectors, Dim, IvfCodes.Int8, new IndexOptions { IvfLists = 64, IvfProbe = 1 }), Vectors);
+        var narrow = IndexTestData.Recall(index, Vectors, Queries, k: 10);
+        var wide = IndexTestData.Recall(index, Vectors, Queries, k: 10, new SearchParameters(Probe: 16));
+        output.WriteLine($"ivf-int8, 64 lists: recall@10 {narrow:F4} at probe 1, {wide:F4} at probe 16");
+        Assert.True(wide > narrow, $"probe 16 recall {wide:F4} is not above probe 1's {narrow:F4}");
     }
 }
