@@ -25,13 +25,6 @@ public static class IndexDefaults
         : rows >= IvfFrom ? new IndexSpec(IndexTier.Ivf, IvfCodes.Int8)
         : new IndexSpec(IndexTier.Int8);
 
-    /// <summary>The tier <see cref="IndexTier.Auto"/> picks by the options' thresholds (an explicit tier stays).</summary>
-    public static IndexTier ChooseTier(int rows, IndexOptions options) =>
-        options.Tier != IndexTier.Auto ? options.Tier
-        : rows < options.ExactBelow ? IndexTier.Exact
-        : rows >= options.IvfFrom ? IndexTier.Ivf
-        : IndexTier.Int8;
-
     /// <summary>The largest probe an automatic IVF may calibrate to before falling back to flat int8.</summary>
     public static int MaxAutoProbe(int lists) => Math.Max(1, (int)(lists * MaxAutoProbeFraction));
 }

@@ -5,13 +5,11 @@ public sealed record IndexOptions
 {
     public static IndexOptions Default { get; } = new();
 
+    /// <summary>
+    /// The kind a spec sets (<see cref="IndexSpec.ApplyTo"/>). In a silo's section <c>Index</c>, a kind other than
+    /// Auto replaces <c>auto</c> for the versions published with it (benchmarks that compare tiers).
+    /// </summary>
     public IndexTier Tier { get; init; } = IndexTier.Auto;
-
-    /// <summary>Auto: shards with fewer rows than this are searched by brute force (exact).</summary>
-    public int ExactBelow { get; init; } = IndexDefaults.ExactBelow;
-
-    /// <summary>Auto: shards with at least this many rows are partitioned (<see cref="IndexTier.Ivf"/>).</summary>
-    public int IvfFrom { get; init; } = IndexDefaults.IvfFrom;
 
     /// <summary>Candidates reranked exactly per query, K' (null: the tier's default for the query's K).</summary>
     public int? Rerank { get; init; }

@@ -23,20 +23,6 @@ public static class VectorIndex
         return Build(vectors, dim, spec.Resolve(rows, dim).ApplyTo(build ?? IndexOptions.Default), fromAuto: spec.Tier == IndexTier.Auto);
     }
 
-    /// <summary>
-    /// Builds from options alone (what <see cref="MipsIndex"/> took): <see cref="IndexOptions.Tier"/> Auto picks by
-    /// size with the options' <see cref="IndexOptions.ExactBelow"/> and <see cref="IndexOptions.IvfFrom"/>.
-    /// </summary>
-    public static IVectorIndex Build(float[] vectors, int dim, IndexOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(vectors);
-        ArgumentNullException.ThrowIfNull(options);
-        VectorGuard.CheckRows(vectors, dim, nameof(vectors));
-        var rows = vectors.Length / dim;
-        var fromAuto = options.Tier == IndexTier.Auto;
-        return Build(vectors, dim, fromAuto ? options with { Tier = IndexDefaults.ChooseTier(rows, options) } : options, fromAuto);
-    }
-
     private static IVectorIndex Build(float[] vectors, int dim, IndexOptions options, bool fromAuto)
     {
         var started = Stopwatch.GetTimestamp();

@@ -107,15 +107,4 @@ public sealed class AutoIndexTests(ITestOutputHelper output)
         if (text == "int8:rerank=30") Assert.Equal(text, spec.ToString());
         if (text.StartsWith("ivf", StringComparison.Ordinal)) Assert.Equal(text, spec.ToString());
     }
-
-    [Fact]
-    public void TheOldFacadeStillBuildsAndNamesTheTier()
-    {
-        var vectors = IndexTestData.Clustered(5_000, 8, seed: 38);
-        var index = MipsIndex.Build(vectors, 8, new IndexOptions { Tier = IndexTier.Ivf, IvfLists = 30, IvfProbe = 5 });
-        Assert.Equal(("ivf-int8", IndexTier.Ivf, 30, 5), (index.TierName, index.Tier, index.ListCount, index.ProbeFor()));
-        Assert.Equal(IndexTier.Exact, MipsIndex.ChooseTier(4095, IndexOptions.Default));
-        Assert.Equal(IndexTier.Pq4, MipsIndex.ChooseTier(10, new IndexOptions { Tier = IndexTier.Pq4 }));
-        Assert.Equal("int8", MipsIndex.Build(vectors, 8).TierName);
-    }
 }
