@@ -28,7 +28,7 @@ catch (Exception e) when (e is OrleansConfigurationException or OptionsValidatio
     await Console.Error.WriteLineAsync($"silo: {e.Message}");
     return 2;
 }
-catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     // Kestrel's "Failed to bind to address ...: address already in use": another silo holds the HTTP port.
     await Console.Error.WriteLineAsync($"silo: {e.Message.TrimEnd('.')}. Give this silo its own port with --Http:Port=N (env Http__Port).");

@@ -51,6 +51,33 @@ public sealed class HttpLifecycleTests
     }
 
     [Fact]
+    public async Task ASiloIsNotReadyWhileAShardOfTheActiveVersionDoesNotAnswer()
+    {
+        using var folder = new TempFolder();
+        using var store = new TempFolder();
+        ModelVersionInfoAndArtifact published;
+        await using (var first = await HttpSilo.StartOnStoreAsync(store.Path))
+        {
+            published = await first.PublishAsync(folder, users: 10, items: 60, dim: 4, seed: 1331, shards: 2);
+            Assert.Equal(HttpStatusCode.OK, (await first.Http.GetAsync("readyz")).StatusCode);
+        }
+        var version = published.Version;
+        // Shard 1's partition lost from the store: after a restart it has nothing to load.
+        var partition = Assert.Single(Directory.GetFiles(Path.Combine(store.Path, "candidates"), $"{version}%2f1.bin", SearchOption.AllDirectories));
+        File.Delete(partition);
+
+        await using var restarted = await HttpSilo.StartOnStoreAsync(store.Path);
+        var unready = await restarted.Http.GetAsync("readyz");
+        var body = await unready.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+        Assert.Contains($"1 of 2 shards of version {version} do not answer yet: shard 1 (Candidate shard {version}/1 is not loaded", body);
+        // Shard 0 still serves: an answer says it is partial rather than pretending to be whole.
+        var answer = await Problems.Json(await restarted.Http.GetAsync($"v1/users/{published.Artifact.Users[0].Id}/recommendations?k=3"));
+        Assert.Equal(1, answer.GetProperty("shardsAnswered").GetInt32());
+        Assert.Equal(2, answer.GetProperty("shardCount").GetInt32());
+    }
+
+    [Fact]
     public async Task RecommendationRoutesCanRequireAKeyAndEachClientHasItsRateLimit()
     {
         using var folder = new TempFolder();

@@ -17,9 +17,9 @@ public sealed class HttpSilo : IAsyncDisposable
     public const string OperatorKey = "operator-key-0123456789";
     public const string ClientKey = "client-key-0123456789ab";
 
-    private readonly TempFolder _store;
+    private readonly TempFolder? _store;
 
-    private HttpSilo(WebApplication app, int port, TempFolder store)
+    private HttpSilo(WebApplication app, int port, TempFolder? store)
     {
         _store = store;
         App = app;
@@ -33,22 +33,29 @@ public sealed class HttpSilo : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The folder of the model store.</summary>
+    public string StorePath => App.Configuration["Storage:Root"]!;
+
     public IClusterClient Grains => App.Services.GetRequiredService<IClusterClient>();
 
     /// <param name="settings">More settings, as on the silo's command line: "--Http:RateLimit:PermitsPerSecond=2".</param>
-    public static async Task<HttpSilo> StartAsync(params string[] settings)
+    public static Task<HttpSilo> StartAsync(params string[] settings) => StartAsync(new TempFolder(), null, settings);
+
+    /// <summary>A silo on the model store at <paramref name="storePath"/>, which it leaves in place (a restart).</summary>
+    public static Task<HttpSilo> StartOnStoreAsync(string storePath, params string[] settings) => StartAsync(null, storePath, settings);
+
+    private static async Task<HttpSilo> StartAsync(TempFolder? owned, string? storePath, string[] settings)
     {
         var (siloPort, gatewayPort) = Ports.FreePair();
         var httpPort = Ports.Free();
-        var store = new TempFolder();
         var app = RecommenderWebSilo.Build(
         [
-            $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Storage:Root={store.Path}",
+            $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Storage:Root={owned?.Path ?? storePath}",
             $"--Http:Port={httpPort}", $"--Http:OperatorKey={OperatorKey}", $"--Http:ClientKeys:0={ClientKey}",
             .. settings,
         ]);
         await app.StartAsync();
-        return new HttpSilo(app, httpPort, store);
+        return new HttpSilo(app, httpPort, owned);
     }
 
     public Task<ModelVersionInfoAndArtifact> PublishAsync(TempFolder folder, int users, int items, int dim, int seed, int shards = 3) =>
@@ -65,7 +72,7 @@ public sealed class HttpSilo : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        _store.Dispose();
+        _store?.Dispose();
     }
 }
 
