@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Hosting;
 using MovieRecommender.Telemetry;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
 namespace MovieRecommender.Http;
@@ -34,6 +35,10 @@ public static class RecommenderWebSilo
             if (http.Dashboard) silo.AddDashboard();
         });
         builder.AddRecommenderTelemetry();
+        // ASP.NET Core's own instruments beside the silo's: http.server.request.duration by route and status, Kestrel's
+        // connections, the rate limiter's rejections. (Its request spans are left out: every HTTP root would be traced.)
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(
+            "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"));
         configure?.Invoke(builder);
         return builder.Build().MapRecommenderHttp();
     }
