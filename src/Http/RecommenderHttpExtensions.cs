@@ -51,7 +51,17 @@ public static class RecommenderHttpExtensions
             else kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
         });
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // A body that is not the JSON a route reads: say so, with an example, rather than a bare 400.
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Title = "Unreadable request body";
+                context.ProblemDetails.Detail = $"{bad.Message} Send JSON such as {{\"movieId\": \"50\", \"rating\": 5}}.";
+            }
+        });
+        // Binding failures reach the exception handler (and so the problem above) instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -77,7 +87,12 @@ public static class RecommenderHttpExtensions
     public static WebApplication MapRecommenderHttp(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<HttpApiOptions>>().Value;
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A caller's malformed body is the caller's problem (it gets a 400), not an error in the silo's log.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

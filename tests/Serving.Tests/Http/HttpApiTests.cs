@@ -165,6 +165,15 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
     }
 
     [Fact]
+    public async Task ABodyThatIsNotJsonIsA400SayingWhatToSend()
+    {
+        var content = new StringContent("rating=5", System.Text.Encoding.UTF8, "application/json");
+        var problem = await Problems.Expect(await Http.PostAsync($"v1/users/{Artifact.Users[2].Id}/ratings", content), HttpStatusCode.BadRequest);
+        Assert.Equal("Unreadable request body", problem.GetProperty("title").GetString());
+        Assert.EndsWith("Send JSON such as {\"movieId\": \"50\", \"rating\": 5}.", problem.Detail());
+    }
+
+    [Fact]
     public async Task VersionsListTheActiveOneWithItsEvaluation()
     {
         var versions = await Problems.Json(await Http.GetAsync("v1/versions"));
