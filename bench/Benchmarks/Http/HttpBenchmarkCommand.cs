@@ -31,7 +31,7 @@ public static class HttpBenchmarkCommand
         var dim = new Option<int>("--dim") { Description = "Embedding dimension of the generated catalogue.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
         var shards = new Option<int>("--shards") { Description = "Candidate and user shards of the generated catalogue (ML-100K: publish's default).", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
         var rates = new Option<string?>("--rates") { Description = "ML-100K's ladder, comma-separated requests/s (default 100, x1.5 ... up to 12000)." };
-        var largeRates = new Option<string?>("--large-rates") { Description = "The generated catalogue's ladder (default 25, x1.5 ... up to 2000)." };
+        var largeRates = new Option<string?>("--large-rates") { Description = "The generated catalogue's ladder (default 10, x1.5 ... up to 2000)." };
         var duration = new Option<double>("--duration") { Description = "Seconds of each run.", DefaultValueFactory = _ => 15 }.Number(min: 1, max: 3600);
         var autocannonDir = new Option<string?>("--autocannon") { Description = "The folder autocannon was installed into with npm (scripts/http-bench.sh installs it into .run/tools/autocannon)." }.ExistingFolder();
         var output = new Option<string?>("--out") { Description = "Where trained and generated artifacts and silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." }.FolderToWrite();
@@ -51,7 +51,7 @@ public static class HttpBenchmarkCommand
             var s = new HttpBenchSettings(
                 Data: parsed.GetValue(data) ?? Environment.GetEnvironmentVariable("MOVIELENS_DIR") ?? Path.Combine(root, "..", "shared", "data", "ml-100k"),
                 Artifact: parsed.GetValue(artifact), Movies: parsed.GetValue(movies), Users: parsed.GetValue(users), Dim: parsed.GetValue(dim), Shards: parsed.GetValue(shards),
-                Rates: Ladder(parsed.GetValue(rates), 100, 12_000, "--rates"), LargeRates: Ladder(parsed.GetValue(largeRates), 25, 2_000, "--large-rates"),
+                Rates: Ladder(parsed.GetValue(rates), 100, 12_000, "--rates"), LargeRates: Ladder(parsed.GetValue(largeRates), 10, 2_000, "--large-rates"),
                 Duration: parsed.GetValue(duration), Autocannon: autocannon,
                 OutRoot: Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-publish-bench")),
                 Build: parsed.GetValue(build));
