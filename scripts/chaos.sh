@@ -66,6 +66,7 @@ export CLUSTER_REDIS=${CLUSTER_REDIS:-127.0.0.1:6392}
 export CLUSTER_SILO_BASE=${CLUSTER_SILO_BASE:-11320}
 export CLUSTER_GATEWAY_BASE=${CLUSTER_GATEWAY_BASE:-30210}
 export CLUSTER_PROMETHEUS_BASE=${CLUSTER_PROMETHEUS_BASE:-9600}
+export CLUSTER_HTTP_BASE=${CLUSTER_HTTP_BASE:-8290}
 rel() { realpath -m --relative-to="$root" "$1"; }
 
 client() { COLUMNS=160 dotnet "$root/src/Client/bin/Release/net10.0/MovieRecommender.Client.dll" "$@"; }

@@ -22,8 +22,9 @@
 # --first I (the index of the first silo, so two machines can use 1..3 and 4..6), --no-build, --dashboard,
 # --no-dashboard, --prometheus (with start), CLUSTER_PROMETHEUS_UI_PORT (Prometheus' own UI, 9190: Debian's packaged
 # service may hold 9090).
-# Ports of silo I: silo 11120+I, gateway 30010+I, Prometheus 9400+I (CLUSTER_SILO_BASE, CLUSTER_GATEWAY_BASE,
-# CLUSTER_PROMETHEUS_BASE). State: .run/cluster/ (CLUSTER_STATE_DIR; redis data, silo-I.log, silo-I.pid, prometheus).
+# Ports of silo I: silo 11120+I, gateway 30010+I, HTTP API 8090+I, Prometheus 9400+I (CLUSTER_SILO_BASE,
+# CLUSTER_GATEWAY_BASE, CLUSTER_HTTP_BASE, CLUSTER_PROMETHEUS_BASE). The HTTP API listens on 127.0.0.1 (CLUSTER_HTTP_HOST);
+# its keys and limits come from the environment as for any silo (Http__OperatorKey, Http__ClientKeys__0, ...). State: .run/cluster/ (CLUSTER_STATE_DIR; redis data, silo-I.log, silo-I.pid, prometheus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,6 +36,7 @@ advertise=${CLUSTER_ADVERTISE:-127.0.0.1}
 silo_base=${CLUSTER_SILO_BASE:-11120}
 gateway_base=${CLUSTER_GATEWAY_BASE:-30010}
 prometheus_base=${CLUSTER_PROMETHEUS_BASE:-9400}
+http_base=${CLUSTER_HTTP_BASE:-8090}
 silos=3
 first=1
 fresh=0
@@ -120,6 +122,7 @@ start_silo() {
   : > "$log"
   Cluster__Mode=redis Cluster__Redis=$redis Cluster__AdvertisedAddress=$advertise \
   Cluster__SiloPort=$((silo_base + i)) Cluster__GatewayPort=$((gateway_base + i)) \
+  Http__Port=$((http_base + i)) Http__Host=${CLUSTER_HTTP_HOST:-127.0.0.1} \
   Telemetry__PrometheusPort=$((prometheus_base + i)) Telemetry__PrometheusHost=${CLUSTER_PROMETHEUS_HOST:-localhost} \
     nohup dotnet "$silo_dll" > "$log" 2>&1 &
   echo $! > "$state/silo-$i.pid"
@@ -256,7 +259,7 @@ case "$command" in
   status)
     if redis_up; then echo "store: redis://$redis up ($(redis-cli -h "$redis_host" -p "$redis_port" dbsize) keys)"; else echo "store: redis://$redis down"; fi
     for i in $(known_silos); do
-      if silo_alive "$i"; then echo "silo $i: pid $(silo_pid "$i"), silo port $((silo_base + i)), gateway $((gateway_base + i)), metrics http://localhost:$((prometheus_base + i))/metrics"
+      if silo_alive "$i"; then echo "silo $i: pid $(silo_pid "$i"), silo port $((silo_base + i)), gateway $((gateway_base + i)), HTTP http://127.0.0.1:$((http_base + i)), metrics http://localhost:$((prometheus_base + i))/metrics"
       else echo "silo $i: not running (stale pid file)"; fi
     done
     if prometheus_alive; then echo "prometheus: pid $(prometheus_pid), http://localhost:$prometheus_ui_port"; fi

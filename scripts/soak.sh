@@ -11,7 +11,7 @@
 # Targets (issue 11), start = the first minute after the warm-up, end = the last minute:
 #   RSS growth under 10% (end RSS < 1.10 x start RSS) and p99 within 1.5x (end p99 <= 1.5 x start p99).
 # Prints the per-minute table and the verdict, writes the JSON (relative paths only); exit 0 when both hold.
-# Ports (override with the environment): Redis 127.0.0.1:6391, silo 11221, gateway 30111, metrics 9501;
+# Ports (override with the environment): Redis 127.0.0.1:6391, silo 11221, gateway 30111, HTTP 8391, metrics 9501;
 # state under .run/soak.
 set -euo pipefail
 if [ -n "${MOVIELENS_DIR:-}" ]; then MOVIELENS_DIR=$(realpath -m "$MOVIELENS_DIR"); fi
@@ -51,6 +51,7 @@ export CLUSTER_REDIS=${CLUSTER_REDIS:-127.0.0.1:6391}
 export CLUSTER_SILO_BASE=${CLUSTER_SILO_BASE:-11220}
 export CLUSTER_GATEWAY_BASE=${CLUSTER_GATEWAY_BASE:-30110}
 export CLUSTER_PROMETHEUS_BASE=${CLUSTER_PROMETHEUS_BASE:-9500}
+export CLUSTER_HTTP_BASE=${CLUSTER_HTTP_BASE:-8390}
 
 client() { COLUMNS=160 dotnet "$root/src/Client/bin/Release/net10.0/MovieRecommender.Client.dll" "$@"; }
 trainer() { dotnet "$root/src/Trainer/bin/Release/net10.0/MovieRecommender.Trainer.dll" "$@"; }

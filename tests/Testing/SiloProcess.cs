@@ -10,11 +10,12 @@ public sealed class SiloProcess : IDisposable, IAsyncDisposable
 {
     public const string ReadyLine = "Silo ready";
 
-    private SiloProcess(ChildProgram program, int siloPort, int gatewayPort, string store)
+    private SiloProcess(ChildProgram program, int siloPort, int gatewayPort, int httpPort, string store)
     {
         Program = program;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
         Store = store;
     }
 
@@ -24,6 +25,12 @@ public sealed class SiloProcess : IDisposable, IAsyncDisposable
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
+
+    /// <summary>The HTTP API's port: a free one unless the settings give <c>--Http:Port</c>, so silos never contend for 8080.</summary>
+    public int HttpPort { get; }
+
+    /// <summary>The HTTP API's base address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/");
 
     public string Store { get; }
 
@@ -44,11 +51,14 @@ public sealed class SiloProcess : IDisposable, IAsyncDisposable
         if (siloPort == 0 && gatewayPort == 0) (siloPort, gatewayPort) = Ports.FreePair();
         else if (siloPort == 0 || gatewayPort == 0) throw new ArgumentException("give both ports or neither");
         Directory.CreateDirectory(store);
+        var given = settings?.LastOrDefault(s => s.StartsWith("--Http:Port=", StringComparison.Ordinal));
+        var httpPort = given is null ? Ports.Free() : int.Parse(given["--Http:Port=".Length..], CultureInfo.InvariantCulture);
         var start = ChildStart.Dotnet(siloDll ?? RepositoryRoot.ProgramDll("Silo"),
         [
             $"--Cluster:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Cluster:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Storage:Root={store}",
+            $"--Http:Port={httpPort.ToString(CultureInfo.InvariantCulture)}",
             .. settings ?? [],
         ]) with
         {
@@ -58,7 +68,7 @@ public sealed class SiloProcess : IDisposable, IAsyncDisposable
             ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(60),
             WithoutInheritedOtel = withoutInheritedOtel,
         };
-        return new SiloProcess(await ChildProgram.StartAsync(start, ct), siloPort, gatewayPort, store);
+        return new SiloProcess(await ChildProgram.StartAsync(start, ct), siloPort, gatewayPort, httpPort, store);
     }
 
     /// <summary>

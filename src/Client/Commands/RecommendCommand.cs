@@ -5,6 +5,7 @@ using System.Text.Json;
 using MovieRecommender.Grains;
 using MovieRecommender.Cli;
 using MovieRecommender.ClusterClient;
+using MovieRecommender.ClusterClient.Json;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;
@@ -80,20 +81,9 @@ public static class RecommendCommand
         else WriteTable(recommendation, latency);
     }
 
-    private static void WriteJson(Recommendation r, TimeSpan latency)
-    {
-        var line = JsonSerializer.Serialize(new
-        {
-            user = r.UserId,
-            modelVersion = r.ModelVersion,
-            source = r.Source.ToString().ToLowerInvariant(),
-            latencyMs = Math.Round(latency.TotalMilliseconds, 3),
-            shardsAnswered = r.ShardsAnswered,
-            shardCount = r.ShardCount,
-            items = r.Movies.Select((m, i) => new { rank = i + 1, id = m.Id, title = m.Title, score = m.Score }),
-        });
-        Console.Out.WriteLine(line);
-    }
+    // The same object the HTTP API answers (GET /v1/users/{id}/recommendations).
+    private static void WriteJson(Recommendation r, TimeSpan latency) =>
+        Console.Out.WriteLine(JsonSerializer.Serialize(RecommendationJson.From(r, latency), RecommendationJson.Options));
 
     private static void WriteTable(Recommendation r, TimeSpan latency)
     {

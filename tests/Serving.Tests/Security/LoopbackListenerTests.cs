@@ -4,7 +4,7 @@ using System.Net;
 namespace MovieRecommender.Serving.Tests.Security;
 
 /// <summary>
-/// Every port a silo opens (silo-to-silo, gateway, Prometheus) listens on loopback unless configured otherwise: read
+/// Every port a silo opens (silo-to-silo, gateway, HTTP API, Prometheus) listens on loopback unless configured otherwise: read
 /// from the kernel's socket tables for the real silo process. Cluster mode's silos are checked in
 /// <see cref="SecureClusterTests"/>; the dashboard's in DashboardSecurityTests.
 /// </summary>
@@ -26,7 +26,12 @@ public sealed class LoopbackListenerTests
         var prometheusPort = Ports.Free();
         await using var silo = await SiloProcess.StartAsync(Path.Combine(temp.Path, "store"),
             settings: [$"--Telemetry:PrometheusPort={prometheusPort.ToString(CultureInfo.InvariantCulture)}"], withoutInheritedOtel: true);
-        var listening = await ListeningSockets.WaitForAsync(silo.ProcessId, [silo.SiloPort, silo.GatewayPort, prometheusPort]);
+        var listening = await ListeningSockets.WaitForAsync(silo.ProcessId, [silo.SiloPort, silo.GatewayPort, silo.HttpPort, prometheusPort]);
         ListeningSockets.AssertLoopbackOnly(listening, silo.Program.Tail());
+
+        // The program itself serves HTTP from the silo's process, on the port it was given.
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz")).StatusCode);
+        Assert.Contains($"HTTP http://127.0.0.1:{silo.HttpPort}", silo.Program.Output);
     }
 }

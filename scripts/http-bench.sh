@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The HTTP door's benchmark: one silo, the highest sustained rate at p99 < 50 ms over HTTP (autocannon, from npm)
+# beside the Orleans client's own load generator, on ML-100K and on a generated 1M catalogue.
+#
+#   scripts/http-bench.sh [--data DIR] [--artifact DIR] [--movies 1000000] [--duration 15] [--rates "250,375,..."]
+#                         [--large-rates "25,40,..."] [--json bench/results/http-ml100k.json] [--no-build]
+#
+# Installs what it needs when missing: Node.js and npm (Debian's packages, apt-get), and autocannon (npm, pinned)
+# into .run/tools/autocannon. Then runs `benchmarks http` (bench/Benchmarks/Http), which prints the table and writes
+# bench/results/http-ml100k.json and http-1m.json. ML-100K comes from --data, MOVIELENS_DIR or ../shared/data/ml-100k
+# (trained once, kept in the benchmark's temp folder); --movies 0 skips the 1M catalogue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+autocannon_version=9.0.0
+tools=.run/tools/autocannon
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "http-bench.sh: installing Debian's nodejs and npm (for autocannon) ..."
+  $sudo apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+fi
+installed=$(node -p "try { require('./$tools/node_modules/autocannon/package.json').version } catch { '' }")
+if [ "$installed" != "$autocannon_version" ]; then
+  echo "http-bench.sh: installing autocannon $autocannon_version into $tools ..."
+  mkdir -p "$tools"
+  (cd "$tools" && npm install --no-audit --no-fund --silent "autocannon@$autocannon_version")
+fi
+
+args=(--autocannon "$tools")
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[ "$build" = 0 ] || args+=(--build)
+[ "$build" = 0 ] || dotnet build bench/Benchmarks -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null
+exec dotnet bench/Benchmarks/bin/Release/net10.0/MovieRecommender.Benchmarks.dll http "${args[@]}"
