@@ -33,6 +33,13 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// </summary>
     Task<ActiveModel> Rollback();
 
+    /// <summary>
+    /// Makes a kept version active, in one step: the active one changes nothing, the previous one is a rollback.
+    /// Throws <see cref="KeyNotFoundException"/> for a version the registry never knew, and
+    /// <see cref="InvalidOperationException"/> for a retired one (its shards were freed: publish it again).
+    /// </summary>
+    Task<ActiveModel> ActivateKept(string version);
+
     /// <summary>Every version the registry knows, newest first.</summary>
     [AlwaysInterleave]
     Task<VersionRecord[]> ListVersions();

@@ -15,7 +15,7 @@ public sealed class VersionNotLoadedException : Exception
     public VersionNotLoadedException(string message, Exception inner) : base(message, inner) { }
 
     public VersionNotLoadedException(string shard, string version)
-        : base($"Shard {shard} holds nothing of version {version}: the version was retired or never published; ask the registry which version serves.")
+        : base($"Shard {shard} holds nothing of version {version}: the version was retired or never published, or the shard's partition is missing from the store (publish the version again).")
     {
         Shard = shard;
         Version = version;

@@ -51,6 +51,17 @@ public sealed class ModelRegistryGrain(
         if (retiring is not null) await RetireAsync(retiring);
     }
 
+    public async Task<ActiveModel> ActivateKept(string version)
+    {
+        var current = state.State;
+        if (current.Active is { } active && active.Info.Version == version) return active;
+        if (current.Previous is { } previous && previous.Info.Version == version) return await Rollback();
+        if (current.Versions.Any(v => v.Info.Version == version))
+            throw new InvalidOperationException($"Version {version} was retired (its shards were freed); publish its artifact again to serve it ('publish ARTIFACT_DIR').");
+        throw new KeyNotFoundException($"Version '{version}' is not known to the cluster; its versions are " +
+            $"{(current.Versions.Count == 0 ? "none (nothing was published yet)" : string.Join(", ", current.Versions.Select(v => v.Info.Version)))}.");
+    }
+
     public async Task<ActiveModel> Rollback()
     {
         var current = state.State;

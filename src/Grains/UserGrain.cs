@@ -28,6 +28,8 @@ public sealed class UserGrain(
     private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
     // Set when a shard held nothing of the version the silo's view named: the retry reads the registry.
     private bool _rereadRegistry;
+    // During the retry: the version a shard said it holds nothing of.
+    private string? _unloadedVersion;
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
@@ -88,7 +90,8 @@ public sealed class UserGrain(
             return new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
         var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter, tuning.IsEmpty ? null : tuning);
-        var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, fanOut.Value, model, request, logger);
+        var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, fanOut.Value, model, request, logger,
+            versionConfirmed: model.Version == _unloadedVersion);
         // Only complete answers are comparable with the exact top K of every shard.
         if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
         return new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
@@ -147,7 +150,17 @@ public sealed class UserGrain(
         {
             logger.LogInformation("Version {Version} is no longer loaded ({Message}); rereading the registry and trying once more", e.Version, e.Message);
             _rereadRegistry = true;
-            return await serve();
+            // If the registry still names that version, a shard lost its partition (not a retirement): the retry
+            // answers without it, and says so.
+            _unloadedVersion = e.Version;
+            try
+            {
+                return await serve();
+            }
+            finally
+            {
+                _unloadedVersion = null;
+            }
         }
     }
 

@@ -14,12 +14,15 @@ namespace MovieRecommender.Grains.Search;
 public static class ShardFanOut
 {
     /// <summary>The global top K of every answering shard's top K, and how many shards answered.</summary>
+    /// <param name="versionConfirmed">The registry confirmed the version is active after a shard said it holds nothing of it
+    /// (its partition was lost from the store): such a shard is left out of the answer like a dead one, rather than
+    /// failing the request as a retired version must.</param>
     public static async Task<(ScoredMovie[] Movies, int ShardsAnswered)> SearchAsync(IGrainFactory grains, ShardFanOutOptions options, ModelVersionInfo model,
-        ShardSearchRequest request, ILogger? logger = null)
+        ShardSearchRequest request, ILogger? logger = null, bool versionConfirmed = false)
     {
         var searches = new Task<ScoredMovie[]?>[model.CandidateShards];
         for (var shard = 0; shard < searches.Length; shard++)
-            searches[shard] = SearchShard(grains, options, model.Version, shard, request, logger);
+            searches[shard] = SearchShard(grains, options, model.Version, shard, request, logger, versionConfirmed);
         var results = await Task.WhenAll(searches);
         var answered = results.Where(r => r is not null).Select(r => r!).ToArray();
         if (answered.Length == 0)
@@ -49,13 +52,24 @@ public static class ShardFanOut
         return null;
     }
 
-    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, ShardFanOutOptions options, string version, int shard, ShardSearchRequest request, ILogger? logger)
+    private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, ShardFanOutOptions options, string version, int shard, ShardSearchRequest request,
+        ILogger? logger, bool versionConfirmed)
     {
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("shard.search", ActivityKind.Client);
         activity?.SetTag("recommender.shard", shard);
         activity?.SetTag("recommender.model_version", version);
-        var (answered, value) = await WithRetry(options, () => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
-            logger, version, shard);
+        bool answered;
+        ScoredMovie[]? value;
+        try
+        {
+            (answered, value) = await WithRetry(options, () => grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
+                logger, version, shard);
+        }
+        catch (VersionNotLoadedException e) when (versionConfirmed)
+        {
+            logger?.LogError("Shard {Shard} of the active version {Version} holds nothing ({Message}); answering without it", shard, version, e.Message);
+            (answered, value) = (false, null);
+        }
         if (!answered)
         {
             activity?.SetTag("recommender.shard.failed", true);

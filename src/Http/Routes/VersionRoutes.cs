@@ -56,23 +56,16 @@ public static class VersionRoutes
         [FromServices] IGrainFactory grains) =>
         GrainErrors.Call(async () =>
         {
-            var registry = Registry(grains);
-            var records = await registry.ListVersions();
-            var record = records.FirstOrDefault(v => v.Info.Version == version);
-            if (record is null)
-                return ApiProblems.NotFound("Unknown version",
-                    $"Version {QueryValues.Show(version)} is not known to the cluster; its versions are {(records.Length == 0 ? "none (nothing was published yet)" : string.Join(", ", records.Select(r => r.Info.Version)))}.");
-            switch (record.Status)
+            try
             {
-                case VersionStatus.Active:
-                    return TypedResults.Ok(VersionJson.From(record));
-                case VersionStatus.Previous:
-                    await registry.Rollback();
-                    return await ActiveOrProblem(grains);
-                default:
-                    return ApiProblems.Conflict("Version retired",
-                        $"Version {version} was retired (its shards were freed); publish its artifact again to serve it ('publish ARTIFACT_DIR').");
+                // One step in the registry: the active version stays, the previous one is a rollback, a retired one is refused.
+                await Registry(grains).ActivateKept(version);
             }
+            catch (KeyNotFoundException e)
+            {
+                return ApiProblems.NotFound("Unknown version", ApiProblems.OneLine(e.Message));
+            }
+            return await ActiveOrProblem(grains);
         });
 
     private static Task<IResult> Rollback([FromServices] IGrainFactory grains) =>
