@@ -14,13 +14,14 @@ public static class ReportPaths
     {
         switch (node)
         {
+            // Only a replaced value is set back: a node set again where it already is "already has a parent".
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
-                    obj[key] = Anonymize(obj[key], repositoryRoot);
+                    if (Anonymize(obj[key], repositoryRoot) is var replaced && !ReferenceEquals(replaced, obj[key])) obj[key] = replaced;
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
-                    array[i] = Anonymize(array[i], repositoryRoot);
+                    if (Anonymize(array[i], repositoryRoot) is var replaced && !ReferenceEquals(replaced, array[i])) array[i] = replaced;
                 return array;
             case JsonValue value when value.TryGetValue<string>(out var text) && IsAbsolutePath(text):
                 return JsonValue.Create(Relative(text, repositoryRoot));
