@@ -12,6 +12,7 @@ Command[] commands =
     MovieRecommender.Benchmarks.Publish.PublishBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.TelemetryOverheadCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.ServedRecallCommand.Create(),
+    MovieRecommender.Benchmarks.Serving.ServeBenchmarkCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, program);
