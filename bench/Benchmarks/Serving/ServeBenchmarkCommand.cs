@@ -30,6 +30,7 @@ public static class ServeBenchmarkCommand
         }.Satisfying($"index specs: {IndexSpec.Syntax}; e.g. int8", text => IndexSpec.TryParse(text, out _, out var error) ? null : error);
         var shards = new Option<int>("--shards") { Description = "Candidate shards the movies are split over.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
         var userShards = new Option<int>("--user-shards") { Description = "User shards.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
+        var userPool = new Option<int>("--user-pool") { Description = "Users the load draws from, a seeded subset whose grains stay active (0: every user, most requests activating a user grain).", DefaultValueFactory = _ => 0 }.Integer(min: 0, max: 100_000_000);
         var rates = new Option<string?>("--rates") { Description = "The rates to try, instead of the generated ladder." }.Matching(RateLadder.ListRule, text => RateLadder.TryParseList(text, out _) is { Length: > 0 });
         var startRps = new Option<double>("--start-rps") { Description = "First rate of the generated ladder (req/s).", DefaultValueFactory = _ => 100 }.Number(min: 0, max: 10_000_000, above: true);
         var factor = new Option<double>("--factor") { Description = "Each rate of the ladder is the previous times this.", DefaultValueFactory = _ => 2 }.Number(min: 1, max: 100, above: true);
@@ -57,7 +58,7 @@ public static class ServeBenchmarkCommand
 
         var command = new Command("serve", "Highest sustained recommendation rate of one silo per index setting on a generated catalogue, with served recall@10 and Orleans' CPU against the same search in process.")
         {
-            movies, users, dim, data, seed, index, shards, userShards, rates, startRps, factor, maxRps, refine, duration, warmup, p99, minAchieved,
+            movies, users, dim, data, seed, index, shards, userShards, userPool, rates, startRps, factor, maxRps, refine, duration, warmup, p99, minAchieved,
             concurrency, timeout, recallSample, inProcessQueries, siloMemory, output, regenerate, name, json, plot, capacity, readme, noBuild, keepStore,
         };
         command.SetAction(async (parsed, ct) =>
@@ -72,6 +73,7 @@ public static class ServeBenchmarkCommand
                 Indexes: specs,
                 Shards: parsed.GetValue(shards),
                 UserShards: parsed.GetValue(userShards),
+                UserPool: parsed.GetValue(userPool),
                 Rates: RateLadder.Rungs(parsed.GetValue(rates), parsed.GetValue(startRps), parsed.GetValue(factor), parsed.GetValue(maxRps)),
                 Refine: parsed.GetValue(refine),
                 WarmupSeconds: parsed.GetValue(warmup),

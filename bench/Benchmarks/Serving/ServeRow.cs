@@ -24,6 +24,7 @@ public sealed record ServeRow(
     double? RecallMin,
     int RecallAnswers,
     double? SiloCpuMsPerRecommendation,
+    double? SiloCpuMsPerRecommendationNetOfIdle,
     double? InProcessCpuMsPerRecommendation,
     double? SiloRssMb,
     bool Sustained,
@@ -33,6 +34,9 @@ public sealed record ServeRow(
 {
     /// <summary>Silo CPU per recommendation over the same search in process (the target: at most 2).</summary>
     public double? CpuRatio => SiloCpuMsPerRecommendation is { } s && InProcessCpuMsPerRecommendation is { } p && p > 0 ? s / p : null;
+
+    /// <summary>The same with the silo's idle CPU (timers, membership, GC at rest) over the step taken out first.</summary>
+    public double? CpuRatioNetOfIdle => SiloCpuMsPerRecommendationNetOfIdle is { } s && InProcessCpuMsPerRecommendation is { } p && p > 0 ? s / p : null;
 
     public JsonObject ToJson() => new()
     {
@@ -56,8 +60,10 @@ public sealed record ServeRow(
         ["recallAt10Min"] = R(RecallMin, 2),
         ["recallAnswers"] = RecallAnswers,
         ["siloCpuMsPerRecommendation"] = R(SiloCpuMsPerRecommendation, 4),
+        ["siloCpuMsPerRecommendationNetOfIdle"] = R(SiloCpuMsPerRecommendationNetOfIdle, 4),
         ["inProcessCpuMsPerRecommendation"] = R(InProcessCpuMsPerRecommendation, 4),
         ["cpuRatioSiloOverInProcess"] = R(CpuRatio, 2),
+        ["cpuRatioNetOfIdle"] = R(CpuRatioNetOfIdle, 2),
         ["siloRssMb"] = R(SiloRssMb, 0),
         ["sustained"] = Sustained,
         ["miss"] = Miss,

@@ -13,6 +13,7 @@ public sealed record ServeSettings(
     IReadOnlyList<IndexSpec> Indexes,
     int Shards,
     int UserShards,
+    int UserPool,
     double[] Rates,
     int Refine,
     double WarmupSeconds,

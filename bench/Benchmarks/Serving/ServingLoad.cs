@@ -5,7 +5,7 @@ using MovieRecommender.ClusterClient.Load;
 namespace MovieRecommender.Benchmarks.Serving;
 
 /// <summary>The index setting a silo serves, as the rows name it.</summary>
-public sealed record IndexUnderTest(string Index, string? ResolvedSpec, string ShardTiers, double? InProcessCpuMsPerRecommendation);
+public sealed record IndexUnderTest(string Index, string? ResolvedSpec, string ShardTiers, double? InProcessCpuMsPerRecommendation, double? SiloIdleCpuMsPerSecond = null);
 
 /// <summary>What makes a rate sustained, and how a step's load is made.</summary>
 public sealed record StepRules(double DurationSeconds, int Concurrency, double P99BarMs, double MinAchieved, int TimeoutMs);
@@ -15,13 +15,25 @@ public sealed record StepRules(double DurationSeconds, int Concurrency, double P
 /// from when a request was due) at one rate for a few seconds, asking for users drawn uniformly from the whole artifact
 /// with the recall sample's users spread among them; the silo's CPU (/proc) over the step and its RSS after it.
 /// Achieved rate: requests over the time until the last answer came back, so a silo that falls behind shows.
+/// With a user pool, the users are drawn from that many (seeded) instead: a hot audience whose grains stay active.
 /// </summary>
-public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, RecallSample sample, SiloProcess silo, int shards, int seed)
+public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, RecallSample sample, SiloProcess silo, int shards, int seed, int userPool = 0)
 {
     public const int K = 10;
 
     private readonly Dictionary<string, int> _sampleRowOfUser = sample.UserRows.ToDictionary(row => artifact.Users[row].Id, row => row, StringComparer.Ordinal);
+    private readonly int[]? _pool = userPool > 0 && userPool < artifact.Users.Count ? Pool(artifact.Users.Count, userPool, seed) : null;
     private int _steps;
+
+    /// <summary>The silo's CPU per second while no request comes (timers, membership, GC), to tell a recommendation's own CPU.</summary>
+    public async Task<double?> IdleCpuMsPerSecondAsync(double seconds, CancellationToken ct)
+    {
+        var before = silo.Program.CpuSeconds();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+        var after = silo.Program.CpuSeconds();
+        return before is { } b && after is { } a ? (a - b) * 1000 / watch.Elapsed.TotalSeconds : null;
+    }
 
     public async Task<ServeRow> RunAsync(IndexUnderTest index, double rate, string phase, StepRules rules, CancellationToken ct)
     {
@@ -30,8 +42,10 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
         var load = ProcessStats.LoadAverage();
         var started = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var cpuBefore = silo.Program.CpuSeconds();
+        var stepWatch = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = await generator.RunOpenLoopAsync(order, rate, rules.DurationSeconds, rules.Concurrency, null, ct);
         var cpu = silo.Program.CpuSeconds() - cpuBefore;
+        var cpuWall = stepWatch.Elapsed.TotalSeconds;
         if (silo.HasExited) throw new Cli.UserFacingException($"the silo exited during the {rate} req/s step; its last output:\n{silo.Program.Tail()}");
 
         var wall = Math.Max(rules.DurationSeconds, outcomes.Select(o => o.DoneSeconds).DefaultIfEmpty(0).Max());
@@ -49,6 +63,7 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
             phase, rate, summary.AchievedRps, summary.Requests, summary.P50Ms, summary.P95Ms, summary.P99Ms, summary.MaxMs, summary.Failures,
             recalls.Length > 0 ? recalls.Average() : null, recalls.Length > 0 ? recalls.Min() : null, recalls.Length,
             summary.Requests > 0 && cpu is { } c ? c * 1000 / summary.Requests : null,
+            summary.Requests > 0 && cpu is { } g && index.SiloIdleCpuMsPerSecond is { } idle ? Math.Max(0, g * 1000 - idle * cpuWall) / summary.Requests : null,
             index.InProcessCpuMsPerRecommendation,
             silo.Program.RssBytes() / 1e6,
             miss is null, miss, load, started);
@@ -56,7 +71,7 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
 
     /// <summary>
     /// The users of one step, in order: uniform over every user of the artifact (so most requests meet a user grain not
-    /// active yet, as a large audience does), every n-th one a user of the recall sample.
+    /// active yet, as a large audience does) or over the pool, every n-th one a user of the recall sample.
     /// </summary>
     private List<string> Order(double rate, double seconds, int stepSeed)
     {
@@ -66,9 +81,18 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
         var order = new List<string>(total);
         for (var i = 0; i < total; i++)
         {
-            var row = i % stride == 0 ? sample.UserRows[i / stride % sample.UserRows.Count] : random.Next(artifact.Users.Count);
+            var row = i % stride == 0 ? sample.UserRows[i / stride % sample.UserRows.Count]
+                : _pool is { } pool ? pool[random.Next(pool.Length)] : random.Next(artifact.Users.Count);
             order.Add(artifact.Users[row].Id);
         }
         return order;
+    }
+
+    private static int[] Pool(int users, int size, int seed)
+    {
+        var random = new Random(seed);
+        var rows = new HashSet<int>();
+        while (rows.Count < size) rows.Add(random.Next(users));
+        return [.. rows.Order()];
     }
 }
