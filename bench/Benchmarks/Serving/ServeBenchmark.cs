@@ -98,7 +98,7 @@ public static class ServeBenchmark
         var cpu = BenchTools.CpuModel();
         console.MarkupLineInterpolated($"CPU {cpu}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
         var capacityText = CapacityTable.ToMarkdown(capacities, s.SiloMemoryGb * 1e9,
-            $"{cpu}, {Environment.ProcessorCount} cores, {BenchTools.SimdPath()}, one silo, {s.Movies:N0} movies x {s.Dim} ({dataName}), {s.Users:N0} users, {s.Shards} shards",
+            $"{cpu}, {Environment.ProcessorCount} cores, {BenchTools.SimdPath()}, load average {BenchTools.F(loadAtStart, "F1")} at the start, one silo, {s.Movies:N0} movies x {s.Dim} ({dataName}), {s.Users:N0} users, {s.Shards} shards",
             $"benchmarks serve, commit {await BenchTools.CommitAsync(root, ct)}, {startedUtc:yyyy-MM-dd}");
         var loadAtEnd = ProcessStats.LoadAverage();
         var json = new JsonObject
