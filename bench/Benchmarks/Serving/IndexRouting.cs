@@ -11,8 +11,9 @@ namespace MovieRecommender.Benchmarks.Serving;
 /// </summary>
 public static class IndexRouting
 {
-    /// <summary>True once the publisher applies the spec itself (then <see cref="SiloEnvironment"/> returns nothing).</summary>
-    public const bool PublishCarriesSpec = false;
+    /// <summary>True once the publisher applies the spec itself (then <see cref="SiloEnvironment"/> returns nothing).
+    /// A property, not a constant, so that turning it on leaves no unreachable code behind.</summary>
+    public static bool PublishCarriesSpec => false;
 
     /// <summary>The silo's environment that makes its shards build <paramref name="spec"/> (nothing for auto: the silo's default).</summary>
     public static Dictionary<string, string?> SiloEnvironment(IndexSpec spec)
