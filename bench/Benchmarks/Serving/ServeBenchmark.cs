@@ -87,9 +87,19 @@ public static class ServeBenchmark
         var table = ProgressTable();
         foreach (var spec in s.Indexes)
         {
-            var (report, capacity) = await ServeOneAsync(s, spec, artifact, sample, inProcess.GetValueOrDefault(spec.ToString()), siloDll, rows, table, console, ct);
-            indexReports.Add(report);
-            if (capacity is not null) capacities.Add(capacity);
+            try
+            {
+                var (report, capacity) = await ServeOneAsync(s, spec, artifact, sample, inProcess.GetValueOrDefault(spec.ToString()), siloDll, rows, table, console, ct);
+                indexReports.Add(report);
+                if (capacity is not null) capacities.Add(capacity);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // One setting that cannot be served (a publish that times out) is a finding of the run: recorded, and the next one goes on.
+                var error = $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+                console.MarkupLineInterpolated($"[red]{spec}: {error}[/]");
+                indexReports.Add(new JsonObject { ["index"] = spec.ToString(), ["shardTiers"] = "-", ["error"] = error });
+            }
         }
 
         console.Write(table);
@@ -323,8 +333,8 @@ public static class ServeBenchmark
             table.AddRow(
                 Markup.Escape(i["index"]!.GetValue<string>()),
                 Markup.Escape(i["shardTiers"]!.GetValue<string>()),
-                $"{V(i["publish"]!["totalSeconds"])} ({V(i["publish"]!["moviesSeconds"])} / {V(i["publish"]!["usersSeconds"])})",
-                V(i["highestSustainedRps"], "F0") + (i["firstMissedRps"] is null ? " (never missed: raise --max-rps)" : ""),
+                i["publish"] is { } publish ? $"{V(publish["totalSeconds"])} ({V(publish["moviesSeconds"])} / {V(publish["usersSeconds"])})" : "failed: see the error",
+                V(i["highestSustainedRps"], "F0") + (i["firstMissedRps"] is null && i["error"] is null ? " (never missed: raise --max-rps)" : ""),
                 V(i["p99MsAtHighestSustained"], "F1"),
                 V(i["recallAt10"], "F4"),
                 $"{V(i["siloCpuMsPerRecommendationAtModerate"], "F3")} ({V(i["siloCpuMsPerRecommendationNetOfIdleAtModerate"], "F3")})",
