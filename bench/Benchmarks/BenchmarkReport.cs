@@ -38,22 +38,24 @@ public static class BenchmarkReport
         return machine;
     }
 
-    /// <summary>Builds src/<paramref name="project"/> (Release) when <paramref name="build"/>, then returns its DLL; throws when it is not there.</summary>
+    /// <summary>Builds src/<paramref name="project"/> in <paramref name="configuration"/> (Release unless told) when <paramref name="build"/>,
+    /// then returns its DLL; throws when it is not there.</summary>
     /// <param name="what">For messages: "the silo", "the trainer".</param>
-    public static async Task<string> EnsureBuiltAsync(string root, string project, string what, bool build, IAnsiConsole console, CancellationToken ct)
+    public static async Task<string> EnsureBuiltAsync(string root, string project, string what, bool build, IAnsiConsole console, CancellationToken ct,
+        string configuration = "Release")
     {
-        var dll = RepositoryRoot.ProgramPath(project, root, "Release");
+        var dll = RepositoryRoot.ProgramPath(project, root, configuration);
         if (build)
         {
             ChildResult result = null!;
-            await console.Status().StartAsync($"Building src/{project} (Release) ...",
+            await console.Status().StartAsync($"Building src/{project} ({configuration}) ...",
                 async _ => result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
-                    ["build", Path.Combine(root, "src", project, $"{project}.csproj"), "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
+                    ["build", Path.Combine(root, "src", project, $"{project}.csproj"), "-c", configuration, "--nologo", "-v", "q", "-clp:ErrorsOnly"], root, null, ct));
             if (result.ExitCode != 0)
                 throw new UserFacingException($"building src/{project} failed (exit {result.ExitCode}; pass --no-build to use the last build): {result.BuildErrors()}");
         }
         if (!File.Exists(dll))
-            throw new UserFacingException($"{dll}: {what} is not built; run 'dotnet build src/{project} -c Release' or drop --no-build.");
+            throw new UserFacingException($"{dll}: {what} is not built; run 'dotnet build src/{project} -c {configuration}' or drop --no-build.");
         return dll;
     }
 }

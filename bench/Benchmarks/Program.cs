@@ -13,6 +13,7 @@ Command[] commands =
     MovieRecommender.Benchmarks.Telemetry.TelemetryOverheadCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.ServedRecallCommand.Create(),
     MovieRecommender.Benchmarks.Http.HttpBenchmarkCommand.Create(),
+    MovieRecommender.Benchmarks.Serving.ServeBenchmarkCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, program);

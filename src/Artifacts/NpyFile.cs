@@ -32,8 +32,12 @@ public static partial class NpyFile
         stream.Write(length);
         stream.Write(Encoding.ASCII.GetBytes(header));
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
-        stream.Write(MemoryMarshal.AsBytes(matrix.Values.AsSpan()));
+        for (var offset = 0; offset < matrix.Values.Length; offset += FloatsPerBlock)
+            stream.Write(MemoryMarshal.AsBytes(matrix.Values.AsSpan(offset, Math.Min(FloatsPerBlock, matrix.Values.Length - offset))));
     }
+
+    /// <summary>Floats written or read at once: a span's bytes must fit an int, and 10M x 64 floats are 2.56 GB.</summary>
+    private const int FloatsPerBlock = 1 << 24;
 
     /// <summary>The largest header this reader accepts; NumPy's own are a few dozen bytes (version 1.0 allows 65535).</summary>
     public const int MaxHeaderLength = 1 << 20;
@@ -85,7 +89,8 @@ public static partial class NpyFile
         if (stream.CanSeek)
         {
             values = new float[(long)header.Rows * header.Columns];
-            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            for (var offset = 0; offset < values.Length; offset += FloatsPerBlock)
+                stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(offset, Math.Min(FloatsPerBlock, values.Length - offset))));
         }
         else
         {

@@ -72,6 +72,13 @@ public static class Accepts
     public static Option<T> Parsed<T>(this Option<T> option, string expects, Func<string, (T? Value, string? Error)> parse) where T : class =>
         Install(option, expects, (r, rule) => ParseSingle<T>(r, rule, text => parse(text) is var (value, error) && error is null ? (value, null) : (null, error!.TrimEnd('.'))));
 
+    /// <summary>
+    /// Values (the option repeated, or several after it) each checked by <paramref name="problemOf"/> (null: accepted,
+    /// else what is wrong with it, said after the expectation), described as <paramref name="expects"/>.
+    /// </summary>
+    public static Option<string[]> Satisfying(this Option<string[]> option, string expects, Func<string, string?> problemOf) =>
+        Install(option, expects, (r, rule) => ParseMany<string>(r, rule, text => string.IsNullOrWhiteSpace(text) ? (null, "") : problemOf(text) is { } problem ? (null, problem) : (text, null)));
+
     /// <summary>One of <paramref name="choices"/> (compared ignoring case; the choice itself is returned).</summary>
     public static Option<T> OneOf<T>(this Option<T> option, params string[] choices) where T : class? =>
         Install(option, ChoiceRule(choices), (r, rule) => ParseSingle<T>(r, rule, Typed<T>(ChoiceParser(choices))));

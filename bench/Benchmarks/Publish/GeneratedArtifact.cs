@@ -1,28 +1,36 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
+using MovieRecommender.Benchmarks.Index;
 
 namespace MovieRecommender.Benchmarks.Publish;
 
 /// <summary>
-/// Writes a synthetic artifact: seeded Gaussian float32 embeddings (scaled by 1/sqrt(dim)), movie ids "1".."N" titled
-/// "Movie i", user ids "1".."U" who each saw 5 to 20 random movies. Nothing was trained: the evaluation table is zeros
-/// and the manifest's dataset and hyper-parameters say so.
+/// Writes a synthetic artifact: seeded float32 embeddings (<see cref="SyntheticData"/>: unstructured Gaussian, or
+/// movies and users drawn from shared clusters as trained embeddings are), movie ids "1".."N" titled "Movie i", user
+/// ids "1".."U" who each saw 5 to 20 random movies. Nothing was trained: the evaluation table is zeros and the
+/// manifest's dataset and hyper-parameters say so.
 /// </summary>
 public static class GeneratedArtifact
 {
     public const string DatasetPrefix = "generated";
 
-    public static string DatasetName(int movies, int users, int dim, int seed) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DatasetPrefix}-m{movies}-u{users}-d{dim}-s{seed}");
+    /// <summary>Clusters of <see cref="SyntheticData.Clustered"/> data (as the index benchmark's default).</summary>
+    public const int Clusters = 256;
+
+    /// <summary>The dataset's name, which is also its folder: the Gaussian name predates the choice, so its folders are reused.</summary>
+    public static string DatasetName(int movies, int users, int dim, int seed, SyntheticData data = SyntheticData.Gaussian) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{DatasetPrefix}{(data == SyntheticData.Clustered ? "-clustered" : "")}-m{movies}-u{users}-d{dim}-s{seed}");
 
     /// <summary>
     /// The newest complete artifact of these parameters under <paramref name="outRoot"/>/DATASET, written now unless
     /// one is there already and <paramref name="reuse"/> is set. Returns its folder and whether it was written now.
     /// </summary>
-    public static (string Folder, bool Reused) Ensure(string outRoot, int movies, int users, int dim, int seed, bool reuse)
+    public static (string Folder, bool Reused) Ensure(string outRoot, int movies, int users, int dim, int seed, bool reuse,
+        SyntheticData data = SyntheticData.Gaussian)
     {
-        var dataset = DatasetName(movies, users, dim, seed);
+        var dataset = DatasetName(movies, users, dim, seed, data);
         var root = Path.Combine(outRoot, dataset);
         if (reuse && Directory.Exists(root))
         {
@@ -32,10 +40,10 @@ public static class GeneratedArtifact
                 .FirstOrDefault();
             if (existing is not null) return (existing, true);
         }
-        return (Write(root, dataset, movies, users, dim, seed), false);
+        return (Write(root, dataset, movies, users, dim, seed, data), false);
     }
 
-    public static string Write(string root, string dataset, int movies, int users, int dim, int seed)
+    public static string Write(string root, string dataset, int movies, int users, int dim, int seed, SyntheticData data = SyntheticData.Gaussian)
     {
         var random = new Random(seed);
         var items = new CatalogItem[movies];
@@ -44,8 +52,19 @@ public static class GeneratedArtifact
             var id = (i + 1).ToString(CultureInfo.InvariantCulture);
             items[i] = new CatalogItem(id, "Movie " + id, [], null);
         }
-        var itemEmbeddings = new EmbeddingMatrix(movies, dim, Gaussian(random, checked(movies * dim), 1 / Math.Sqrt(dim)));
-        var userEmbeddings = new EmbeddingMatrix(users, dim, Gaussian(random, checked(users * dim), 1 / Math.Sqrt(dim)));
+        EmbeddingMatrix itemEmbeddings, userEmbeddings;
+        if (data == SyntheticData.Clustered)
+        {
+            // Generated in parallel chunks of their own seeds: the same artifact whatever the core count.
+            var clustered = SyntheticEmbeddings.Generate(movies, dim, users, Clusters, seed);
+            itemEmbeddings = new EmbeddingMatrix(movies, dim, clustered.Items);
+            userEmbeddings = new EmbeddingMatrix(users, dim, clustered.Queries);
+        }
+        else
+        {
+            itemEmbeddings = new EmbeddingMatrix(movies, dim, Gaussian(random, checked(movies * dim), 1 / Math.Sqrt(dim)));
+            userEmbeddings = new EmbeddingMatrix(users, dim, Gaussian(random, checked(users * dim), 1 / Math.Sqrt(dim)));
+        }
 
         var artifactUsers = new ArtifactUser[users];
         var seenRows = new HashSet<int>();
@@ -66,7 +85,10 @@ public static class GeneratedArtifact
             HyperParameters: new JsonObject
             {
                 ["generated"] = true,
-                ["note"] = "Synthetic benchmark data: seeded Gaussian embeddings, no training; the evaluation table is zeros.",
+                ["note"] = data == SyntheticData.Clustered
+                    ? $"Synthetic benchmark data: movies and users from {Clusters} shared seeded Gaussian clusters with log-normal norms, no training; the evaluation table is zeros."
+                    : "Synthetic benchmark data: seeded Gaussian embeddings, no training; the evaluation table is zeros.",
+                ["data"] = data.ToString().ToLowerInvariant(),
                 ["seed"] = seed,
             },
             Evaluation: new EvaluationTable(zeros, zeros, zeros),

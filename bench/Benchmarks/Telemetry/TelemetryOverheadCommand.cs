@@ -61,7 +61,7 @@ public static class TelemetryOverheadCommand
             var s = new Settings(
                 parsed.GetValue(artifact) is { Length: > 0 } a ? Path.GetFullPath(a) : null,
                 parsed.GetValue(data) is { Length: > 0 } d ? Path.GetFullPath(d) : null,
-                Ladder(parsed.GetValue(rates), parsed.GetValue(startRps), parsed.GetValue(factor), parsed.GetValue(maxRps)),
+                RateLadder.Rungs(parsed.GetValue(rates), parsed.GetValue(startRps), parsed.GetValue(factor), parsed.GetValue(maxRps)),
                 parsed.GetValue(refine), parsed.GetValue(duration), parsed.GetValue(p99Bar), parsed.GetValue(minAchieved), parsed.GetValue(retryMiss),
                 parsed.GetValue(warmup), parsed.GetValue(users)!, parsed.GetValue(shards), parsed.GetValue(share), parsed.GetValue(withoutShare),
                 parsed.GetValue(endpoint), parsed.GetValue(protocol), parsed.GetValue(headers), parsed.GetValue(interval),
@@ -136,21 +136,6 @@ public static class TelemetryOverheadCommand
         public IReadOnlyDictionary<string, string> ClientEnvironment { get; } = clientEnvironment;
         public double? Best { get; set; }
         public double? MissedAt { get; set; }
-    }
-
-    private static double[] Ladder(string? explicitRates, double start, double factor, double max)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitRates))
-        {
-            var list = explicitRates.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(r => double.TryParse(r, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UserFacingException($"--rates: '{r}' is not a positive number."))
-                .Order().ToArray();
-            return list.Length > 0 ? list : throw new UserFacingException("--rates names no rate.");
-        }
-        if (start <= 0 || factor <= 1 || max < start) throw new UserFacingException("--start-rps must be positive, --factor above 1, --max-rps at least --start-rps.");
-        var rates = new List<double>();
-        for (var r = start; r <= max * 1.0001; r *= factor) rates.Add(Math.Round(r / 10) * 10);
-        return [.. rates.Distinct()];
     }
 
     private static async Task<JsonObject> RunAsync(Settings s, string? name, IAnsiConsole console, CancellationToken ct)
@@ -242,8 +227,7 @@ public static class TelemetryOverheadCommand
                 foreach (var arm in order)
                 {
                     if (arm.Best is not { } low || arm.MissedAt is not { } high) continue;
-                    var mid = Math.Round((low + high) / 2 / 10) * 10;
-                    if (mid <= low || mid >= high) continue;
+                    if (RateLadder.Midpoint(low, high) is not { } mid) continue;
                     await Rung(arm, mid, "refine");
                 }
             }

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using MovieRecommender.Benchmarks.Publish;
+using MovieRecommender.Cli;
+using MovieRecommender.Index;
+using Spectre.Console;
+
+namespace MovieRecommender.Benchmarks.Serving;
+
+/// <summary>
+/// <c>serve</c>: the highest sustained recommendation rate of one silo on a generated catalogue, per index setting,
+/// with the served recall@10 of a sample of the answers, and what Orleans adds to the search's CPU. See
+/// <see cref="ServeBenchmark"/> for what it does; this is its command line.
+/// </summary>
+public static class ServeBenchmarkCommand
+{
+    public static Command Create()
+    {
+        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
+        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
+        var dim = new Option<int>("--dim") { Description = "Embedding dimension.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
+        var data = new Option<string>("--data") { Description = "Generated embeddings: clustered (movies and users from shared clusters, as trained ones are) or gaussian (no structure).", DefaultValueFactory = _ => "clustered" }
+            .OneOf("clustered", "gaussian");
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated data, the users asked and the recall sample.", DefaultValueFactory = _ => 42 };
+        var index = new Option<string[]>("--index")
+        {
+            Description = "Index settings to serve, one silo each (repeat the option or list them after it).",
+            DefaultValueFactory = _ => ["int8", "auto"],
+            AllowMultipleArgumentsPerToken = true,
+        }.Satisfying($"index specs: {IndexSpec.Syntax}; e.g. int8", text => IndexSpec.TryParse(text, out _, out var error) ? null : error);
+        var shards = new Option<int>("--shards") { Description = "Candidate shards the movies are split over.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
+        var userShards = new Option<int>("--user-shards") { Description = "User shards.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
+        var userPool = new Option<int>("--user-pool") { Description = "Users the load draws from, a seeded subset whose grains stay active (0: every user, most requests activating a user grain).", DefaultValueFactory = _ => 0 }.Integer(min: 0, max: 100_000_000);
+        var rates = new Option<string?>("--rates") { Description = "The rates to try, instead of the generated ladder." }.Matching(RateLadder.ListRule, text => RateLadder.TryParseList(text, out _) is { Length: > 0 });
+        var startRps = new Option<double>("--start-rps") { Description = "First rate of the generated ladder (req/s).", DefaultValueFactory = _ => 100 }.Number(min: 0, max: 10_000_000, above: true);
+        var factor = new Option<double>("--factor") { Description = "Each rate of the ladder is the previous times this.", DefaultValueFactory = _ => 2 }.Number(min: 1, max: 100, above: true);
+        var maxRps = new Option<double>("--max-rps") { Description = "Last rate of the ladder at most (req/s).", DefaultValueFactory = _ => 100_000 }.Number(min: 0, max: 10_000_000, above: true);
+        var refine = new Option<int>("--refine") { Description = "Bisection steps between the last sustained rate and the first missed.", DefaultValueFactory = _ => 2 }.Integer(min: 0, max: 20);
+        var duration = new Option<double>("--duration") { Description = "Seconds of load per rate.", DefaultValueFactory = _ => 10 }.Number(min: 0, max: 3600, above: true);
+        var warmup = new Option<double>("--warmup-seconds") { Description = "Load at the first rate before the ramp, not reported as a row (JIT, connections).", DefaultValueFactory = _ => 3 }.Number(min: 0, max: 3600);
+        var p99 = new Option<double>("--p99-ms") { Description = "A rate is sustained only with p99 under this (ms).", DefaultValueFactory = _ => 50 }.Number(min: 0, max: 1_000_000, above: true);
+        var minAchieved = new Option<double>("--min-achieved") { Description = "A rate is sustained only when the achieved rate is at least this share of it.", DefaultValueFactory = _ => 0.98 }.Number(min: 0, max: 1, above: true);
+        var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight.", DefaultValueFactory = _ => 256 }.Integer(min: 1, max: 100_000);
+        var timeout = new Option<int>("--timeout-ms") { Description = "Deadline of one request (one attempt, no retry): a later answer is a failure.", DefaultValueFactory = _ => 10_000 }.Integer(min: 1, max: 600_000);
+        var recallSample = new Option<int>("--recall-sample") { Description = "Users whose answers are checked against brute force (spread over every rate's requests).", DefaultValueFactory = _ => 200 }.Integer(min: 1, max: 100_000);
+        var inProcessQueries = new Option<int>("--in-process-queries") { Description = "Recommendations computed in process, one at a time, per index setting (0: skip that phase).", DefaultValueFactory = _ => 2000 }.Integer(min: 0, max: 10_000_000);
+        var siloMemory = new Option<double>("--silo-memory-gb") { Description = "Memory a silo may give to movies, for the capacity table's silo count (GB).", DefaultValueFactory = _ => 16 }.Number(min: 0, max: 1_000_000, above: true);
+        var output = new Option<string?>("--out") { Description = "Where generated artifacts and silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." }.FolderToWrite();
+        var regenerate = new Option<bool>("--regenerate") { Description = "Write the generated artifact again even when one of the same parameters exists." };
+        var name = new Option<string?>("--name") { Description = "Result name: bench/results/serve-NAME.json (default from --movies and --dim, e.g. 1m-d64)." }
+            .Matching("letters, digits, '.', '-' or '_', e.g. 1m-d64", text => text.Length <= 100 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'));
+        var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/serve-NAME.json)." }.FileToWrite();
+        var plot = new Option<string?>("--plot") { Description = "SVG of rate against p99 per index setting (default: the JSON's path with .svg)." }.FileToWrite();
+        var capacity = new Option<string?>("--capacity") { Description = "Markdown capacity table (default bench/results/capacity.md)." }.FileToWrite();
+        var readme = new Option<string?>("--readme") { Description = "Also put the capacity table between the '<!-- capacity:begin -->' and '<!-- capacity:end -->' markers of this file (e.g. README.md)." }.ExistingFile();
+        var noBuild = new Option<bool>("--no-build") { Description = "Use the silo already built (this program's configuration) instead of building it first." };
+        var keepStore = new Option<bool>("--keep-store") { Description = "Keep the silos' model store folders afterwards (deleted by default)." };
+
+        var command = new Command("serve", "Highest sustained recommendation rate of one silo per index setting on a generated catalogue, with served recall@10 and Orleans' CPU against the same search in process.")
+        {
+            movies, users, dim, data, seed, index, shards, userShards, userPool, rates, startRps, factor, maxRps, refine, duration, warmup, p99, minAchieved,
+            concurrency, timeout, recallSample, inProcessQueries, siloMemory, output, regenerate, name, json, plot, capacity, readme, noBuild, keepStore,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var specs = (parsed.GetValue(index) is { Length: > 0 } given ? given : ["int8", "auto"]).Select(IndexSpec.Parse).DistinctBy(s => s.ToString()).ToArray();
+            var s = new ServeSettings(
+                Movies: parsed.GetValue(movies),
+                Users: parsed.GetValue(users),
+                Dim: parsed.GetValue(dim),
+                Data: parsed.GetValue(data) == "gaussian" ? SyntheticData.Gaussian : SyntheticData.Clustered,
+                Seed: parsed.GetValue(seed),
+                Indexes: specs,
+                Shards: parsed.GetValue(shards),
+                UserShards: parsed.GetValue(userShards),
+                UserPool: parsed.GetValue(userPool),
+                Rates: RateLadder.Rungs(parsed.GetValue(rates), parsed.GetValue(startRps), parsed.GetValue(factor), parsed.GetValue(maxRps)),
+                Refine: parsed.GetValue(refine),
+                WarmupSeconds: parsed.GetValue(warmup),
+                Rules: new StepRules(parsed.GetValue(duration), parsed.GetValue(concurrency), parsed.GetValue(p99), parsed.GetValue(minAchieved), parsed.GetValue(timeout)),
+                RecallSample: parsed.GetValue(recallSample),
+                InProcessQueries: parsed.GetValue(inProcessQueries),
+                SiloMemoryGb: parsed.GetValue(siloMemory),
+                OutRoot: Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-publish-bench")),
+                Regenerate: parsed.GetValue(regenerate),
+                Build: !parsed.GetValue(noBuild),
+                KeepStore: parsed.GetValue(keepStore));
+            if ((long)Math.Max(s.Movies, s.Users) * s.Dim > Array.MaxLength)
+                throw new UserFacingException($"{Math.Max(s.Movies, s.Users):N0} x {s.Dim} floats do not fit one .NET array; lower --movies/--users or --dim.");
+            if (s.Shards > s.Movies) throw new UserFacingException($"--shards {s.Shards} is more than --movies {s.Movies}: every shard needs a movie.");
+
+            var root = RepositoryRoot.TryFind()
+                ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+            var resultName = parsed.GetValue(name) ?? $"{Short(s.Movies)}-d{s.Dim}";
+            var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", $"serve-{resultName}.json"));
+            var plotPath = Path.GetFullPath(parsed.GetValue(plot) ?? Path.ChangeExtension(jsonPath, ".svg"));
+            var capacityPath = Path.GetFullPath(parsed.GetValue(capacity) ?? Path.Combine(root, "bench", "results", "capacity.md"));
+
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
+            var outcome = await ServeBenchmark.RunAsync(s, root, resultName, AnsiConsole.Console, ct);
+            await BenchmarkReport.WriteAsync(jsonPath, outcome.Report, ct);
+            if (outcome.Rows.Count > 0)
+            {
+                await File.WriteAllTextAsync(plotPath, RateLatencyPlot.ToSvg(outcome.Rows, s.Rules.P99BarMs), ct);
+                AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{plotPath}[/].");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(capacityPath)!);
+            await File.WriteAllTextAsync(capacityPath, "# Serving capacity\n\nWritten by `benchmarks serve` (" + ReportPaths.Relative(jsonPath, root) + "); do not edit by hand.\n\n" + outcome.Capacity, ct);
+            AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{capacityPath}[/].");
+            if (parsed.GetValue(readme) is { } readmePath)
+            {
+                var text = await File.ReadAllTextAsync(readmePath, ct);
+                await File.WriteAllTextAsync(readmePath, CapacityTable.ReplaceMarkedSection(text, "capacity", outcome.Capacity, readmePath), ct);
+                AnsiConsole.MarkupLineInterpolated($"Updated the capacity section of [bold]{readmePath}[/].");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static string Short(int n) =>
+        n % 1_000_000 == 0 ? $"{n / 1_000_000}m" : n % 1000 == 0 ? $"{n / 1000}k" : n.ToString(CultureInfo.InvariantCulture);
+}
