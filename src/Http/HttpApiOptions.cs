@@ -39,6 +39,12 @@ public sealed class HttpApiOptions
     /// <summary>Mount the Orleans dashboard at <c>/dashboard</c>, behind the operator key (<c>Http:Dashboard</c>).</summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// The dashboard is mounted only with an operator key: nobody else may open it, and its call filter profiles
+    /// every grain call, which a silo nobody can look at should not pay for.
+    /// </summary>
+    public bool DashboardMounted => Dashboard && !string.IsNullOrEmpty(OperatorKey);
+
     public bool ListensOnLoopbackOnly =>
         System.Net.IPAddress.TryParse(Host, out var address) ? System.Net.IPAddress.IsLoopback(address) : Host == "localhost";
 

@@ -108,7 +108,7 @@ public static class RecommenderHttpExtensions
         v1.MapMovieRoutes();
         v1.MapVersionRoutes();
 
-        if (options.Dashboard)
+        if (options.DashboardMounted)
             app.MapOrleansDashboard(DashboardPath).RequireAuthorization(ApiKeyAuthentication.OperatorPolicy).ExcludeFromDescription();
         return app;
     }

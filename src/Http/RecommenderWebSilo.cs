@@ -31,8 +31,8 @@ public static class RecommenderWebSilo
         builder.UseOrleans(silo =>
         {
             silo.AddMovieRecommender();
-            // Grain-level statistics for /dashboard; its call filter profiles every grain call, so off with the dashboard.
-            if (http.Dashboard) silo.AddDashboard();
+            // Grain-level statistics for /dashboard; its call filter profiles every grain call, so only when it is mounted.
+            if (http.DashboardMounted) silo.AddDashboard();
         });
         builder.AddRecommenderTelemetry();
         // ASP.NET Core's own instruments beside the silo's: http.server.request.duration by route and status, Kestrel's
