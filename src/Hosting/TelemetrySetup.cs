@@ -21,10 +21,9 @@ public static class TelemetrySetup
         RecommenderTelemetry.EnsureCreated();
         // Each silo is its own instance: host and silo port tell them apart on the dashboard.
         var instance = $"{Environment.MachineName}:{RecommenderClusterOptions.From(configuration).SiloPort}";
-        // Spans only when they go somewhere: recorded for no one, they cost every request a few dozen activities.
-        var otlp = OtlpEndpoints.From(configuration);
-        var traces = otlp.All || otlp.Traces || configuration.GetValue<bool>("Telemetry:Console");
-        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance, traces: traces, metrics: metrics =>
+        // Spans and instruments only when they go somewhere: recorded for no one, they cost every request.
+        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, TelemetryNames.SiloService, instance,
+            traces: ExportsTraces(configuration), meters: ExportsMetrics(configuration), metrics: metrics =>
         {
             metrics.AddMeter(TelemetryNames.OrleansMeter);
             var prometheusPort = configuration.GetValue("Telemetry:PrometheusPort", 0);
@@ -37,6 +36,18 @@ public static class TelemetrySetup
         });
         return builder;
     }
+
+    /// <summary>Some exporter takes traces (OTLP or the console); else the silo records no span at all.</summary>
+    public static bool ExportsTraces(IConfiguration configuration) =>
+        OtlpEndpoints.From(configuration) is { All: true } or { Traces: true } || configuration.GetValue<bool>("Telemetry:Console");
+
+    /// <summary>
+    /// Some exporter takes metrics (OTLP, the console or Prometheus); else no instrument is listened to, and what
+    /// only feeds an instrument (Orleans' per-message meter, the live served-recall checks) is not done.
+    /// </summary>
+    public static bool ExportsMetrics(IConfiguration configuration) =>
+        OtlpEndpoints.From(configuration) is { All: true } or { Metrics: true } || configuration.GetValue<bool>("Telemetry:Console")
+        || configuration.GetValue("Telemetry:PrometheusPort", 0) > 0;
 
     /// <summary>
     /// The Prometheus scrape endpoint, when <c>Telemetry:PrometheusPort</c> is set (0 or unset: none):

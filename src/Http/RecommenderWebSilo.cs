@@ -37,8 +37,9 @@ public static class RecommenderWebSilo
         builder.AddRecommenderTelemetry();
         // ASP.NET Core's own instruments beside the silo's: http.server.request.duration by route and status, Kestrel's
         // connections, the rate limiter's rejections. (Its request spans are left out: every HTTP root would be traced.)
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(
-            "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"));
+        if (TelemetrySetup.ExportsMetrics(builder.Configuration))
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(
+                "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"));
         configure?.Invoke(builder);
         return builder.Build().MapRecommenderHttp();
     }

@@ -23,8 +23,9 @@ public static class RecommenderOpenTelemetry
     /// <param name="serviceName">The default <c>service.name</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> win.</param>
     /// <param name="serviceInstanceId">This process among its service's (a silo's address); null: a generated id.</param>
     /// <param name="traces">False: no tracer provider, so no span is recorded at all (a silo whose traces go nowhere).</param>
+    /// <param name="meters">False: no meter provider, so no instrument is listened to (a silo whose metrics go nowhere).</param>
     public static IOpenTelemetryBuilder AddRecommenderTelemetry(this IOpenTelemetryBuilder otel, IConfiguration configuration,
-        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true)
+        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true, bool meters = true)
     {
         var console = configuration.GetValue<bool>("Telemetry:Console");
         otel.ConfigureResource(resource => resource
@@ -40,13 +41,13 @@ public static class RecommenderOpenTelemetry
             tracing.AddSource(TelemetryNames.Product + "*", TelemetryNames.OrleansApplicationSource);
             if (console) tracing.AddConsoleExporter();
         });
-        otel.WithMetrics(meters =>
+        if (meters) otel.WithMetrics(provider =>
         {
-            meters.AddMeter(TelemetryNames.Product + "*")
+            provider.AddMeter(TelemetryNames.Product + "*")
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation();
-            if (console) meters.AddConsoleExporter();
-            metrics?.Invoke(meters);
+            if (console) provider.AddConsoleExporter();
+            metrics?.Invoke(provider);
         });
         otel.WithLogging(logging =>
         {
@@ -66,7 +67,7 @@ public static class RecommenderOpenTelemetry
         else
         {
             if (otlp.Traces && traces) otel.WithTracing(tracing => tracing.AddOtlpExporter());
-            if (otlp.Metrics) otel.WithMetrics(meters => meters.AddOtlpExporter());
+            if (otlp.Metrics && meters) otel.WithMetrics(provider => provider.AddOtlpExporter());
             if (otlp.Logs) otel.WithLogging(logging => logging.AddOtlpExporter());
         }
         return otel;

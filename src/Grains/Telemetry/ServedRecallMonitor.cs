@@ -10,7 +10,8 @@ namespace MovieRecommender.Grains.Telemetry;
 /// background by brute force on the same version's shards, with the same query, exclusions and filter, and the
 /// overlap of the two top K is recorded as <see cref="RecommenderTelemetry.ServedRecall"/>, by version and tier.
 /// The check runs off the grain's turn and outside the request's trace (a root span linked to it), at most
-/// <see cref="ServedRecallOptions.MaxConcurrentChecks"/> at once per silo, so its cost is bounded.
+/// <see cref="ServedRecallOptions.MaxConcurrentChecks"/> at once per silo, so its cost is bounded; and only while
+/// some meter listener collects the figure.
 /// </summary>
 public sealed class ServedRecallMonitor(IGrainFactory grains, IOptions<ServedRecallOptions> options, ILogger<ServedRecallMonitor> logger)
 {
@@ -20,6 +21,8 @@ public sealed class ServedRecallMonitor(IGrainFactory grains, IOptions<ServedRec
     public void Consider(ModelVersionInfo model, ShardSearchRequest request, IReadOnlyList<ScoredMovie> served)
     {
         var share = options.Value.Share;
+        // Nobody collects the figure (no metrics exporter): a brute-force check would cost CPU for nothing.
+        if (!RecommenderTelemetry.ServedRecall.Enabled) return;
         if (share <= 0 || served.Count == 0 || (share < 1 && Random.Shared.NextDouble() >= share)) return;
         if (Interlocked.Increment(ref _running) > options.Value.MaxConcurrentChecks)
         {

@@ -44,6 +44,21 @@ public sealed class TelemetryUnitTests
     }
 
     [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317", true)]
+    [InlineData("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://localhost:4317", true)]
+    [InlineData("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://localhost:4317", false)]
+    [InlineData("Telemetry:PrometheusPort", "9464", true)]
+    public void ASiloListensToInstrumentsOnlyWhenSomeExporterTakesMetrics(string? key, string? value, bool listened)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        if (key is not null) builder.Configuration[key] = value;
+        MovieRecommender.Hosting.TelemetrySetup.AddRecommenderTelemetry(builder);
+        using var host = builder.Build();
+        Assert.Equal(listened, host.Services.GetService(typeof(OpenTelemetry.Metrics.MeterProvider)) is not null);
+    }
+
+    [Theory]
     [InlineData(null, null, false, false)]
     [InlineData("http://localhost:4317", null, true, true)]
     [InlineData(null, "http://localhost:4318/v1/traces", false, true)]
