@@ -63,7 +63,7 @@ else:
         r = csv.reader(f); next(r)
         pairs = [(row[0], row[1]) for row in r]
 pairs = list(dict.fromkeys(pairs))
-users = sorted({u for u, _ in pairs}); items = sorted(items_meta)
+users = sorted({u for u, _ in pairs}); items = sorted({i for _, i in pairs})  # rated movies only, as the trainer's loader keeps
 uix = {u: k for k, u in enumerate(users)}; iix = {i: k for k, i in enumerate(items)}
 U, I = len(users), len(items)
 train_set = set()
