@@ -284,7 +284,8 @@ public static class TrainingBenchmarkCommand
         string[] arguments = options.Preset == "notebook"
             ? [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--split-seed", seed, "--threads", threads]
             : [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--seed", seed, "--threads", threads, .. PortArguments(ours.Details["hyperParameters"]!)];
-        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads };
+        // The same OpenMP wait policy our trainer sets for itself: spinning threads on a busy machine would handicap PyTorch.
+        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads, ["OMP_WAIT_POLICY"] = "PASSIVE" };
         var run = await ChildProcess.RunAsync(options.Python, arguments, Directory.GetCurrentDirectory(), environment, ct);
         if (run.ExitCode != 0)
             throw new UserFacingException($"the PyTorch script failed (exit {run.ExitCode}): {run.Tail()}");

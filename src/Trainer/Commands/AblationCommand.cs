@@ -81,15 +81,15 @@ public static class AblationCommand
                 ? ($"without {name}", baseline with { Features = baseline.Features & ~feature })
                 : ($"with {name}", baseline with { Features = baseline.Features | feature });
         if (baseline.ItemBias) yield return ("without item bias", baseline with { ItemBias = false });
-        if (baseline.Features.HasFlag(TowerFeatures.History))
-        {
-            yield return baseline.HistoryPooling == HistoryPooling.SquareRoot
-                ? ("history pooled by its mean instead of sum / sqrt(n)", baseline with { HistoryPooling = HistoryPooling.Mean })
-                : ("history pooled by sum / sqrt(n) instead of its mean", baseline with { HistoryPooling = HistoryPooling.SquareRoot });
-            yield return baseline.ShareHistoryTable
-                ? ("history with a table of its own instead of the movie ids'", baseline with { ShareHistoryTable = false })
-                : ("history sharing the movie id table", baseline with { ShareHistoryTable = true });
-        }
+        // The history's own choices, on top of the default with the history (switched on when the default leaves it off).
+        var (prefix, withHistory) = baseline.Features.HasFlag(TowerFeatures.History)
+            ? ("", baseline) : ("with history, ", baseline with { Features = baseline.Features | TowerFeatures.History });
+        yield return withHistory.HistoryPooling == HistoryPooling.SquareRoot
+            ? ($"{prefix}pooled by its mean instead of sum / sqrt(n)", withHistory with { HistoryPooling = HistoryPooling.Mean })
+            : ($"{prefix}pooled by sum / sqrt(n) instead of its mean", withHistory with { HistoryPooling = HistoryPooling.SquareRoot });
+        yield return withHistory.ShareHistoryTable
+            ? ($"{prefix}a table of its own instead of the movie ids'", withHistory with { ShareHistoryTable = false })
+            : ($"{prefix}sharing the movie id table", withHistory with { ShareHistoryTable = true });
         yield return baseline.Schedule == LearningRateSchedule.Cosine
             ? ("constant learning rate instead of cosine", baseline with { Schedule = LearningRateSchedule.Constant })
             : ("cosine learning-rate schedule", baseline with { Schedule = LearningRateSchedule.Cosine });
