@@ -163,9 +163,12 @@ public static class TrainingBenchmarkCommand
             $"Baselines on the same split: popularity differs by at most {popularityDiff:F4}, EASE by at most {easeDiff:F4} (same split: both should be near 0).");
         if (Math.Max(popularityDiff, easeDiff) > 0.01)
             console.MarkupLine("[yellow]The baselines disagree by more than 0.01: the two programs may not be evaluating the same split.[/]");
-        var met = wallRatio <= WallRatioGoal;
+        // The notebook's goal is on wall time (both programs do the same work); with the default, ours also runs the validation
+        // pass PyTorch's port skips, so the like-for-like figure is the training time of the same run.
+        var (goalName, goalRatio) = options.Preset == "notebook" ? ("wall", wallRatio) : ("train", trainRatio);
+        var met = goalRatio <= WallRatioGoal;
         console.MarkupLine(
-            $"Ours / PyTorch: wall [bold]{wallRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/], train [bold]{trainRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/]; goal wall <= {WallRatioGoal.ToString(CultureInfo.InvariantCulture)}x: "
+            $"Ours / PyTorch: wall [bold]{wallRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/], train [bold]{trainRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/]; goal {goalName} <= {WallRatioGoal.ToString(CultureInfo.InvariantCulture)}x: "
             + (met ? "[green]met[/]" : "[red]not met[/]") + $" (load average {FormatLoad(ours[0].LoadBefore)} at start, {FormatLoad(loadAfter)} at end, {Environment.ProcessorCount} processors).");
 
         return new JsonObject
@@ -186,7 +189,7 @@ public static class TrainingBenchmarkCommand
                 ["cpu"] = MedianOrNull(ours.Select(m => m.CpuSeconds)) / MedianOrNull(theirs.Select(m => m.CpuSeconds)) is { } cpuRatio ? Math.Round(cpuRatio, 4) : null,
                 ["train"] = Math.Round(trainRatio, 4),
             },
-            ["goal"] = new JsonObject { ["maxWallRatio"] = WallRatioGoal, ["met"] = met },
+            ["goal"] = new JsonObject { ["ratio"] = goalName, ["maxRatio"] = WallRatioGoal, ["met"] = met },
             ["baselineAgreement"] = new JsonObject { ["popularityMaxAbsDiff"] = Math.Round(popularityDiff, 6), ["easeMaxAbsDiff"] = Math.Round(easeDiff, 6) },
         };
     }
