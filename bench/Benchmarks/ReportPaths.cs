@@ -20,7 +20,12 @@ public static class ReportPaths
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
-                    array[i] = Anonymize(array[i], repositoryRoot);
+                {
+                    // An array refuses its own item back ("the node already has a parent"): replace changed items only.
+                    var item = array[i];
+                    var anonymized = Anonymize(item, repositoryRoot);
+                    if (!ReferenceEquals(anonymized, item)) array[i] = anonymized;
+                }
                 return array;
             case JsonValue value when value.TryGetValue<string>(out var text) && IsAbsolutePath(text):
                 return JsonValue.Create(Relative(text, repositoryRoot));

@@ -76,9 +76,10 @@ public static class TrainingBenchmarkCommand
                 AnsiConsole.MarkupLineInterpolated($"Generated {movies:N0} movies, {GenerateMovieLensCommand.DefaultUsers} users, {ratings:N0} ratings in {folder}.");
                 datasets.Add(folder);
             }
-            var results = new JsonArray();
+            // Keyed by the dataset's folder name (an object of objects: the report's path anonymiser rewrites nodes in place).
+            var results = new JsonObject();
             foreach (var dataset in datasets)
-                results.Add(await RunAsync(options with { DataDir = dataset }, root, scriptPath, outRoot, AnsiConsole.Console, ct));
+                results[Path.GetFileName(dataset)] = await RunAsync(options with { DataDir = dataset }, root, scriptPath, outRoot, AnsiConsole.Console, ct);
             var report = new JsonObject
             {
                 ["benchmark"] = "training",
