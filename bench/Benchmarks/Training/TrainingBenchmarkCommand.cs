@@ -85,7 +85,7 @@ public static class TrainingBenchmarkCommand
                 ["benchmark"] = "training",
                 ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 ["preset"] = options.Preset,
-                ["command"] = "dotnet run -c Release --project bench/Benchmarks -- training " + string.Join(' ', args(parsed)),
+                ["command"] = "dotnet run -c Release --project bench/Benchmarks -- " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 ["datasets"] = results,
             };
             await BenchmarkReport.WriteAsync(jsonPath, report, ct);
@@ -99,7 +99,6 @@ public static class TrainingBenchmarkCommand
     /// <summary>The PyTorch port of the default configuration, beside this file.</summary>
     public const string PortScript = "pytorch_per_user.py";
 
-    private static IEnumerable<string> args(System.CommandLine.ParseResult parsed) => parsed.Tokens.Select(t => t.Value);
 
     /// <summary>One program's run: process wall time, its own training time, its evaluation table.</summary>
     private sealed record Measurement(double WallSeconds, double? CpuSeconds, double TrainSeconds, EvaluationTable Evaluation, double? LoadBefore, JsonObject Details);
