@@ -5,6 +5,7 @@ using MovieRecommender.Trainer.Commands;
 using MovieRecommender.Trainer.Training;
 
 NativeMemoryTuning.Apply();
+OpenMpWaitPolicy.Apply();
 
 // The trainer's .NET tool command (ToolCommandName in Trainer.csproj): users type `dotnet recommender-trainer ...`.
 const string program = "recommender-trainer";

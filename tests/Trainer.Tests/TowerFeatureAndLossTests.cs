@@ -53,7 +53,7 @@ public class TowerFeatureAndLossTests
     public void The_query_tower_adds_the_mean_of_the_history_without_the_target()
     {
         var history = SparseRows.Build(2, 4, [0, 0, 0, 1], [0, 1, 2, 3]);
-        var config = TrainingConfig.Default with { Dimension = 3, Normalize = false, Features = TowerFeatures.UserId | TowerFeatures.History };
+        var config = TrainingConfig.Default with { Dimension = 3, Normalize = false, Features = TowerFeatures.UserId | TowerFeatures.History, ShareHistoryTable = false, HistoryPooling = HistoryPooling.Mean };
         using var model = new TwoTowerModel(2, 4, config, null, null, history);
         using var scope = NewDisposeScope();
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -90,7 +90,7 @@ public class TowerFeatureAndLossTests
         if (prefix is not null) Assert.NotEmpty(userNames.Concat(itemNames));
 
         var split = TrainTestSplit.Create(ds, 3);
-        var config = TrainingConfig.Default with { Dimension = 4, Epochs = 1, BatchSize = 256, ValidationFraction = 0 };
+        var config = TrainingConfig.Default with { Dimension = 4, Epochs = 1, BatchSize = 256, ValidationFraction = 0, ShareHistoryTable = false };
         var train = SparseRows.Build(ds.Users.Count, ds.Items.Count, split.TrainUsers, split.TrainItems);
         // Against the ids alone; the user id itself is checked against history alone (a tower needs some input).
         var reference = feature == TowerFeatures.UserId ? TowerFeatures.History : TowerFeatures.UserId;
@@ -120,7 +120,7 @@ public class TowerFeatureAndLossTests
     [Fact]
     public void Auto_loss_is_full_softmax_while_the_catalogue_fits()
     {
-        var config = TrainingConfig.Default with { BatchSize = 1000 };
+        var config = TrainingConfig.Default with { Loss = LossKind.Auto, BatchSize = 1000 };
         Assert.Equal(LossKind.Full, config.EffectiveLoss(1_664));
         Assert.Equal(LossKind.Full, config.EffectiveLoss(25_000));
         Assert.Equal(LossKind.InBatch, config.EffectiveLoss(25_001));

@@ -24,7 +24,7 @@ public class TwoTowerTrainerTests
         using var model = TwoTowerTrainer.Train(ds, split, Small, new SynchronousProgress<TrainingProgress>(reports.Add));
         Assert.Equal(12, model.EpochLosses.Count);
         Assert.True(model.EpochLosses[^1] < 0.9 * model.EpochLosses[0], $"losses {string.Join(", ", model.EpochLosses)}");
-        Assert.Equal(12 * ((split.TrainCount + 63) / 64 + 1), reports.Count); // every batch, then every epoch's end
+        Assert.Equal(12 * ((ds.Users.Count + 63) / 64 + 1), reports.Count); // every batch of users, then every epoch's end
         Assert.Equal(1.0, reports[^1].Fraction, 9);
 
         // Movies of the user's own group should rank well: top-10 of 40 movies, far above 25% chance.

@@ -9,10 +9,13 @@ using Spectre.Console;
 namespace MovieRecommender.Benchmarks.Training;
 
 /// <summary>
-/// <c>training</c>: trains the notebook configuration (ids, dim 32, in-batch softmax summed, Adagrad 0.1, batch 8192,
-/// 3 epochs) with our TorchSharp trainer and with the PyTorch reference script on the same split, same machine and
-/// same thread count, one after the other; prints both wall and train times, their ratio and both evaluation tables,
-/// and writes it all as JSON. Both programs run as child processes, so neither pays for the other's start-up.
+/// <c>training</c>: trains one configuration with our TorchSharp trainer and with PyTorch on the same split, same machine
+/// and same thread count, one after the other, on the given MovieLens folder and then on a generated catalogue of
+/// <c>--generated-movies</c> movies (<see cref="MovieLensLikeCatalogue"/>) in the same run; prints both wall and train
+/// times, their ratio and both evaluation tables, and writes it all as JSON. The default configuration is compared with
+/// <c>pytorch_per_user.py</c> (its port, beside this file) trained for the epochs ours chose, against our final run; the
+/// notebook configuration with the shared reference script. Both programs run as child processes, so neither pays for
+/// the other's start-up.
 /// </summary>
 public static class TrainingBenchmarkCommand
 {
@@ -33,10 +36,12 @@ public static class TrainingBenchmarkCommand
         var python = new Option<string>("--python") { Description = "Python with Debian's python3-torch and python3-numpy.", DefaultValueFactory = _ => "/usr/bin/python3" }.ExistingFile();
         var noBuild = new Option<bool>("--no-build") { Description = "Use the trainer already built in src/Trainer/bin/Release instead of building it first." };
         var installPytorch = new Option<bool>("--install-pytorch") { Description = "Run scripts/install-pytorch.sh first when PyTorch is missing." };
+        var preset = new Option<string>("--preset") { Description = "default (the trainer's default, against its PyTorch port) or notebook (against the shared reference script).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");
+        var generated = new Option<int>("--generated-movies") { Description = "Also time a generated ml-latest-layout catalogue of this many movies (600 users, seed 1); 0: only --data.", DefaultValueFactory = _ => GenerateMovieLensCommand.DefaultMovies }.Integer(min: 0, max: 1_000_000);
 
-        var command = new Command("training", "Time the notebook configuration in our trainer and in the PyTorch reference script on the same split.")
+        var command = new Command("training", "Time a configuration in our trainer and in PyTorch on the same split, on MovieLens and on a generated catalogue.")
         {
-            data, seed, threads, json, output, runs, script, python, noBuild, installPytorch,
+            data, seed, threads, json, output, runs, script, python, noBuild, installPytorch, preset, generated,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -47,26 +52,53 @@ public static class TrainingBenchmarkCommand
                 Runs: parsed.GetValue(runs),
                 Python: parsed.GetValue(python) ?? "/usr/bin/python3",
                 Build: !parsed.GetValue(noBuild),
-                InstallPytorch: parsed.GetValue(installPytorch));
+                InstallPytorch: parsed.GetValue(installPytorch),
+                Preset: parsed.GetValue(preset) ?? "default");
             if (options.Threads < 1) throw new UserFacingException($"--threads must be at least 1 (got {options.Threads}).");
             if (options.Runs < 1) throw new UserFacingException($"--runs must be at least 1 (got {options.Runs}).");
 
             var root = RepositoryRoot.TryFind()
                 ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
-            var scriptPath = Path.GetFullPath(parsed.GetValue(script) ?? Path.Combine(root, "..", "shared", "tools", "pytorch_twotower.py"));
+            var scriptPath = Path.GetFullPath(parsed.GetValue(script) ?? (options.Preset == "notebook"
+                ? Path.Combine(root, "..", "shared", "tools", "pytorch_twotower.py")
+                : Path.Combine(root, "bench", "Benchmarks", "Training", PortScript)));
             if (!File.Exists(scriptPath))
                 throw new UserFacingException($"{scriptPath}: no PyTorch script there; pass --pytorch-script PATH.");
             var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", "training.json"));
             var outRoot = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-training-bench"));
 
-            var result = await RunAsync(options, root, scriptPath, outRoot, AnsiConsole.Console, ct);
-            await BenchmarkReport.WriteAsync(jsonPath, result, ct);
+            var datasets = new List<string> { options.DataDir };
+            if (parsed.GetValue(generated) is > 0 and var movies)
+            {
+                var folder = Path.Combine(outRoot, $"generated-{movies}-movies");
+                var ratings = MovieLensLikeCatalogue.Write(folder, movies, GenerateMovieLensCommand.DefaultUsers,
+                    GenerateMovieLensCommand.DefaultRatingsPerUser, GenerateMovieLensCommand.DefaultSeed);
+                AnsiConsole.MarkupLineInterpolated($"Generated {movies:N0} movies, {GenerateMovieLensCommand.DefaultUsers} users, {ratings:N0} ratings in {folder}.");
+                datasets.Add(folder);
+            }
+            // Keyed by the dataset's folder name (an object of objects: the report's path anonymiser rewrites nodes in place).
+            var results = new JsonObject();
+            foreach (var dataset in datasets)
+                results[Path.GetFileName(dataset)] = await RunAsync(options with { DataDir = dataset }, root, scriptPath, outRoot, AnsiConsole.Console, ct);
+            var report = new JsonObject
+            {
+                ["benchmark"] = "training",
+                ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["preset"] = options.Preset,
+                ["command"] = "dotnet run -c Release --project bench/Benchmarks -- " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                ["datasets"] = results,
+            };
+            await BenchmarkReport.WriteAsync(jsonPath, report, ct);
             return 0;
         });
         return command;
     }
 
-    private sealed record BenchmarkOptions(string DataDir, int Seed, int Threads, int Runs, string Python, bool Build, bool InstallPytorch);
+    private sealed record BenchmarkOptions(string DataDir, int Seed, int Threads, int Runs, string Python, bool Build, bool InstallPytorch, string Preset);
+
+    /// <summary>The PyTorch port of the default configuration, beside this file.</summary>
+    public const string PortScript = "pytorch_per_user.py";
+
 
     /// <summary>One program's run: process wall time, its own training time, its evaluation table.</summary>
     private sealed record Measurement(double WallSeconds, double? CpuSeconds, double TrainSeconds, EvaluationTable Evaluation, double? LoadBefore, JsonObject Details);
@@ -100,12 +132,12 @@ public static class TrainingBenchmarkCommand
         {
             var label = options.Runs > 1 ? $" (round {round}/{options.Runs})" : "";
             Measurement o = null!, p = null!;
-            await console.Status().StartAsync($"Training the notebook configuration with our trainer{label} ...",
+            await console.Status().StartAsync($"Training the {options.Preset} configuration with our trainer{label} ...",
                 async _ => o = await RunOursAsync(options, trainerDll, outRoot, ct));
             console.MarkupLineInterpolated($"Ours{label}: {o.WallSeconds:F2} s wall, {FormatCpu(o.CpuSeconds)} s CPU, {o.TrainSeconds:F2} s training (load before: {FormatLoad(o.LoadBefore)}).");
             var usersTsv = Path.Combine(o.Details["artifact"]!.GetValue<string>(), ArtifactFiles.Users);
-            await console.Status().StartAsync($"Training the notebook configuration with PyTorch {torchVersion}{label} ...",
-                async _ => p = await RunPytorchAsync(options, scriptPath, usersTsv, ct));
+            await console.Status().StartAsync($"Training the {options.Preset} configuration with PyTorch {torchVersion}{label} ...",
+                async _ => p = await RunPytorchAsync(options, scriptPath, usersTsv, o, ct));
             console.MarkupLineInterpolated($"PyTorch{label}: {p.WallSeconds:F2} s wall, {FormatCpu(p.CpuSeconds)} s CPU, {p.TrainSeconds:F2} s training (load before: {FormatLoad(p.LoadBefore)}).");
             ours.Add(o);
             theirs.Add(p);
@@ -131,16 +163,19 @@ public static class TrainingBenchmarkCommand
             $"Baselines on the same split: popularity differs by at most {popularityDiff:F4}, EASE by at most {easeDiff:F4} (same split: both should be near 0).");
         if (Math.Max(popularityDiff, easeDiff) > 0.01)
             console.MarkupLine("[yellow]The baselines disagree by more than 0.01: the two programs may not be evaluating the same split.[/]");
-        var met = wallRatio <= WallRatioGoal;
+        // The notebook's goal is on wall time (both programs do the same work); with the default, ours also runs the validation
+        // pass PyTorch's port skips, so the like-for-like figure is the training time of the same run.
+        var (goalName, goalRatio) = options.Preset == "notebook" ? ("wall", wallRatio) : ("train", trainRatio);
+        var met = goalRatio <= WallRatioGoal;
         console.MarkupLine(
-            $"Ours / PyTorch: wall [bold]{wallRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/], train [bold]{trainRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/]; goal wall <= {WallRatioGoal.ToString(CultureInfo.InvariantCulture)}x: "
+            $"Ours / PyTorch: wall [bold]{wallRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/], train [bold]{trainRatio.ToString("F2", CultureInfo.InvariantCulture)}x[/]; goal {goalName} <= {WallRatioGoal.ToString(CultureInfo.InvariantCulture)}x: "
             + (met ? "[green]met[/]" : "[red]not met[/]") + $" (load average {FormatLoad(ours[0].LoadBefore)} at start, {FormatLoad(loadAfter)} at end, {Environment.ProcessorCount} processors).");
 
         return new JsonObject
         {
-            ["benchmark"] = "training",
-            ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["configuration"] = "notebook: ids, dim 32, in-batch softmax summed over the batch, Adagrad 0.1, batch 8192, 3 epochs",
+            ["configuration"] = options.Preset == "notebook"
+                ? "notebook: ids, dim 32, in-batch softmax summed over the batch, Adagrad 0.1, batch 8192, 3 epochs"
+                : "default: train's default; PyTorch (pytorch_per_user.py) trains it for the epochs ours chose, so train seconds compare it with our final run (ours' trainingSecondsWhole adds the validation run)",
             ["data"] = options.DataDir,
             ["seed"] = options.Seed,
             ["threads"] = options.Threads,
@@ -154,7 +189,7 @@ public static class TrainingBenchmarkCommand
                 ["cpu"] = MedianOrNull(ours.Select(m => m.CpuSeconds)) / MedianOrNull(theirs.Select(m => m.CpuSeconds)) is { } cpuRatio ? Math.Round(cpuRatio, 4) : null,
                 ["train"] = Math.Round(trainRatio, 4),
             },
-            ["goal"] = new JsonObject { ["maxWallRatio"] = WallRatioGoal, ["met"] = met },
+            ["goal"] = new JsonObject { ["ratio"] = goalName, ["maxRatio"] = WallRatioGoal, ["met"] = met },
             ["baselineAgreement"] = new JsonObject { ["popularityMaxAbsDiff"] = Math.Round(popularityDiff, 6), ["easeMaxAbsDiff"] = Math.Round(easeDiff, 6) },
         };
     }
@@ -207,7 +242,7 @@ public static class TrainingBenchmarkCommand
         var load = ProcessStats.LoadAverage();
         string[] arguments =
         [
-            trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", "notebook",
+            trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", options.Preset,
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
         ];
         var cwd = Directory.GetCurrentDirectory();
@@ -227,26 +262,33 @@ public static class TrainingBenchmarkCommand
         {
             throw new UserFacingException($"{manifestPath}: unreadable manifest ({e.Message}).", e);
         }
+        // The PyTorch port trains one run for the epochs ours chose: compare it with our final run, and report the whole.
+        var curve = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(artifact, "training.json"), ct))!;
+        var finalRun = curve["finalRun"]!.AsArray();
+        var finalSeconds = finalRun.Count > 0 ? finalRun[^1]!["seconds"]!.GetValue<double>() : manifest.TrainingSeconds;
         var details = new JsonObject
         {
             ["command"] = new JsonArray([ChildProcess.DotnetHost(), .. arguments.Select(a => (JsonNode?)a)]),
             ["artifact"] = artifact,
             ["hyperParameters"] = manifest.HyperParameters.DeepClone(),
             ["counts"] = JsonSerializer.SerializeToNode(manifest.Counts),
+            ["trainingSecondsWhole"] = Math.Round(manifest.TrainingSeconds, 3),
+            ["finalRunSeconds"] = Math.Round(finalSeconds, 3),
         };
-        return new Measurement(run.WallSeconds, run.CpuSeconds, manifest.TrainingSeconds, manifest.Evaluation, load, details);
+        var compared = options.Preset == "notebook" ? manifest.TrainingSeconds : finalSeconds;
+        return new Measurement(run.WallSeconds, run.CpuSeconds, compared, manifest.Evaluation, load, details);
     }
 
-    private static async Task<Measurement> RunPytorchAsync(BenchmarkOptions options, string scriptPath, string usersTsv, CancellationToken ct)
+    private static async Task<Measurement> RunPytorchAsync(BenchmarkOptions options, string scriptPath, string usersTsv, Measurement ours, CancellationToken ct)
     {
         var load = ProcessStats.LoadAverage();
         var threads = options.Threads.ToString(CultureInfo.InvariantCulture);
-        string[] arguments =
-        [
-            scriptPath, "--data", options.DataDir, "--train-file", usersTsv,
-            "--split-seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", threads,
-        ];
-        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads };
+        var seed = options.Seed.ToString(CultureInfo.InvariantCulture);
+        string[] arguments = options.Preset == "notebook"
+            ? [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--split-seed", seed, "--threads", threads]
+            : [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--seed", seed, "--threads", threads, .. PortArguments(ours.Details["hyperParameters"]!)];
+        // The same OpenMP wait policy our trainer sets for itself: spinning threads on a busy machine would handicap PyTorch.
+        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads, ["OMP_WAIT_POLICY"] = "PASSIVE" };
         var run = await ChildProcess.RunAsync(options.Python, arguments, Directory.GetCurrentDirectory(), environment, ct);
         if (run.ExitCode != 0)
             throw new UserFacingException($"the PyTorch script failed (exit {run.ExitCode}): {run.Tail()}");
@@ -278,12 +320,26 @@ public static class TrainingBenchmarkCommand
         return new Measurement(run.WallSeconds, run.CpuSeconds, trainSeconds, evaluation, load, details);
     }
 
+    /// <summary>The port's options for the configuration our run used (its manifest's hyper-parameters) and the epochs it chose.</summary>
+    private static string[] PortArguments(JsonNode hyper)
+    {
+        string V(string key) => hyper[key]!.ToJsonString().Trim('"');
+        if (V("lossUsed") != "per-user" || V("historyPooling") != "sqrt" || !hyper["shareHistoryTable"]!.GetValue<bool>() || !hyper["normalize"]!.GetValue<bool>())
+            throw new UserFacingException("the PyTorch port implements the default configuration (per-user softmax, shared history pooled by 1/sqrt(n), normalised); train's default changed, so change the port too.");
+        string[] arguments =
+        [
+            "--epochs", V("epochsTrained"), "--max-epochs", V("epochs"), "--dim", V("dim"), "--batch", V("batch"), "--lr", V("lr"),
+            "--weight-decay", V("weightDecay"), "--temperature", V("temperature"), "--target-share", V("targetShare"), "--schedule", V("lrSchedule"),
+        ];
+        return hyper["features"]!.GetValue<string>().Contains("history", StringComparison.Ordinal) || V("features") == "all" ? arguments : [.. arguments, "--no-history"];
+    }
+
     private static Table SummaryTable(BenchmarkOptions options, string torchVersion, List<Measurement> ours, List<Measurement> theirs,
         double oursWall, double oursTrain, double theirWall, double theirTrain, double wallRatio, double trainRatio)
     {
         var median = options.Runs > 1 ? $" (median of {options.Runs})" : "";
         var table = new Table()
-            .Title($"notebook configuration, {Path.GetFileName(options.DataDir)}, seed {options.Seed}, {options.Threads} threads{median}")
+            .Title($"{options.Preset} configuration, {Path.GetFileName(options.DataDir)}, seed {options.Seed}, {options.Threads} threads{median}")
             .AddColumn("program")
             .AddColumn(new TableColumn("wall s").RightAligned())
             .AddColumn(new TableColumn("cpu s").RightAligned())
@@ -301,7 +357,8 @@ public static class TrainingBenchmarkCommand
         Row("PyTorch", theirWall, theirCpu, theirTrain, theirs[^1].Evaluation);
         var cpuRatio = oursCpu / theirCpu is { } r ? $"{F(r, 2)}x" : "";
         table.AddRow("[bold]ratio[/]", $"[bold]{F(wallRatio, 2)}x[/]", cpuRatio, $"[bold]{F(trainRatio, 2)}x[/]", "", "", "", "");
-        var caption = $"ours = TorchSharp trainer, PyTorch {torchVersion}; ratio = ours / PyTorch; cpu = user + system seconds of the process; model top-K, seen excluded and all";
+        var caption = $"ours = TorchSharp trainer, PyTorch {torchVersion}; ratio = ours / PyTorch; cpu = user + system seconds of the process; model top-K, seen excluded and all"
+            + (options.Preset == "notebook" ? "" : $"; train s = the final run (ours: {F(ours[^1].Details["trainingSecondsWhole"]!.GetValue<double>(), 1)} s with the validation run)");
         if (options.Runs > 1)
             caption += "; per round, wall s ours/PyTorch: " + string.Join(", ",
                 ours.Zip(theirs, (o, p) => $"{F(o.WallSeconds, 1)}/{F(p.WallSeconds, 1)}"));

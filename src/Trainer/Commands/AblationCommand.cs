@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MovieRecommender.Cli;
 using MovieRecommender.Trainer.Data;
+using MovieRecommender.Trainer.Evaluation;
 using MovieRecommender.Trainer.Training;
 using Spectre.Console;
 
@@ -40,24 +41,36 @@ public static class AblationCommand
                     best.Epoch, best.ValidationTop10 ?? 0, best.ValidationTop100 ?? 0, Math.Round(model.TrainingSeconds, 1)));
             }
 
+            // EASE on the same validation pairs, trained on the same rest of the training pairs: the bar to clear.
+            var inner = split.CarveValidation(baseline.ValidationFraction, baseline.Seed + 1);
+            var innerTrain = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TrainUsers, inner.TrainItems);
+            var innerValidation = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TestUsers, inner.TestItems);
+            IReadOnlyDictionary<string, double> ease;
+            using (var scorer = new EaseBaseline(innerTrain))
+                ease = TopKEvaluator.Evaluate(scorer, innerTrain, innerValidation).SeenExcluded;
+            var easeRow = new AblationRow($"EASE (λ = {EaseBaseline.DefaultLambda}), for reference", "", "", false, false, 0, ease["10"], ease["100"], 0);
+
             var table = new Table().Title($"ablation on the validation split ({baseline.ValidationFraction:P0} of the training pairs), seen excluded")
                 .AddColumn("variant").AddColumn("loss").AddColumn(new TableColumn("best epoch").RightAligned())
                 .AddColumn(new TableColumn("top-10").RightAligned()).AddColumn(new TableColumn("Δ top-10").RightAligned())
                 .AddColumn(new TableColumn("top-100").RightAligned()).AddColumn(new TableColumn("Δ top-100").RightAligned())
                 .AddColumn(new TableColumn("seconds").RightAligned());
-            foreach (var row in rows)
+            foreach (var row in rows.Append(easeRow))
                 table.AddRow(Markup.Escape(row.Variant), row.Loss, I(row.BestEpoch), F(row.ValidationTop10), D(row.ValidationTop10 - rows[0].ValidationTop10),
                     F(row.ValidationTop100), D(row.ValidationTop100 - rows[0].ValidationTop100), I(row.Seconds));
             console.Write(table);
 
             var path = parsed.GetValue(json)!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            File.WriteAllText(path, JsonSerializer.Serialize(rows.Append(easeRow), new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             console.MarkupLineInterpolated($"Wrote {path}.");
             return Task.FromResult(0);
         });
         return command;
     }
+
+    /// <summary>Pairs per batch for the variants that batch by pairs when the default batches by users (the earlier default's).</summary>
+    public const int PairBatch = 1024;
 
     /// <summary>The default, then the default with one thing switched at a time.</summary>
     public static IEnumerable<(string Name, TrainingConfig Config)> Variants(TrainingConfig baseline)
@@ -68,8 +81,26 @@ public static class AblationCommand
                 ? ($"without {name}", baseline with { Features = baseline.Features & ~feature })
                 : ($"with {name}", baseline with { Features = baseline.Features | feature });
         if (baseline.ItemBias) yield return ("without item bias", baseline with { ItemBias = false });
-        yield return ("in-batch softmax + log-Q instead of full", baseline with { Loss = LossKind.InBatch, LogQCorrection = true });
-        yield return ("in-batch softmax without log-Q", baseline with { Loss = LossKind.InBatch, LogQCorrection = false });
+        // The history's own choices, on top of the default with the history (switched on when the default leaves it off).
+        var (prefix, withHistory) = baseline.Features.HasFlag(TowerFeatures.History)
+            ? ("", baseline) : ("with history, ", baseline with { Features = baseline.Features | TowerFeatures.History });
+        yield return withHistory.HistoryPooling == HistoryPooling.SquareRoot
+            ? ($"{prefix}pooled by its mean instead of sum / sqrt(n)", withHistory with { HistoryPooling = HistoryPooling.Mean })
+            : ($"{prefix}pooled by sum / sqrt(n) instead of its mean", withHistory with { HistoryPooling = HistoryPooling.SquareRoot });
+        yield return withHistory.ShareHistoryTable
+            ? ($"{prefix}a table of its own instead of the movie ids'", withHistory with { ShareHistoryTable = false })
+            : ($"{prefix}sharing the movie id table", withHistory with { ShareHistoryTable = true });
+        yield return baseline.Schedule == LearningRateSchedule.Cosine
+            ? ("constant learning rate instead of cosine", baseline with { Schedule = LearningRateSchedule.Constant })
+            : ("cosine learning-rate schedule", baseline with { Schedule = LearningRateSchedule.Cosine });
+        var pairs = baseline with { BatchSize = baseline.Loss == LossKind.PerUser ? PairBatch : baseline.BatchSize };
+        if (baseline.Loss == LossKind.PerUser)
+        {
+            yield return ("per-user: history movies kept in the softmax", baseline with { ExcludeHistoryFromSoftmax = false });
+            yield return ("per-pair full softmax instead of per-user", pairs with { Loss = LossKind.Full });
+        }
+        yield return ("per-pair in-batch softmax + log-Q", pairs with { Loss = LossKind.InBatch, LogQCorrection = true });
+        yield return ("per-pair in-batch softmax without log-Q", pairs with { Loss = LossKind.InBatch, LogQCorrection = false });
     }
 
     private sealed record AblationRow(string Variant, string Features, string Loss, bool LogQ, bool ItemBias, int BestEpoch,

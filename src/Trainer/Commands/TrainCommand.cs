@@ -21,16 +21,20 @@ public static class TrainCommand
         var preset = new Option<string>("--preset") { Description = "default (ids + features, full softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");
         var dim = new Option<int?>("--dim") { Description = "Embedding dimension." }.Integer(min: 1, max: 65536);
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs." }.Integer(min: 0, max: 100_000);
-        var batch = new Option<int?>("--batch") { Description = "Batch size." }.Integer(min: 1, max: 10_000_000);
+        var batch = new Option<int?>("--batch") { Description = "Batch size: pairs, or users with --loss per-user." }.Integer(min: 1, max: 10_000_000);
         var lr = new Option<double?>("--lr") { Description = "Learning rate." }.Number(min: 0, max: 1000, above: true);
         var weightDecay = new Option<double?>("--weight-decay") { Description = "L2 weight decay." }.Number(min: 0, max: 1000);
         var optimizer = new Option<string?>("--optimizer") { Description = "adam or adagrad." }.OneOf("adam", "adagrad");
-        var loss = new Option<string?>("--loss") { Description = "auto (full softmax where the catalogue fits, else in-batch), full (softmax over every movie) or in-batch (over the batch's movies)." }.OneOf("auto", "full", "in-batch");
+        var loss = new Option<string?>("--loss") { Description = "per-user (batches of users; a share of each one's movies hidden and predicted over every movie), auto (full softmax where the catalogue fits, else in-batch), full (softmax over every movie) or in-batch (over the batch's movies)." }.OneOf("per-user", "auto", "full", "in-batch");
         var logQ = new Option<bool?>("--logq") { Description = "Log-Q correct the in-batch softmax (true/false)." };
         var normalize = new Option<bool?>("--normalize") { Description = "L2-normalise both towers (true/false)." };
         var temperature = new Option<double?>("--temperature") { Description = "Logits are divided by it (1: unchanged)." }.Number(min: 0, max: 1000, above: true);
         var features = new Option<string?>("--features") { Description = "Tower features: all, none, or a list of age,gender,occupation,zip,history,genres,year,title." }
             .Matching("all, none, or a comma-separated list of features", text => { try { TowerFeatureNames.Parse(text); return true; } catch (ArgumentException) { return false; } });
+        var pooling = new Option<string?>("--history-pooling") { Description = "How the history feature pools its movies: mean (1/n each) or sqrt (1/√n each)." }.OneOf("mean", "sqrt");
+        var shareHistory = new Option<bool?>("--share-history") { Description = "The history pools the movies' id embeddings instead of a table of its own (true/false)." };
+        var targetShare = new Option<double?>("--target-share") { Description = "With --loss per-user: the share of each user's movies hidden and predicted at each step." }.Number(min: 0, max: 0.95, above: true);
+        var schedule = new Option<string?>("--lr-schedule") { Description = "constant, or cosine (decay to a tenth of --lr over --epochs)." }.OneOf("constant", "cosine");
         var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
         var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." }.Number(min: 0, max: 0.49);
         var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." }.Integer(min: 1, max: 100_000);
@@ -42,7 +46,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, validation, patience, threads, extraRatings, skipBadRows, publish,
+            itemBias, pooling, shareHistory, targetShare, schedule, validation, patience, threads, extraRatings, skipBadRows, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -54,8 +58,8 @@ public static class TrainCommand
             catch (ArgumentException e) { throw new UserFacingException($"--preset must be default or notebook (got '{parsed.GetValue(preset)}').", e); }
             if (parsed.GetValue(optimizer) is { } opt && opt is not ("adam" or "adagrad"))
                 throw new UserFacingException($"--optimizer must be adam or adagrad (got '{opt}').");
-            if (parsed.GetValue(loss) is { } lossName && lossName is not ("auto" or "full" or "in-batch"))
-                throw new UserFacingException($"--loss must be auto, full or in-batch (got '{lossName}').");
+            if (parsed.GetValue(loss) is { } lossName && lossName is not ("per-user" or "auto" or "full" or "in-batch"))
+                throw new UserFacingException($"--loss must be per-user, auto, full or in-batch (got '{lossName}').");
             TowerFeatures? featureSwitches = null;
             if (parsed.GetValue(features) is { } featureList)
             {
@@ -71,12 +75,16 @@ public static class TrainCommand
                 LearningRate = parsed.GetValue(lr) ?? config.LearningRate,
                 WeightDecay = parsed.GetValue(weightDecay) ?? config.WeightDecay,
                 Optimizer = parsed.GetValue(optimizer) is { } o ? (o == "adagrad" ? OptimizerKind.Adagrad : OptimizerKind.Adam) : config.Optimizer,
-                Loss = parsed.GetValue(loss) switch { "auto" => LossKind.Auto, "full" => LossKind.Full, "in-batch" => LossKind.InBatch, _ => config.Loss },
+                Loss = parsed.GetValue(loss) switch { "per-user" => LossKind.PerUser, "auto" => LossKind.Auto, "full" => LossKind.Full, "in-batch" => LossKind.InBatch, _ => config.Loss },
                 LogQCorrection = parsed.GetValue(logQ) ?? config.LogQCorrection,
                 Normalize = parsed.GetValue(normalize) ?? config.Normalize,
                 Temperature = parsed.GetValue(temperature) ?? config.Temperature,
                 Features = featureSwitches ?? config.Features,
                 ItemBias = parsed.GetValue(itemBias) ?? config.ItemBias,
+                HistoryPooling = parsed.GetValue(pooling) switch { "mean" => HistoryPooling.Mean, "sqrt" => HistoryPooling.SquareRoot, _ => config.HistoryPooling },
+                ShareHistoryTable = parsed.GetValue(shareHistory) ?? config.ShareHistoryTable,
+                TargetShare = parsed.GetValue(targetShare) ?? config.TargetShare,
+                Schedule = parsed.GetValue(schedule) switch { "constant" => LearningRateSchedule.Constant, "cosine" => LearningRateSchedule.Cosine, _ => config.Schedule },
                 ValidationFraction = parsed.GetValue(validation) ?? config.ValidationFraction,
                 Patience = parsed.GetValue(patience) ?? config.Patience,
                 Threads = Math.Min(parsed.GetValue(threads) ?? config.Threads, Environment.ProcessorCount),

@@ -5,14 +5,16 @@ namespace MovieRecommender.Trainer.Training;
 /// <summary>
 /// The history feature's input for a batch: each user's training movies as one bag, flattened, with the
 /// movie being predicted hidden from its own user's bag (otherwise the model learns to copy it out of the
-/// history). Every entry weighs 1 / (bag size), so summing a bag's embeddings gives its mean.
+/// history). Every entry weighs 1 / (bag size), so summing a bag's embeddings gives its mean, or with
+/// <see cref="HistoryPooling.SquareRoot"/> 1 / √(bag size).
 /// </summary>
 public sealed record HistoryBags(long[] Items, long[] Bags, float[] Weights)
 {
     /// <param name="history">Each user's training movies.</param>
     /// <param name="users">The batch's users, one bag each.</param>
     /// <param name="hidden">Per bag, the movie to hide (the training target), or null to keep every movie.</param>
-    public static HistoryBags Build(SparseRows history, ReadOnlySpan<long> users, ReadOnlySpan<long> hidden)
+    /// <param name="pooling">The weight of each of a bag's n entries: 1/n or 1/√n.</param>
+    public static HistoryBags Build(SparseRows history, ReadOnlySpan<long> users, ReadOnlySpan<long> hidden, HistoryPooling pooling = HistoryPooling.Mean)
     {
         if (!hidden.IsEmpty && hidden.Length != users.Length)
             throw new ArgumentException($"{hidden.Length} hidden movies for {users.Length} users.");
@@ -27,7 +29,7 @@ public sealed record HistoryBags(long[] Items, long[] Bags, float[] Weights)
             var hide = hidden.IsEmpty ? -1 : hidden[b];
             var size = row.Length - (hide >= 0 && row.BinarySearch((int)hide) >= 0 ? 1 : 0);
             if (size == 0) continue;
-            var weight = 1f / size;
+            var weight = pooling == HistoryPooling.SquareRoot ? 1f / MathF.Sqrt(size) : 1f / size;
             foreach (var item in row)
             {
                 if (item == hide) continue;

@@ -8,7 +8,8 @@ namespace MovieRecommender.Trainer.Training;
 
 /// <summary>
 /// The two-tower retrieval model. The query tower sums the user's id embedding, the embeddings of the user's
-/// categorical features and the mean embedding of the user's training movies (history); the candidate tower
+/// categorical features and the pooled embeddings of the user's training movies (history: their mean or their sum
+/// over √n, from a table of its own or the movies' id table); the candidate tower
 /// sums the movie's id embedding and its feature embeddings (genres, year, title words). With
 /// <see cref="TrainingConfig.Normalize"/> both outputs are L2-normalised.
 /// </summary>
@@ -30,6 +31,9 @@ public sealed class TwoTowerModel : nn.Module
     // still reads it (seen as "INTERNAL ASSERT FAILED at Scalar.h" under allocation pressure).
     private readonly Scalar one = 1.ToScalar();
 
+    // 0..items-1, made once: every full-softmax step scores every movie.
+    private readonly Tensor allItems;
+
     public TwoTowerModel(int users, int items, TrainingConfig config, FeatureMatrix? userFeatureMatrix, FeatureMatrix? itemFeatureMatrix,
         SparseRows? history = null, Generator? generator = null)
         : base(nameof(TwoTowerModel))
@@ -38,6 +42,7 @@ public sealed class TwoTowerModel : nn.Module
         Items = items;
         Dimension = config.Dimension;
         Normalize = config.Normalize;
+        Pooling = config.HistoryPooling;
         if (config.Features.HasFlag(TowerFeatures.UserId) || history is null && userFeatureMatrix is null)
             userIds = nn.Embedding(users, config.Dimension);
         itemIds = nn.Embedding(items, config.Dimension);
@@ -55,7 +60,8 @@ public sealed class TwoTowerModel : nn.Module
         {
             if (history.Users != users || history.ItemCount != items) throw new ArgumentException($"the history has {history.Users} users x {history.ItemCount} movies, the model {users} x {items}.");
             this.history = history;
-            historyItems = nn.Embedding(items, config.Dimension);
+            // Shared: a movie is the same vector whether it is scored or sits in a history (half the weights to learn).
+            if (!config.ShareHistoryTable) historyItems = nn.Embedding(items, config.Dimension);
         }
         if (config.ItemBias) itemBias = nn.Embedding(items, 1);
         RegisterComponents();
@@ -71,6 +77,7 @@ public sealed class TwoTowerModel : nn.Module
             userFeatures?.weight!.narrow(0, 0, 1).zero_();
             itemFeatures?.weight!.narrow(0, 0, 1).zero_();
         }
+        allItems = arange(items, dtype: ScalarType.Int64);
         if (userFeatures is not null)
             userFeatureIndex = tensor(userFeatureMatrix!.Indices, [userFeatureMatrix.Rows, userFeatureMatrix.Width]);
         if (itemFeatures is not null)
@@ -83,7 +90,11 @@ public sealed class TwoTowerModel : nn.Module
     public bool Normalize { get; }
     public bool HasUserFeatures => userFeatures is not null;
     public bool HasItemFeatures => itemFeatures is not null;
-    public bool HasHistory => historyItems is not null;
+    public HistoryPooling Pooling { get; }
+    public bool HasHistory => history is not null;
+
+    /// <summary>The embeddings the history bag pools: its own table, or the movies' id table when shared.</summary>
+    private Tensor HistoryTable => (historyItems ?? itemIds).weight!;
     public bool HasItemBias => itemBias is not null;
 
     /// <summary>The movies' learned biases, [n] (only with <see cref="HasItemBias"/>).</summary>
@@ -99,12 +110,22 @@ public sealed class TwoTowerModel : nn.Module
     public Tensor UserVectors(long[] users, long[]? hiddenItems = null)
     {
         using var scope = NewDisposeScope();
-        var rows = tensor(users);
-        var v = userIds?.call(rows) ?? zeros(users.Length, Dimension);
+        var weights = HasHistory ? HistoryWeights(HistoryBags.Build(history!, users, hiddenItems ?? [], Pooling), users.Length) : null;
+        return QueryVectors(tensor(users), weights).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The query tower for a 1-D int64 tensor of users, given their history bags as a dense (users x movies) matrix of
+    /// pooling weights (ignored without the history feature): [n, dim].
+    /// </summary>
+    public Tensor QueryVectors(Tensor users, Tensor? historyWeights)
+    {
+        using var scope = NewDisposeScope();
+        var v = userIds?.call(users) ?? zeros(users.shape[0], Dimension);
         if (userFeatures is not null && userFeatureIndex is not null)
-            v = v.add(userFeatures.call(userFeatureIndex.index_select(0, rows)).sum(1), one);
-        if (historyItems is not null)
-            v = v.add(HistoryMeans(HistoryBags.Build(history!, users, hiddenItems ?? []), users.Length), one);
+            v = v.add(userFeatures.call(userFeatureIndex.index_select(0, users)).sum(1), one);
+        if (HasHistory && historyWeights is not null)
+            v = v.add(historyWeights.matmul(HistoryTable), one);
         if (Normalize)
             v = nn.functional.normalize(v, p: 2.0, dim: -1);
         return v.MoveToOuterDisposeScope();
@@ -123,27 +144,27 @@ public sealed class TwoTowerModel : nn.Module
     }
 
     /// <summary>Every movie's vector, [items, dim].</summary>
-    public Tensor AllItemVectors()
-    {
-        using var all = arange(Items, dtype: ScalarType.Int64);
-        return ItemVectors(all);
-    }
+    public Tensor AllItemVectors() => ItemVectors(allItems);
+
+    /// <summary>Every movie's bias, [items] (only with <see cref="HasItemBias"/>).</summary>
+    public Tensor AllItemBiases() => ItemBiases(allItems);
 
     /// <summary>
-    /// Each bag's mean history embedding, as a dense (bags x movies) weight matrix times the history table:
-    /// one matrix product forward and one backward. An empty bag gives zeros.
+    /// The bags as a dense (bags x movies) weight matrix, so pooling is one matrix product with the history table
+    /// forward and one backward. An empty bag is a row of zeros.
     /// </summary>
-    private Tensor HistoryMeans(HistoryBags bags, int count)
+    private Tensor HistoryWeights(HistoryBags bags, int count)
     {
         var weights = new float[(long)count * Items];
         for (var k = 0; k < bags.Items.Length; k++) weights[bags.Bags[k] * Items + bags.Items[k]] = bags.Weights[k];
-        return tensor(weights, [count, Items]).matmul(historyItems!.weight!);
+        return tensor(weights, [count, Items]);
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            allItems.Dispose();
             userFeatureIndex?.Dispose();
             itemFeatureIndex?.Dispose();
             one.Dispose();

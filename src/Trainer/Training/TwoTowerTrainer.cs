@@ -82,9 +82,6 @@ public static class TwoTowerTrainer
             using var trainItems = tensor(split.TrainItems.Select(i => (long)i).ToArray());
             using var logQ = LogItemFrequencies(trainRows);
             using var optimizer = CreateOptimizer(model, config);
-            using var inverseTemperature = (1.0 / config.Temperature).ToScalar();
-            var reduction = config.SumLoss ? nn.Reduction.Sum : nn.Reduction.Mean;
-            var batches = (n + config.BatchSize - 1) / config.BatchSize;
             Dictionary<string, Tensor>? best = null;
             var bestScore = double.NegativeInfinity;
             var bestEpochs = epochs;
@@ -94,48 +91,10 @@ public static class TwoTowerTrainer
             for (var epoch = 0; epoch < epochs; epoch++)
             {
                 model.train();
-                double epochLoss = 0;
-                using var order = randperm(n, generator: generator);
-                for (var b = 0; b < batches; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var start = b * config.BatchSize;
-                    var length = Math.Min(config.BatchSize, n - start);
-                    var idx = order.narrow(0, start, length);
-                    var users = trainUsers.index_select(0, idx);
-                    var items = trainItems.index_select(0, idx);
-
-                    // The temperature scales the queries (batch x dim) rather than the logits (batch x candidates): same result, a fraction of the memory traffic.
-                    var queries = model.UserVectors(users.data<long>().ToArray(), model.HasHistory ? items.data<long>().ToArray() : null);
-                    if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
-                    Tensor logits, targets;
-                    if (loss == LossKind.Full)
-                    {
-                        logits = queries.matmul(model.AllItemVectors().t());
-                        if (model.HasItemBias) logits = logits.add(model.ItemBiases(arange(model.Items, dtype: ScalarType.Int64)).unsqueeze(0), model.One);
-                        targets = items;
-                    }
-                    else
-                    {
-                        logits = InBatchLogits(queries, model.ItemVectors(items),
-                            config.LogQCorrection ? logQ.index_select(0, items) : null, model.One);
-                        if (model.HasItemBias) logits = logits.add(model.ItemBiases(items).unsqueeze(0), model.One);
-                        targets = arange(length, dtype: ScalarType.Int64);
-                    }
-                    var batchLoss = nn.functional.cross_entropy(logits, targets, reduction: reduction);
-
-                    optimizer.zero_grad();
-                    batchLoss.backward();
-                    optimizer.step();
-
-                    var value = batchLoss.item<float>();
-                    var perPair = config.SumLoss ? value / length : value;
-                    if (!double.IsFinite(perPair))
-                        throw new InvalidOperationException($"the loss became {perPair} in epoch {epoch + 1}, batch {b + 1}; lower --lr.");
-                    epochLoss += perPair * length;
-                    progress?.Report(new TrainingProgress(phase, epoch, epochs, b + 1, batches, perPair, last));
-                }
+                SetLearningRate(optimizer, config.LearningRate * LearningRateSchedules.Factor(config.Schedule, epoch, config.Epochs));
+                var epochLoss = loss == LossKind.PerUser
+                    ? PerUserEpoch(model, optimizer, trainRows, config, generator, epoch, epochs, phase, last, progress, cancellationToken)
+                    : PairEpoch(model, optimizer, config, loss, generator, trainUsers, trainItems, logQ, n, epoch, epochs, phase, last, progress, cancellationToken);
 
                 double? top10 = null, top100 = null;
                 if (validationRows is not null)
@@ -145,9 +104,9 @@ public static class TwoTowerTrainer
                     var figures = TopKEvaluator.Evaluate(scorer, trainRows, validationRows).SeenExcluded;
                     (top10, top100) = (figures["10"], figures["100"]);
                 }
-                last = new EpochRecord(epoch + 1, epochLoss / n, top10, top100, watch.Elapsed.TotalSeconds);
+                last = new EpochRecord(epoch + 1, epochLoss, top10, top100, watch.Elapsed.TotalSeconds);
                 curve.Add(last);
-                progress?.Report(new TrainingProgress(phase, epoch, epochs, batches, batches, epochLoss / n, last));
+                progress?.Report(new TrainingProgress(phase, epoch, epochs, 1, 1, epochLoss, last));
 
                 if (last.ValidationScore is not { } score) continue;
                 if (score > bestScore)
@@ -174,6 +133,96 @@ public static class TwoTowerTrainer
             model.Dispose();
             throw;
         }
+    }
+
+
+    /// <summary>One epoch over the training pairs in batches of <see cref="TrainingConfig.BatchSize"/> pairs (full or in-batch softmax); the mean loss per pair.</summary>
+    private static double PairEpoch(TwoTowerModel model, optim.Optimizer optimizer, TrainingConfig config, LossKind loss, Generator generator, Tensor trainUsers, Tensor trainItems,
+        Tensor logQ, int n, int epoch, int epochs, string phase, EpochRecord? last, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var inverseTemperature = (1.0 / config.Temperature).ToScalar();
+        var reduction = config.SumLoss ? nn.Reduction.Sum : nn.Reduction.Mean;
+        var batches = (n + config.BatchSize - 1) / config.BatchSize;
+        double epochLoss = 0;
+        using var order = randperm(n, generator: generator);
+        for (var b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var start = b * config.BatchSize;
+            var length = Math.Min(config.BatchSize, n - start);
+            var idx = order.narrow(0, start, length);
+            var users = trainUsers.index_select(0, idx);
+            var items = trainItems.index_select(0, idx);
+
+            // The temperature scales the queries (batch x dim) rather than the logits (batch x candidates): same result, a fraction of the memory traffic.
+            var queries = model.UserVectors(users.data<long>().ToArray(), model.HasHistory ? items.data<long>().ToArray() : null);
+            if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
+            Tensor logits, targets;
+            if (loss == LossKind.Full)
+            {
+                logits = queries.matmul(model.AllItemVectors().t());
+                if (model.HasItemBias) logits = logits.add(model.AllItemBiases().unsqueeze(0), model.One);
+                targets = items;
+            }
+            else
+            {
+                logits = InBatchLogits(queries, model.ItemVectors(items),
+                    config.LogQCorrection ? logQ.index_select(0, items) : null, model.One);
+                if (model.HasItemBias) logits = logits.add(model.ItemBiases(items).unsqueeze(0), model.One);
+                targets = arange(length, dtype: ScalarType.Int64);
+            }
+            double perPair = Step(optimizer, nn.functional.cross_entropy(logits, targets, reduction: reduction), epoch, b);
+            if (config.SumLoss) perPair /= length;
+            epochLoss += perPair * length;
+            progress?.Report(new TrainingProgress(phase, epoch, epochs, b + 1, batches, perPair, last));
+        }
+        return epochLoss / n;
+    }
+
+    /// <summary>One epoch over the users in batches of <see cref="TrainingConfig.BatchSize"/> users (<see cref="LossKind.PerUser"/>); the mean loss per hidden pair.</summary>
+    private static double PerUserEpoch(TwoTowerModel model, optim.Optimizer optimizer, SparseRows trainRows, TrainingConfig config, Generator generator, int epoch, int epochs,
+        string phase, EpochRecord? last, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var inverseTemperature = (1.0 / config.Temperature).ToScalar();
+        var batches = (model.Users + config.BatchSize - 1) / config.BatchSize;
+        double lossSum = 0, targetSum = 0;
+        using var order = randperm(model.Users, generator: generator);
+        var shuffled = order.data<long>().ToArray();
+        for (var b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var users = shuffled.AsSpan(b * config.BatchSize, Math.Min(config.BatchSize, model.Users - b * config.BatchSize));
+            var (history, targets) = PerUserSoftmax.Split(PerUserSoftmax.DenseRows(trainRows, users), config.TargetShare, generator);
+            var queries = model.QueryVectors(tensor(users.ToArray()), model.HasHistory ? PerUserSoftmax.PoolingWeights(history, model.Pooling) : null);
+            if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
+            var logits = queries.matmul(model.AllItemVectors().t());
+            if (model.HasItemBias) logits = logits.add(model.AllItemBiases().unsqueeze(0), model.One);
+            var count = targets.sum().item<float>();
+            double perPair = Step(optimizer, PerUserSoftmax.Loss(logits, history, targets, config.ExcludeHistoryFromSoftmax), epoch, b);
+            lossSum += perPair * count;
+            targetSum += count;
+            progress?.Report(new TrainingProgress(phase, epoch, epochs, b + 1, batches, perPair, last));
+        }
+        return targetSum > 0 ? lossSum / targetSum : 0;
+    }
+
+    /// <summary>One optimiser step on a batch's loss; returns the loss, refusing one that is not finite.</summary>
+    private static float Step(optim.Optimizer optimizer, Tensor batchLoss, int epoch, int batch)
+    {
+        optimizer.zero_grad();
+        batchLoss.backward();
+        optimizer.step();
+        var value = batchLoss.item<float>();
+        if (!float.IsFinite(value))
+            throw new InvalidOperationException($"the loss became {value} in epoch {epoch + 1}, batch {batch + 1}; lower --lr.");
+        return value;
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 
     /// <summary>
@@ -240,7 +289,7 @@ public static class TwoTowerTrainer
         }
         using var itemScope = NewDisposeScope();
         var items = model.AllItemVectors();
-        if (model.HasItemBias) items = cat([items, model.ItemBiases(arange(model.Items, dtype: ScalarType.Int64)).unsqueeze(1)], 1);
+        if (model.HasItemBias) items = cat([items, model.AllItemBiases().unsqueeze(1)], 1);
         return (new EmbeddingMatrix(model.Users, columns, users),
             new EmbeddingMatrix(model.Items, columns, items.to_type(ScalarType.Float32).contiguous().data<float>().ToArray()));
     }
