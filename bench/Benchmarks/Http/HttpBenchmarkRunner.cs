@@ -27,7 +27,7 @@ public sealed class HttpBenchmarkRunner(HttpBenchSettings s, IAnsiConsole consol
         {
             (string Folder, bool Reused) made = ("", false);
             await console.Status().StartAsync($"Generating {s.Movies:N0} movies and {s.Users:N0} users x {s.Dim} ...",
-                _ => { made = GeneratedArtifact.Ensure(s.OutRoot, s.Movies, s.Users, s.Dim, seed: 42, reuse: true); return Task.CompletedTask; });
+                _ => { made = GeneratedArtifact.Ensure(s.OutRoot, s.Movies, s.Users, s.Dim, seed: 42, reuse: true, SyntheticData.Clustered); return Task.CompletedTask; });
             console.MarkupLineInterpolated($"{(made.Reused ? "Reusing" : "Generated")} {made.Folder}.");
             var name = s.Movies % 1_000_000 == 0 ? $"{s.Movies / 1_000_000}m" : s.Movies % 1000 == 0 ? $"{s.Movies / 1000}k" : s.Movies.ToString(CultureInfo.InvariantCulture);
             await MeasureAsync(name, made.Folder, s.Shards, $"1-{s.Users}", s.LargeRates,

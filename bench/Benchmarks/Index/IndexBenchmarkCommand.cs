@@ -1,3 +1,4 @@
+using MovieRecommender.Benchmarks.Publish;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -122,13 +123,3 @@ public sealed record IndexBenchmarkSettings(
     int UsearchExpansionAdd,
     SyntheticData Data,
     double[] ListsPerSqrtN);
-
-/// <summary>What the benchmark's embeddings look like.</summary>
-public enum SyntheticData
-{
-    /// <summary>Gaussian clusters with log-normal norms (structure, as trained embeddings have).</summary>
-    Clustered,
-
-    /// <summary>Every component iid N(0, 1/dim), items and queries alike: no structure for IVF to exploit.</summary>
-    Gaussian,
-}

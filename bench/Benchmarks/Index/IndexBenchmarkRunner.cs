@@ -1,3 +1,4 @@
+using MovieRecommender.Benchmarks.Publish;
 using System.Diagnostics;
 using System.Globalization;
 using MovieRecommender.ClusterClient.Load;
