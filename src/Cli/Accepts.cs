@@ -45,6 +45,9 @@ public static class Accepts
     public static Option<double?> Number(this Option<double?> option, double min = 0, double max = double.MaxValue, bool above = false) =>
         Install(option, NumberRule(min, max, above), (r, rule) => r.Tokens.Count == 0 ? null : ParseSingle<double>(r, rule, NumberParser(min, max, above)));
 
+    public static Option<double[]> Numbers(this Option<double[]> option, double min = 0, double max = double.MaxValue, bool above = false) =>
+        Install(option, NumberRule(min, max, above), (r, rule) => ParseMany(r, rule, NumberParser(min, max, above)));
+
     public static Argument<double> Number(this Argument<double> argument, double min = 0, double max = double.MaxValue, bool above = false) =>
         Install(argument, NumberRule(min, max, above), (r, rule) => ParseSingle(r, rule, NumberParser(min, max, above)));
 
@@ -114,6 +117,7 @@ public static class Accepts
                 case Option<int[]> o: o.Integers(); break;
                 case Option<double> o: o.Number(); break;
                 case Option<double?> o: o.Number(); break;
+                case Option<double[]> o: o.Numbers(); break;
                 case Option<string> o: o.Text(); break;
                 case Option<string[]> o: Install(o, TextRule(1000), (r, rule) => ParseMany(r, rule, TextParser(1000))); break;
                 case Option<bool?> o: Install(o, "true or false", (r, rule) => r.Tokens.Count == 0 ? true : ParseSingle<bool>(r, rule, BoolParser)); break;

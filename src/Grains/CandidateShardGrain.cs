@@ -161,9 +161,10 @@ public sealed class CandidateShardGrain(
     public async Task<ShardIndexStatus> WaitForIndex(TimeSpan patience)
     {
         Loaded();
+        var build = _build ?? throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} holds every row but was not sealed; seal it before waiting for its index.");
         try
         {
-            await _build!.WaitAsync(patience);
+            await build.WaitAsync(patience);
         }
         catch (TimeoutException)
         {
@@ -184,8 +185,8 @@ public sealed class CandidateShardGrain(
     /// <summary>The exact scan over every row, once every row is present; else why the shard cannot answer.</summary>
     private IVectorIndex Loaded()
     {
-        if (_model is null) throw NotLoaded();
-        if (_model is not { } model || _loadedCount < _ids.Length)
+        if (_model is not { } model) throw NotLoaded();
+        if (_loadedCount < _ids.Length)
             throw new InvalidOperationException($"Candidate shard {this.GetPrimaryKeyString()} is not loaded ({_loadedCount} of {_ids.Length} rows); publish the model again.");
         return _exact ??= VectorIndex.Build(_vectors, model.Dimension, ExactSpec, _indexOptions);
     }

@@ -33,7 +33,7 @@ public static class IndexBenchmarkCommand
         var expansionAdd = new Option<int>("--usearch-expansion-add") { Description = "USearch HNSW efConstruction.", DefaultValueFactory = _ => 128 }.Integer(min: 1);
         var json = new Option<string?>("--json") { Description = "JSON output (default bench/results/index.json under the repository)." }.FileToWrite();
         var data = new Option<SyntheticData>("--data") { Description = "Clustered (Gaussian clusters, log-normal norms) or Gaussian (unstructured, like the publish benchmark's generated artifact).", DefaultValueFactory = _ => SyntheticData.Clustered };
-        var lists = new Option<double[]>("--lists") { Description = "IVF list counts to sweep, as multiples of √n.", DefaultValueFactory = _ => [1.0, 2.0, 4.0], AllowMultipleArgumentsPerToken = true };
+        var lists = new Option<double[]>("--lists") { Description = "IVF list counts to sweep, as multiples of √n.", DefaultValueFactory = _ => [1.0, 2.0, 4.0], AllowMultipleArgumentsPerToken = true }.Numbers(min: 0, max: 100, above: true);
         var plot = new Option<string?>("--plot") { Description = "SVG plot output (default: the JSON path with .svg)." }.FileToWrite();
 
         var command = new Command("index", "Recall, single-query QPS and build time of the shard index tiers against the exact scan and USearch HNSW.")
