@@ -6,6 +6,7 @@ using MovieRecommender.Trainer.Training;
 
 NativeMemoryTuning.Apply();
 OpenMpWaitPolicy.Apply();
+LibTorchPreload.Apply();
 
 // The trainer's .NET tool command (ToolCommandName in Trainer.csproj): users type `dotnet recommender-trainer ...`.
 const string program = "recommender-trainer";
