@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The HTTP door's benchmark: one silo, the highest sustained rate at p99 < 50 ms over HTTP (autocannon, from npm)
-# beside the Orleans client's own load generator, on ML-100K and on a generated 1M catalogue.
+# beside the Orleans client's own load generator, on ML-100K and on a generated 1M catalogue. Both doors climb one
+# ladder of concurrency (autocannon connections, `load --callers`), closed loops timed from when a request is sent.
 #
-#   scripts/http-bench.sh [--data DIR] [--artifact DIR] [--movies 1000000] [--duration 15] [--rates "250,375,..."]
-#                         [--large-rates "25,40,..."] [--json bench/results/http-ml100k.json] [--no-build]
+#   scripts/http-bench.sh [--data DIR] [--artifact DIR] [--movies 1000000] [--shards 4] [--duration 15]
+#                         [--concurrency "4,8,16,32,64,128,256"] [--json bench/results/http-ml100k.json] [--no-build]
 #
 # Installs what it needs when missing: Node.js and npm (Debian's packages, apt-get), and autocannon (npm, pinned)
 # into .run/tools/autocannon. Then runs `benchmarks http` (bench/Benchmarks/Http), which prints the table and writes
@@ -33,7 +34,7 @@ build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done

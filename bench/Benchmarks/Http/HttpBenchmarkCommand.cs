@@ -12,13 +12,15 @@ namespace MovieRecommender.Benchmarks.Http;
 /// <summary>
 /// <c>http</c>: the highest sustained recommendation rate of one silo through its two doors, in one run: over HTTP
 /// with autocannon (npm; a load tool nobody here wrote, driven by autocannon-driver.js so every request asks for
-/// another user) and through an Orleans client with the console's own <c>load</c>. For each catalogue (ML-100K,
-/// trained once or given; a generated one of --movies, 1M by default) one real silo process serves the published
-/// version; both doors climb the same ladder of rates, their order flipped at every rung so the machine's noise hits
-/// both alike. A run is sustained when it achieves at least 95% of its target, nothing failed (transport errors,
-/// timeouts, non-2xx answers, or the load generator's failures) and p99 is under 50 ms; a missed rung is tried once
-/// more before it counts. Latency differs in kind: autocannon times a request from when it is sent on its connection
-/// (closed loop, --overallRate), the console's load from when it was due (open loop), which counts queueing too.
+/// another user) and through an Orleans client with the console's own <c>load --callers</c>. For each catalogue
+/// (ML-100K, trained once or given; a generated one of --movies, 1M by default) one real silo process serves the
+/// published version; both doors climb the same ladder of concurrency (autocannon's connections, the load
+/// generator's callers), each asking again as soon as answered, their order flipped at every rung so the machine's
+/// noise hits both alike. A run is sustained when nothing failed (transport errors, timeouts, non-2xx answers, the
+/// load generator's failures) and p99 is under 50 ms; a missed rung is tried once more before it counts, and a door
+/// stops climbing after a miss. A door's highest sustained rate is the most it answered in a sustained run. Both
+/// doors are closed loops timed from when a request is sent: autocannon's rate mode (--overallRate) is not used
+/// because it sends each connection's quota for a second back to back when the second starts, one burst a second.
 /// </summary>
 public static class HttpBenchmarkCommand
 {
@@ -27,11 +29,11 @@ public static class HttpBenchmarkCommand
         var data = new Option<string?>("--data") { Description = "MovieLens 100K folder to train the ML-100K artifact on (default: MOVIELENS_DIR, else ../shared/data/ml-100k)." };
         var artifact = new Option<string?>("--artifact") { Description = "An ML-100K artifact to publish instead of training one." }.ExistingFolder();
         var movies = new Option<int>("--movies") { Description = "Movies of the generated catalogue measured after ML-100K; 0 skips it.", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 0);
-        var users = new Option<int>("--users") { Description = "Users of the generated catalogue (each saw 5 to 20 random movies); the load asks for all of them.", DefaultValueFactory = _ => 10_000 }.Integer(min: 1, max: 10_000_000);
+        var users = new Option<int>("--users") { Description = "Users of the generated catalogue (each saw 5 to 20 random movies); both doors ask for the same 1,000 of them, spread evenly.", DefaultValueFactory = _ => 10_000 }.Integer(min: 1, max: 10_000_000);
         var dim = new Option<int>("--dim") { Description = "Embedding dimension of the generated catalogue.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
-        var shards = new Option<int>("--shards") { Description = "Candidate and user shards of the generated catalogue (ML-100K: publish's default).", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
-        var rates = new Option<string?>("--rates") { Description = "ML-100K's ladder, comma-separated requests/s (default 100, x1.5 ... up to 12000)." };
-        var largeRates = new Option<string?>("--large-rates") { Description = "The generated catalogue's ladder (default 10, x1.5 ... up to 2000)." };
+        var shards = new Option<int>("--shards") { Description = "Candidate and user shards of the generated catalogue (ML-100K: publish's default).", DefaultValueFactory = _ => 4 }.Integer(min: 1, max: 4096);
+        var concurrency = new Option<int[]>("--concurrency") { Description = "The ladder both doors climb: autocannon connections and Orleans callers, comma-separated.", DefaultValueFactory = _ => HttpBenchSettings.DefaultLadder }
+            .Parsed("comma-separated whole numbers from 1 to 4096, e.g. 8,16,32", ParseLadder);
         var duration = new Option<double>("--duration") { Description = "Seconds of each run.", DefaultValueFactory = _ => 15 }.Number(min: 1, max: 3600);
         var autocannonDir = new Option<string?>("--autocannon") { Description = "The folder autocannon was installed into with npm (scripts/http-bench.sh installs it into .run/tools/autocannon)." }.ExistingFolder();
         var output = new Option<string?>("--out") { Description = "Where trained and generated artifacts and silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." }.FolderToWrite();
@@ -40,7 +42,7 @@ public static class HttpBenchmarkCommand
 
         var command = new Command("http", "Highest sustained rate at p99 < 50 ms of one silo over HTTP (autocannon) beside the Orleans client's load generator, on ML-100K and a generated catalogue.")
         {
-            data, artifact, movies, users, dim, shards, rates, largeRates, duration, autocannonDir, output, json, build,
+            data, artifact, movies, users, dim, shards, concurrency, duration, autocannonDir, output, json, build,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -51,7 +53,7 @@ public static class HttpBenchmarkCommand
             var s = new HttpBenchSettings(
                 Data: parsed.GetValue(data) ?? Environment.GetEnvironmentVariable("MOVIELENS_DIR") ?? Path.Combine(root, "..", "shared", "data", "ml-100k"),
                 Artifact: parsed.GetValue(artifact), Movies: parsed.GetValue(movies), Users: parsed.GetValue(users), Dim: parsed.GetValue(dim), Shards: parsed.GetValue(shards),
-                Rates: Ladder(parsed.GetValue(rates), 100, 12_000, "--rates"), LargeRates: Ladder(parsed.GetValue(largeRates), 10, 2_000, "--large-rates"),
+                Concurrency: parsed.GetValue(concurrency)!,
                 Duration: parsed.GetValue(duration), Autocannon: autocannon,
                 OutRoot: Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-publish-bench")),
                 Build: parsed.GetValue(build));
@@ -63,27 +65,26 @@ public static class HttpBenchmarkCommand
         return command;
     }
 
-    /// <summary>The given ladder, or from <paramref name="start"/> times 1.5 up to <paramref name="max"/>, rounded.</summary>
-    private static double[] Ladder(string? text, double start, double max, string option)
+    private static (int[]? Value, string? Error) ParseLadder(string text)
     {
-        if (text is null)
+        var steps = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var ladder = new List<double>();
-            for (var r = start; r <= max; r *= 1.5) ladder.Add(Math.Round(r / 5) * 5);
-            return [.. ladder];
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 4096)
+                return (null, $"'{part}' is not a whole number from 1 to 4096");
+            steps.Add(n);
         }
-        var rates = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new UsageException($"{option}: '{t}' is not a positive rate."))
-            .ToArray();
-        return rates.Length > 0 ? rates : throw new UsageException($"{option} names no rate.");
+        return steps.Count > 0 ? ([.. steps.Distinct().Order()], null) : (null, "it names no step");
     }
 }
 
 /// <summary>What <c>http</c> was asked to do.</summary>
-public sealed record HttpBenchSettings(string Data, string? Artifact, int Movies, int Users, int Dim, int Shards, double[] Rates, double[] LargeRates,
+public sealed record HttpBenchSettings(string Data, string? Artifact, int Movies, int Users, int Dim, int Shards, int[] Concurrency,
     double Duration, string Autocannon, string OutRoot, bool Build)
 {
     public const double P99BarMs = 50;
-    public const double MinAchieved = 0.95;
     public const double TargetRatio = 1.5;
+    // autocannon builds each request once per user (autocannon-driver.js); both doors ask for the same users.
+    public const int MaxUsersAsked = 1000;
+    public static readonly int[] DefaultLadder = [4, 8, 16, 32, 64, 128, 256];
 }

@@ -1,13 +1,14 @@
 namespace MovieRecommender.Benchmarks.Http;
 
 /// <summary>
-/// One run of one door at one target rate: what the load tool reported, and whether it counts as sustained
-/// (achieved at least the share of the target asked, nothing failed, p99 under the bar).
+/// One run of one door at one concurrency (autocannon connections, or the load generator's callers, each asking
+/// again as soon as answered): what the load tool reported, and whether it counts as sustained (nothing failed, p99
+/// under the bar).
 /// </summary>
 public sealed record HttpLoadRun(
     string Door,
     string Catalogue,
-    double TargetRps,
+    int Concurrency,
     int Attempt,
     bool Sustained,
     string? Miss,

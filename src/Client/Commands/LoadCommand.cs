@@ -14,7 +14,9 @@ namespace MovieRecommender.Client.Commands;
 /// <summary>
 /// <c>load --rps R --duration S [--users 1-943|FILE] [--k 10] [--verify ARTIFACT_DIR]... [--fault-at S] [--json FILE]</c>:
 /// an open-loop load generator. Requests are due at a steady R per second whatever the cluster does (latency is
-/// timed from when a request was due, so queueing counts), at most --concurrency in flight. A request that fails,
+/// timed from when a request was due, so queueing counts), at most --concurrency in flight. With <c>--callers N</c>
+/// instead of --rps it is a closed loop: N callers each ask again as soon as answered, which measures what the cluster
+/// answers at that concurrency (the shape of an HTTP load tool's connections). A request that fails,
 /// times out or comes back partial (a shard missing) is retried up to --retries times within --timeout-ms; what is
 /// still not a complete answer then counts as a failure. With --verify, every answer is checked against the
 /// brute-force top K of the version it reports. Reports requests, failures, wrong results, latency p50/p95/p99,
@@ -38,25 +40,37 @@ public static class LoadCommand
         var faultAt = new Option<double?>("--fault-at") { Description = "Seconds into the load when a fault happens (kill, publish): recovery and p99 before/during/after are measured around it." };
         var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var callers = new Option<int?>("--callers") { Description = "Closed loop instead of --rps: this many callers, each asking again as soon as answered." }.Integer(min: 1, max: 100_000);
         var traceShare = new Option<double?>("--trace-share") { Description = $"Share of requests traced, 0 to 1, when telemetry is exported (default: about {DefaultTracesPerSecond} a second, at most all)." }.Number(min: 0, max: 1);
 
         var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
         {
-            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet, traceShare,
+            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet, traceShare, callers,
         };
-        command.SetAction((parsed, ct) => RunAsync(new LoadOptions(
-            parsed.GetValue(rps), parsed.GetValue(duration), parsed.GetValue(users), parsed.GetValue(k), parsed.GetValue(verify) ?? [],
-            parsed.GetValue(json), parsed.GetValue(concurrency), parsed.GetValue(timeout), parsed.GetValue(attemptTimeout), parsed.GetValue(retries), parsed.GetValue(faultAt),
-            parsed.GetValue(seed), parsed.GetValue(quiet), parsed.GetValue(traceShare)), ct));
+        command.SetAction((parsed, ct) =>
+        {
+            if (parsed.GetValue(callers) is not null && (Given(parsed, rps) || Given(parsed, concurrency)))
+                throw new UsageException("--callers runs a closed loop (each caller asks again when answered): leave out --rps and --concurrency, which set the open loop.");
+            return RunAsync(new LoadOptions(
+                parsed.GetValue(rps), parsed.GetValue(duration), parsed.GetValue(users), parsed.GetValue(k), parsed.GetValue(verify) ?? [],
+                parsed.GetValue(json), parsed.GetValue(concurrency), parsed.GetValue(timeout), parsed.GetValue(attemptTimeout), parsed.GetValue(retries), parsed.GetValue(faultAt),
+                parsed.GetValue(seed), parsed.GetValue(quiet), parsed.GetValue(traceShare), parsed.GetValue(callers)), ct);
+        });
         return command;
     }
 
+    private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
+
     private sealed record LoadOptions(double Rps, double Duration, string? Users, int K, string[] Verify, string? Json, int Concurrency,
-        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double? TraceShare)
+        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double? TraceShare, int? Callers)
     {
-        /// <summary>The share of requests traced: as asked, else about <see cref="DefaultTracesPerSecond"/> a second.</summary>
-        public double TracedShare => TraceShare ?? Math.Min(1, DefaultTracesPerSecond / Rps);
+        /// <summary>The share of requests traced: as asked, else about <see cref="DefaultTracesPerSecond"/> a second
+        /// (a closed loop's rate is not known beforehand: <see cref="ClosedLoopTraceShare"/>).</summary>
+        public double TracedShare => TraceShare ?? (Callers is null ? Math.Min(1, DefaultTracesPerSecond / Rps) : ClosedLoopTraceShare);
     }
+
+    // One request in 500: about ten traces a second at 5,000 req/s.
+    private const double ClosedLoopTraceShare = 0.002;
 
     // Enough traces to look at without the receiver's intake costing more than the requests they show.
     private const double DefaultTracesPerSecond = 10;
@@ -82,12 +96,24 @@ public static class LoadCommand
 
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
         var generator = new LoadGenerator(cluster.Client, new RequestSettings(o.K, o.TimeoutMs, o.AttemptTimeoutMs, o.Retries, o.TracedShare), checker);
-        // The chaos script waits for this line to time its fault.
-        await Console.Error.WriteLineAsync($"load: started, {o.Rps} requests/s for {o.Duration} s over {userIds.Length} users");
-        var outcomes = await generator.RunOpenLoopAsync(order, o.Rps, o.Duration, o.Concurrency,
-            o.Quiet ? null : line => Console.Error.WriteLineAsync($"load: {line}"), ct);
-
-        var summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled);
+        LoadSummary summary;
+        if (o.Callers is { } callers)
+        {
+            await Console.Error.WriteLineAsync($"load: started, closed loop of {callers} callers for {o.Duration} s over {userIds.Length} users");
+            var outcomes = new List<RequestOutcome>();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            stop.CancelAfter(TimeSpan.FromSeconds(o.Duration));
+            var seconds = await generator.RunClosedLoopAsync(order, callers, o.Seed, (_, outcome) => { lock (outcomes) outcomes.Add(outcome); }, stop.Token);
+            summary = LoadSummary.From(outcomes, targetRps: 0, seconds, o.FaultAt, checker.Enabled, callers: callers);
+        }
+        else
+        {
+            // The chaos script waits for this line to time its fault.
+            await Console.Error.WriteLineAsync($"load: started, {o.Rps} requests/s for {o.Duration} s over {userIds.Length} users");
+            var outcomes = await generator.RunOpenLoopAsync(order, o.Rps, o.Duration, o.Concurrency,
+                o.Quiet ? null : line => Console.Error.WriteLineAsync($"load: {line}"), ct);
+            summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled);
+        }
         WriteTable(summary);
         if (o.Json is { } path)
         {
@@ -149,7 +175,8 @@ public static class LoadCommand
         static string F(double? v) => v is { } x ? x.ToString("F1", CultureInfo.InvariantCulture) : "-";
         var table = new Table().Title("load").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("requests", s.Requests.ToString(CultureInfo.InvariantCulture));
-        table.AddRow("rate (target / achieved, req/s)", $"{s.TargetRps:F0} / {s.AchievedRps:F1}");
+        table.AddRow(s.Callers is { } callers ? $"rate (closed loop, {callers} callers; req/s)" : "rate (target / achieved, req/s)",
+            s.Callers is null ? $"{s.TargetRps:F0} / {s.AchievedRps:F1}" : $"{s.AchievedRps:F1}");
         table.AddRow("succeeded (complete, right)", $"{s.Succeeded} ({s.SuccessRate:P2})");
         table.AddRow("failures (error, timeout or partial after retries)", s.Failures.ToString(CultureInfo.InvariantCulture));
         table.AddRow("  of which partial answers (coverage < 100%)", s.PartialAnswers.ToString(CultureInfo.InvariantCulture));

@@ -23,10 +23,14 @@ public sealed record LoadSummary
     public int MixedVersions { get; init; }
     public int Retries { get; init; }
     public double SuccessRate { get; init; }
+    /// <summary>Open loop: the rate asked for. Closed loop: 0 (see <see cref="Callers"/>).</summary>
     public double TargetRps { get; init; }
+    /// <summary>Closed loop: the callers, each asking again as soon as answered; null for the open loop.</summary>
+    public int? Callers { get; init; }
     public double AchievedRps { get; init; }
     public double DurationSeconds { get; init; }
     public double P50Ms { get; init; }
+    public double P90Ms { get; init; }
     public double P95Ms { get; init; }
     public double P99Ms { get; init; }
     public double MaxMs { get; init; }
@@ -45,7 +49,8 @@ public sealed record LoadSummary
     public string[] FirstErrors { get; init; } = [];
     public Bucket[] Buckets { get; init; } = [];
 
-    public static LoadSummary From(IReadOnlyList<RequestOutcome> outcomes, double targetRps, double durationSeconds, double? faultAt, bool verified, double minDuringSeconds = 5)
+    public static LoadSummary From(IReadOnlyList<RequestOutcome> outcomes, double targetRps, double durationSeconds, double? faultAt, bool verified, double minDuringSeconds = 5,
+        int? callers = null)
     {
         static bool Ok(RequestOutcome o) => o.Answered && !o.Partial && !o.Wrong;
         var latencies = outcomes.Select(o => o.LatencyMs).ToArray();
@@ -89,9 +94,11 @@ public sealed record LoadSummary
             Retries = outcomes.Sum(o => Math.Max(0, o.Attempts - 1)),
             SuccessRate = requests == 0 ? 0 : Math.Round((double)succeeded / requests, 5),
             TargetRps = targetRps,
+            Callers = callers,
             AchievedRps = Math.Round(requests / Math.Max(durationSeconds, 1e-9), 1),
             DurationSeconds = durationSeconds,
             P50Ms = Round(Percentiles.NearestRank(latencies, 0.50)),
+            P90Ms = Round(Percentiles.NearestRank(latencies, 0.90)),
             P95Ms = Round(Percentiles.NearestRank(latencies, 0.95)),
             P99Ms = Round(Percentiles.NearestRank(latencies, 0.99)),
             MaxMs = Round(latencies.DefaultIfEmpty(0).Max()),

@@ -43,7 +43,7 @@ public static class MovieRoutes
         {
             if (await genres.Check(filter) is { } unknownGenre) return unknownGenre;
             var started = Stopwatch.GetTimestamp();
-            var similar = await grains.GetGrain<IMovieGrain>(id).Similar(count!.Value, filter);
+            var similar = await grains.Grain<IMovieGrain>(id).Similar(count!.Value, filter);
             return TypedResults.Ok(RecommendationJson.From(similar, Stopwatch.GetElapsedTime(started)));
         }, unknownMovie: true);
     }

@@ -52,7 +52,7 @@ public static class UserRoutes
         {
             if (await genres.Check(filter) is { } unknownGenre) return unknownGenre;
             var started = Stopwatch.GetTimestamp();
-            var recommendation = await grains.GetGrain<IUserGrain>(id).Recommend(count!.Value, filter, tuning);
+            var recommendation = await grains.Grain<IUserGrain>(id).Recommend(count!.Value, filter, tuning);
             return TypedResults.Ok(RecommendationJson.From(recommendation, Stopwatch.GetElapsedTime(started)));
         });
     }
@@ -69,7 +69,7 @@ public static class UserRoutes
 
         return await GrainErrors.Call(async () =>
         {
-            await grains.GetGrain<IUserGrain>(id).Rate(body.MovieId!, body.Rating!.Value);
+            await grains.Grain<IUserGrain>(id).Rate(body.MovieId!, body.Rating!.Value);
             return TypedResults.Ok(new RatingRecorded(id, body.MovieId!, body.Rating!.Value));
         }, unknownMovie: true);
     }
