@@ -113,7 +113,8 @@ public sealed class HttpBenchmarkRunner(HttpBenchSettings s, IAnsiConsole consol
         }
         finally
         {
-            try { Directory.Delete(store, true); File.Delete(users); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { Directory.Delete(store, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { File.Delete(users); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
