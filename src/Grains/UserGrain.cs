@@ -26,10 +26,6 @@ public sealed class UserGrain(
     // The query and excluded rows for the cached version and the ratings folded so far.
     private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
     private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
-    // Set when a shard held nothing of the version the silo's view named: the retry reads the registry.
-    private bool _rereadRegistry;
-    // During the retry: the version a shard said it holds nothing of.
-    private string? _unloadedVersion;
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
@@ -50,7 +46,7 @@ public sealed class UserGrain(
         activity?.SetTag("recommender.k", k);
         try
         {
-            var result = await OnceMoreIfVersionGoneAsync(() => RecommendCore(userId, k, filter, tuning, activity));
+            var result = await OnceMoreIfVersionGoneAsync(unloaded => RecommendCore(userId, k, filter, tuning, activity, unloaded));
             activity?.SetTag("recommender.source", result.Source.ToString());
             activity?.SetTag("recommender.coverage", $"{result.ShardsAnswered}/{result.ShardCount}");
             var tags = new TagList { { "source", result.Source.ToString() }, { "version", result.ModelVersion } };
@@ -67,9 +63,10 @@ public sealed class UserGrain(
         }
     }
 
-    private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, SearchTuning tuning, Activity? activity)
+    /// <param name="unloadedVersion">On the retry: the version a shard said it holds nothing of (else null).</param>
+    private async Task<Recommendation> RecommendCore(string userId, int k, MovieFilter filter, SearchTuning tuning, Activity? activity, string? unloadedVersion)
     {
-        var active = await ActiveModelAsync();
+        var active = await ActiveModelAsync(fromRegistry: unloadedVersion is not null);
         var model = active.Info;
         activity?.SetTag("recommender.model_version", model.Version);
         ServingState.ActiveVersionSeen(model.Version);
@@ -91,7 +88,7 @@ public sealed class UserGrain(
         }
         var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter, tuning.IsEmpty ? null : tuning);
         var (movies, answered) = await ShardFanOut.SearchAsync(GrainFactory, fanOut.Value, model, request, logger,
-            versionConfirmed: model.Version == _unloadedVersion);
+            versionConfirmed: model.Version == unloadedVersion);
         // Only complete answers are comparable with the exact top K of every shard.
         if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
         return new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
@@ -103,9 +100,9 @@ public sealed class UserGrain(
         if (string.IsNullOrWhiteSpace(movieId)) throw new ArgumentException("The movie id is empty.", nameof(movieId));
         if (!(rating >= IUserGrain.MinRating && rating <= IUserGrain.MaxRating))
             throw new ArgumentOutOfRangeException(nameof(rating), rating, $"A rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}.");
-        var (model, found) = await OnceMoreIfVersionGoneAsync(async () =>
+        var (model, found) = await OnceMoreIfVersionGoneAsync(async unloaded =>
         {
-            var model = (await ActiveModelAsync()).Info;
+            var model = (await ActiveModelAsync(fromRegistry: unloaded is not null)).Info;
             return (model, await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId));
         });
         if (found is null)
@@ -124,11 +121,10 @@ public sealed class UserGrain(
     /// (the silo has just started, or nothing is published) or when the view named a version whose shards are gone.
     /// Read once per request: every call the request makes is to that version.
     /// </summary>
-    private async Task<ActiveModel> ActiveModelAsync()
+    private async Task<ActiveModel> ActiveModelAsync(bool fromRegistry)
     {
         using var span = RecommenderTelemetry.ActivitySource.StartActivity("registry.active");
-        var active = _rereadRegistry ? null : activeModel.Active;
-        _rereadRegistry = false;
+        var active = fromRegistry ? null : activeModel.Active;
         span?.SetTag("recommender.registry.source", active is null ? "registry" : "cache");
         active ??= await activeModel.RefreshAsync();
         span?.SetTag("recommender.model_version", active?.Info.Version);
@@ -140,27 +136,19 @@ public sealed class UserGrain(
     /// named: the view missed a change (a lost notification) or the request began just before a publish retired
     /// that version. Never a partial answer from a retired version.
     /// </summary>
-    private async Task<T> OnceMoreIfVersionGoneAsync<T>(Func<Task<T>> serve)
+    /// <param name="serve">Given null, then on the retry the version a shard held nothing of.</param>
+    private async Task<T> OnceMoreIfVersionGoneAsync<T>(Func<string?, Task<T>> serve)
     {
         try
         {
-            return await serve();
+            return await serve(null);
         }
         catch (VersionNotLoadedException e)
         {
             logger.LogInformation("Version {Version} is no longer loaded ({Message}); rereading the registry and trying once more", e.Version, e.Message);
-            _rereadRegistry = true;
-            // If the registry still names that version, a shard lost its partition (not a retirement): the retry
-            // answers without it, and says so.
-            _unloadedVersion = e.Version;
-            try
-            {
-                return await serve();
-            }
-            finally
-            {
-                _unloadedVersion = null;
-            }
+            // The retry reads the registry. If it still names that version, a shard lost its partition (not a
+            // retirement): the retry answers without it, and says so.
+            return await serve(e.Version);
         }
     }
 
