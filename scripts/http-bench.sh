@@ -4,7 +4,7 @@
 # ladder of concurrency (autocannon connections, `load --callers`), closed loops timed from when a request is sent.
 #
 #   scripts/http-bench.sh [--data DIR] [--artifact DIR] [--movies 1000000] [--shards 4] [--duration 15]
-#                         [--concurrency "4,8,16,32,64,128,256"] [--json bench/results/http-ml100k.json] [--no-build]
+#                         [--concurrency 4 8 16 32 64 128 256] [--json bench/results/http-ml100k.json] [--no-build]
 #
 # Installs what it needs when missing: Node.js and npm (Debian's packages, apt-get), and autocannon (npm, pinned)
 # into .run/tools/autocannon. Then runs `benchmarks http` (bench/Benchmarks/Http), which prints the table and writes

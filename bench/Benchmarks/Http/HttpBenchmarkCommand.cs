@@ -32,8 +32,8 @@ public static class HttpBenchmarkCommand
         var users = new Option<int>("--users") { Description = "Users of the generated catalogue (each saw 5 to 20 random movies); both doors ask for the same 1,000 of them, spread evenly.", DefaultValueFactory = _ => 10_000 }.Integer(min: 1, max: 10_000_000);
         var dim = new Option<int>("--dim") { Description = "Embedding dimension of the generated catalogue.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
         var shards = new Option<int>("--shards") { Description = "Candidate and user shards of the generated catalogue (ML-100K: publish's default).", DefaultValueFactory = _ => 4 }.Integer(min: 1, max: 4096);
-        var concurrency = new Option<int[]>("--concurrency") { Description = "The ladder both doors climb: autocannon connections and Orleans callers, comma-separated.", DefaultValueFactory = _ => HttpBenchSettings.DefaultLadder }
-            .Parsed("comma-separated whole numbers from 1 to 4096, e.g. 8,16,32", ParseLadder);
+        var concurrency = new Option<int[]>("--concurrency") { Description = "The ladder both doors climb: autocannon connections and Orleans callers (several allowed: --concurrency 8 16 32).", DefaultValueFactory = _ => HttpBenchSettings.DefaultLadder, AllowMultipleArgumentsPerToken = true }
+            .Integers(min: 1, max: 4096);
         var duration = new Option<double>("--duration") { Description = "Seconds of each run.", DefaultValueFactory = _ => 15 }.Number(min: 1, max: 3600);
         var autocannonDir = new Option<string?>("--autocannon") { Description = "The folder autocannon was installed into with npm (scripts/http-bench.sh installs it into .run/tools/autocannon)." }.ExistingFolder();
         var output = new Option<string?>("--out") { Description = "Where trained and generated artifacts and silo stores go (default: movierecommender-publish-bench under the temp folder, shared with the publish benchmark)." }.FolderToWrite();
@@ -53,7 +53,7 @@ public static class HttpBenchmarkCommand
             var s = new HttpBenchSettings(
                 Data: parsed.GetValue(data) ?? Environment.GetEnvironmentVariable("MOVIELENS_DIR") ?? Path.Combine(root, "..", "shared", "data", "ml-100k"),
                 Artifact: parsed.GetValue(artifact), Movies: parsed.GetValue(movies), Users: parsed.GetValue(users), Dim: parsed.GetValue(dim), Shards: parsed.GetValue(shards),
-                Concurrency: parsed.GetValue(concurrency)!,
+                Concurrency: [.. parsed.GetValue(concurrency)!.Distinct().Order()],
                 Duration: parsed.GetValue(duration), Autocannon: autocannon,
                 OutRoot: Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "movierecommender-publish-bench")),
                 Build: parsed.GetValue(build));
@@ -63,18 +63,6 @@ public static class HttpBenchmarkCommand
             return 0;
         });
         return command;
-    }
-
-    private static (int[]? Value, string? Error) ParseLadder(string text)
-    {
-        var steps = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 4096)
-                return (null, $"'{part}' is not a whole number from 1 to 4096");
-            steps.Add(n);
-        }
-        return steps.Count > 0 ? ([.. steps.Distinct().Order()], null) : (null, "it names no step");
     }
 }
 
