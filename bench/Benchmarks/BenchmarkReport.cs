@@ -23,13 +23,17 @@ public static class BenchmarkReport
         AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
     }
 
-    /// <summary>The machine: processors, OS, .NET and the load average around the run; <paramref name="cpu"/> adds the CPU's
-    /// model and the index kernels' instruction set first.</summary>
-    public static JsonObject Machine(double? loadAtStart, double? loadAtEnd, bool cpu = false)
+    /// <summary>The machine: the CPU's model, the index kernels' and the CPU's vector instruction sets, processors, OS, .NET
+    /// and the load average around the run.</summary>
+    public static JsonObject Machine(double? loadAtStart, double? loadAtEnd)
     {
-        var machine = cpu
-            ? new JsonObject { ["cpuModel"] = BenchTools.CpuModel(), ["simd"] = SimdSupport.Best.ToString(), ["simdPath"] = BenchTools.SimdPath() }
-            : [];
+        var machine = new JsonObject
+        {
+            ["cpuModel"] = BenchTools.CpuModel(),
+            ["simd"] = SimdSupport.Best.ToString(),
+            ["simdPath"] = BenchTools.SimdPath(),
+            ["vectorInstructions"] = MachineDescription.VectorInstructions(),
+        };
         machine["processorCount"] = Environment.ProcessorCount;
         machine["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
         machine["dotnet"] = Environment.Version.ToString();

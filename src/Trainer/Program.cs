@@ -15,4 +15,5 @@ var root = CommandRunner.CreateRoot(program, "Movie recommender trainer: trains 
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(AblationCommand.Create());
+root.Subcommands.Add(SpreadCommand.Create());
 return await CommandRunner.RunAsync(root, args, program, TelemetryNames.TrainerService);

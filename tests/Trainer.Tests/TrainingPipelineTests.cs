@@ -14,7 +14,7 @@ public class TrainingPipelineTests
         using var output = new TempFolder();
         TestData.WriteSynthetic100K(data.Path);
         var ds = MovieLensLoader.Load(data.Path);
-        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 4, BatchSize = 128, Patience = 1 };
+        var config = TrainingConfig.Default with { Dimension = 8, Epochs = 4, BatchSize = 128, ValidationFraction = 0.1, Patience = 1 };
         using var run = TrainingPipeline.Run(ds, 42, config);
         var folder = ArtifactWriter.Write(output.Path, TrainingPipeline.ToArtifact(run));
 

@@ -237,7 +237,7 @@ public sealed class HttpBenchmarkRunner(HttpBenchSettings s, IAnsiConsole consol
             ["targetOrleansOverHttpAtMost"] = HttpBenchSettings.TargetRatio,
             ["verdict"] = verdict,
             ["siloPeakRssMb"] = silo.Program.PeakRssBytes() is { } rss ? Math.Round(rss / 1e6, 1) : null,
-            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
             ["commit"] = commit,
             ["startedUtc"] = startedUtc.ToString("O", CultureInfo.InvariantCulture),
             ["runs"] = runArray,

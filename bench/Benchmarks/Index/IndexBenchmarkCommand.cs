@@ -73,7 +73,7 @@ public static class IndexBenchmarkCommand
                 ["method"] = "Single-query QPS on one thread, p50/p99, recall@K against the exact float32 top K, every returned score checked "
                     + "against the exact dot product. 'faissTargets': per K and recall floor, our fastest setting at or above the floor "
                     + "against the exact scan of this run, beside the multiple FAISS 1.12 (AVX2, one thread) reached on identical data (issue 12).",
-                ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
+                ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
                 ["faissTargets"] = JsonSerializer.SerializeToNode(faiss, jsonOptions),
                 ["autoBuilds"] = JsonSerializer.SerializeToNode(autoBuilds, jsonOptions),
                 ["rows"] = JsonSerializer.SerializeToNode(rows, jsonOptions),

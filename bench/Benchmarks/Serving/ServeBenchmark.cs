@@ -165,7 +165,7 @@ public static class ServeBenchmark
             ["indexes"] = indexReports,
             ["rows"] = new JsonArray([.. rows.Select(r => (JsonNode)r.ToJson())]),
             ["capacity"] = capacityText,
-            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
         };
         return new ServeOutcome(json, rows, capacityText);
     }

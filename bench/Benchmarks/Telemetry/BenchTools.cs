@@ -60,19 +60,7 @@ public sealed class BenchTools
     }
 
     /// <summary>The CPU's model name (/proc/cpuinfo), else the architecture.</summary>
-    public static string CpuModel()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and > 0)
-                    return line[(colon + 1)..].Trim();
-        }
-        catch (IOException)
-        {
-        }
-        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
-    }
+    public static string CpuModel() => MachineDescription.CpuModel();
 
     /// <summary>The index scan kernels' instruction set on this CPU (what the silo's shards run) and the vector widths .NET accelerates.</summary>
     public static string SimdPath() =>

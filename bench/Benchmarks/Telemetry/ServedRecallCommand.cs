@@ -328,7 +328,7 @@ public static class ServedRecallCommand
                 + "Independent recall: the same answers against a brute force over the artifact, computed in this process.",
             ["bruteForceSeconds"] = Math.Round(truthSeconds, 2),
             ["tiers"] = tierResults,
-            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
         };
     }
 

@@ -422,7 +422,7 @@ public static class TelemetryOverheadCommand
                 },
             },
             ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)r.ToJson())]),
-            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd, cpu: true),
+            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
         };
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
+using MovieRecommender.Benchmarks.Telemetry;
 using MovieRecommender.Cli;
 using Spectre.Console;
 
@@ -121,6 +122,7 @@ public static class TrainingBenchmarkCommand
     {
         var (torchVersion, blas) = ParseProbe(await EnsurePytorchAsync(options, root, console, ct));
         console.MarkupLineInterpolated($"PyTorch {torchVersion} under {options.Python}; BLAS: {blas}.");
+        console.MarkupLineInterpolated($"CPU {BenchTools.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}.");
         if (blas.Contains("/blas/libblas", StringComparison.Ordinal))
             console.MarkupLine("[yellow]Note: that is the reference (netlib) BLAS, PyTorch's matrix products run unoptimised; with libopenblas0 installed they are several times faster.[/]");
         var trainerDll = await BenchmarkReport.EnsureBuiltAsync(root, "Trainer", "the trainer", options.Build, console, ct);
@@ -175,7 +177,7 @@ public static class TrainingBenchmarkCommand
         {
             ["configuration"] = options.Preset == "notebook"
                 ? "notebook: ids, dim 32, in-batch softmax summed over the batch, Adagrad 0.1, batch 8192, 3 epochs"
-                : "default: train's default; PyTorch (pytorch_per_user.py) trains it for the epochs ours chose, so train seconds compare it with our final run (ours' trainingSecondsWhole adds the validation run)",
+                : "default: train's default; PyTorch (pytorch_per_user.py) trains it for the epochs ours chose, so train seconds compare it with our final run (with --validation, ours' trainingSecondsWhole adds the validation run)",
             ["data"] = options.DataDir,
             ["seed"] = options.Seed,
             ["threads"] = options.Threads,
@@ -358,7 +360,7 @@ public static class TrainingBenchmarkCommand
         var cpuRatio = oursCpu / theirCpu is { } r ? $"{F(r, 2)}x" : "";
         table.AddRow("[bold]ratio[/]", $"[bold]{F(wallRatio, 2)}x[/]", cpuRatio, $"[bold]{F(trainRatio, 2)}x[/]", "", "", "", "");
         var caption = $"ours = TorchSharp trainer, PyTorch {torchVersion}; ratio = ours / PyTorch; cpu = user + system seconds of the process; model top-K, seen excluded and all"
-            + (options.Preset == "notebook" ? "" : $"; train s = the final run (ours: {F(ours[^1].Details["trainingSecondsWhole"]!.GetValue<double>(), 1)} s with the validation run)");
+            + (options.Preset == "notebook" ? "" : $"; train s = the final run (ours: {F(ours[^1].Details["trainingSecondsWhole"]!.GetValue<double>(), 1)} s in all)");
         if (options.Runs > 1)
             caption += "; per round, wall s ours/PyTorch: " + string.Join(", ",
                 ours.Zip(theirs, (o, p) => $"{F(o.WallSeconds, 1)}/{F(p.WallSeconds, 1)}"));

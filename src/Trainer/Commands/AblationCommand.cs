@@ -11,8 +11,9 @@ namespace MovieRecommender.Trainer.Commands;
 
 /// <summary>
 /// <c>ablation --data DIR [--json FILE]</c>: trains the default configuration and variants of it with one feature
-/// switched off (or, for one the default leaves off, on), the item bias or the loss choice switched off, and reports each one's best validation figures. Only the
-/// validation split (carved from the training pairs) is scored: the test pairs stay untouched.
+/// switched off (or, for one the default leaves off, on), the item bias or the loss choice switched off, and reports each one's validation figures
+/// after its epochs (<see cref="TrainingConfig.AsValidationProbe"/>). Only the validation split (carved from the training pairs) is
+/// scored: the test pairs stay untouched.
 /// </summary>
 public static class AblationCommand
 {
@@ -29,34 +30,29 @@ public static class AblationCommand
             var console = AnsiConsole.Console;
             var dataset = DatasetLoading.Load(DatasetLocator.Resolve(parsed.GetValue(data), console), null, parsed.GetValue(skipBadRows), console);
             var split = TrainTestSplit.Create(dataset, parsed.GetValue(seed));
-            var baseline = TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount), Refit = false };
+            var baseline = (TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount) }).AsValidationProbe();
 
             var rows = new List<AblationRow>();
             foreach (var (name, config) in Variants(baseline))
             {
                 console.MarkupLineInterpolated($"[grey]training[/] {name} ...");
                 using var model = TwoTowerTrainer.Train(dataset, split, config, cancellationToken: ct);
-                var best = model.ValidationCurve.MaxBy(e => e.ValidationScore ?? double.NegativeInfinity)!;
+                var last = model.ValidationCurve[^1];
                 rows.Add(new AblationRow(name, TowerFeatureNames.Format(config.Features), TrainingConfig.LossName(model.Loss), config.LogQCorrection, config.ItemBias,
-                    best.Epoch, best.ValidationTop10 ?? 0, best.ValidationTop100 ?? 0, Math.Round(model.TrainingSeconds, 1)));
+                    last.Epoch, last.ValidationTop10 ?? 0, last.ValidationTop100 ?? 0, Math.Round(model.TrainingSeconds, 1)));
             }
 
             // EASE on the same validation pairs, trained on the same rest of the training pairs: the bar to clear.
-            var inner = split.CarveValidation(baseline.ValidationFraction, baseline.Seed + 1);
-            var innerTrain = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TrainUsers, inner.TrainItems);
-            var innerValidation = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TestUsers, inner.TestItems);
-            IReadOnlyDictionary<string, double> ease;
-            using (var scorer = new EaseBaseline(innerTrain))
-                ease = TopKEvaluator.Evaluate(scorer, innerTrain, innerValidation).SeenExcluded;
+            var ease = TrainingPipeline.EaseOnValidation(dataset, split, baseline);
             var easeRow = new AblationRow($"EASE (λ = {EaseBaseline.DefaultLambda}), for reference", "", "", false, false, 0, ease["10"], ease["100"], 0);
 
             var table = new Table().Title($"ablation on the validation split ({baseline.ValidationFraction:P0} of the training pairs), seen excluded")
-                .AddColumn("variant").AddColumn("loss").AddColumn(new TableColumn("best epoch").RightAligned())
+                .AddColumn("variant").AddColumn("loss").AddColumn(new TableColumn("epochs").RightAligned())
                 .AddColumn(new TableColumn("top-10").RightAligned()).AddColumn(new TableColumn("Δ top-10").RightAligned())
                 .AddColumn(new TableColumn("top-100").RightAligned()).AddColumn(new TableColumn("Δ top-100").RightAligned())
                 .AddColumn(new TableColumn("seconds").RightAligned());
             foreach (var row in rows.Append(easeRow))
-                table.AddRow(Markup.Escape(row.Variant), row.Loss, I(row.BestEpoch), F(row.ValidationTop10), D(row.ValidationTop10 - rows[0].ValidationTop10),
+                table.AddRow(Markup.Escape(row.Variant), row.Loss, I(row.Epochs), F(row.ValidationTop10), D(row.ValidationTop10 - rows[0].ValidationTop10),
                     F(row.ValidationTop100), D(row.ValidationTop100 - rows[0].ValidationTop100), I(row.Seconds));
             console.Write(table);
 
@@ -103,7 +99,7 @@ public static class AblationCommand
         yield return ("per-pair in-batch softmax without log-Q", pairs with { Loss = LossKind.InBatch, LogQCorrection = false });
     }
 
-    private sealed record AblationRow(string Variant, string Features, string Loss, bool LogQ, bool ItemBias, int BestEpoch,
+    private sealed record AblationRow(string Variant, string Features, string Loss, bool LogQ, bool ItemBias, int Epochs,
         double ValidationTop10, double ValidationTop100, double Seconds);
 
     private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);

@@ -18,7 +18,7 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
         var output = new Option<string>("--out") { Description = "Folder under which the artifact version folder is created.", DefaultValueFactory = _ => "models" }.FolderToWrite();
         var seed = new Option<int>("--seed") { Description = "Seed of the train/test split and of training.", DefaultValueFactory = _ => 42 };
-        var preset = new Option<string>("--preset") { Description = "default (ids + features, full softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");
+        var preset = new Option<string>("--preset") { Description = "default (ids + features, per-user softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");
         var dim = new Option<int?>("--dim") { Description = "Embedding dimension." }.Integer(min: 1, max: 65536);
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs." }.Integer(min: 0, max: 100_000);
         var batch = new Option<int?>("--batch") { Description = "Batch size: pairs, or users with --loss per-user." }.Integer(min: 1, max: 10_000_000);

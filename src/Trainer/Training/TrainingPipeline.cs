@@ -95,6 +95,19 @@ public static class TrainingPipeline
         return new EvaluationTable(modelEvaluation, popularity, ease);
     }
 
+    /// <summary>
+    /// EASE (λ = 500) on the validation run's split (<see cref="TwoTowerTrainer.ValidationSplit"/>): trained on the rest of the
+    /// training pairs, scored on the held-out ones, seen excluded. The bar the validation figures are judged against.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> EaseOnValidation(InteractionDataset dataset, TrainTestSplit split, TrainingConfig config)
+    {
+        var inner = TwoTowerTrainer.ValidationSplit(split, config);
+        var train = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TrainUsers, inner.TrainItems);
+        var validation = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TestUsers, inner.TestItems);
+        using var scorer = new EaseBaseline(train);
+        return TopKEvaluator.Evaluate(scorer, train, validation).SeenExcluded;
+    }
+
     /// <summary>What <see cref="ArtifactWriter"/> needs: catalog, users with their training movies, embeddings,
     /// hyper-parameters, the evaluation, and as extra files the TorchSharp weights and the learning curve.</summary>
     public static ArtifactContent ToArtifact(TrainingRun run)

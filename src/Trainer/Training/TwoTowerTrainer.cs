@@ -31,7 +31,7 @@ public static class TwoTowerTrainer
         var epochs = config.Epochs;
         if (config.ValidationFraction > 0 && config.Epochs > 0)
         {
-            var inner = split.CarveValidation(config.ValidationFraction, config.Seed + 1);
+            var inner = ValidationSplit(split, config);
             var probe = Fit(dataset, inner, config, loss, config.Epochs, validate: true, ValidationPhase, progress, cancellationToken);
             validationCurve = probe.Curve;
             epochs = probe.BestEpochs;
@@ -42,6 +42,11 @@ public static class TwoTowerTrainer
         var final = Fit(dataset, split, config, loss, epochs, validate: false, FinalPhase, progress, cancellationToken);
         return Finish(final.Model, config, loss, epochs, validationCurve, final.Curve, stopwatch);
     }
+
+    /// <summary>The validation run's split: <see cref="TrainingConfig.ValidationFraction"/> of <paramref name="split"/>'s training
+    /// pairs held out (as its test pairs), drawn with a seed of its own; the test pairs are not in it.</summary>
+    public static TrainTestSplit ValidationSplit(TrainTestSplit split, TrainingConfig config) =>
+        split.CarveValidation(config.ValidationFraction, config.Seed + 1);
 
     private static TrainedModel Finish(TwoTowerModel model, TrainingConfig config, LossKind loss, int epochs,
         IReadOnlyList<EpochRecord> validationCurve, IReadOnlyList<EpochRecord> finalCurve, Stopwatch stopwatch)
