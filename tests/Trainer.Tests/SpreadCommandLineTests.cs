@@ -60,18 +60,18 @@ public sealed class SpreadCommandLineTests
     [Fact]
     public void A_statistic_is_the_mean_the_sample_standard_deviation_and_the_range()
     {
-        var s = Statistic.Of([1, 2, 3, 4])!;
+        var s = SpreadStatistic.Of([1, 2, 3, 4])!;
         Assert.Equal(2.5, s.Mean);
         Assert.Equal(Math.Round(Math.Sqrt(5.0 / 3), 6), s.StandardDeviation); // squared deviations 2.25+0.25+0.25+2.25 = 5, over n-1 = 3
         Assert.Equal((1.0, 4.0, 4), (s.Min, s.Max, s.Count));
-        Assert.Equal(0, Statistic.Of([7])!.StandardDeviation);
-        Assert.Null(Statistic.Of([]));
+        Assert.Equal(0, SpreadStatistic.Of([7])!.StandardDeviation);
+        Assert.Null(SpreadStatistic.Of([]));
     }
 
     [Fact]
     public void A_gain_is_the_model_over_EASE_minus_one_in_percent_and_the_goal_needs_both()
     {
-        var figures = new Figures(Model10: 0.206, Ease10: 0.2, Model100: 0.61, Ease100: 0.6);
+        var figures = new SpreadFigures(Model10: 0.206, Ease10: 0.2, Model100: 0.61, Ease100: 0.6);
         Assert.Equal(3.0, figures.Gain10, 9);
         Assert.Equal(Math.Round(100.0 / 60, 3), figures.Gain100, 9); // 0.61 / 0.6 - 1 = 1.667%
         Assert.False(figures.MeetsGoal);

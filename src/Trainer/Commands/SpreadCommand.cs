@@ -40,10 +40,10 @@ public static class SpreadCommand
             var threadCount = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount);
             var seedList = parsed.GetValue(seeds)!.Distinct().ToArray(); // a repeated seed would repeat its run exactly
 
-            var rows = new List<SeedRow>();
+            var rows = new List<SpreadRow>();
             foreach (var (seed, index) in seedList.Select((s, i) => (s, i)))
             {
-                SeedRow row = null!;
+                SpreadRow row = null!;
                 console.Status().Start($"seed {seed} ({index + 1} of {seedList.Length}): training ...", _ => row = Measure(dataset, seed, threadCount, ct));
                 console.MarkupLineInterpolated(
                     $"seed {seed}: test top-10 {F(row.Test.Model10)} vs EASE {F(row.Test.Ease10)} ({P(row.Test.Gain10)}), top-100 {F(row.Test.Model100)} vs {F(row.Test.Ease100)} ({P(row.Test.Gain100)}); {row.Seconds:F1} s");
@@ -89,23 +89,23 @@ public static class SpreadCommand
     /// One seed: what <c>train --seed</c> trains and evaluates on the test pairs, and the same configuration's validation
     /// figures (<see cref="TrainingConfig.AsValidationProbe"/>) beside EASE on the same validation pairs.
     /// </summary>
-    public static SeedRow Measure(InteractionDataset dataset, int seed, int threads, CancellationToken ct)
+    public static SpreadRow Measure(InteractionDataset dataset, int seed, int threads, CancellationToken ct)
     {
         var config = TrainingConfig.Default with { Seed = seed, Threads = threads };
         using var run = TrainingPipeline.Run(dataset, seed, config, cancellationToken: ct);
-        var test = Figures.Of(run.Evaluation.Model.SeenExcluded, run.Evaluation.Ease.SeenExcluded);
+        var test = SpreadFigures.Of(run.Evaluation.Model.SeenExcluded, run.Evaluation.Ease.SeenExcluded);
         var probeConfig = config.AsValidationProbe();
         using var probe = TwoTowerTrainer.Train(dataset, run.Split, probeConfig, cancellationToken: ct);
         var last = probe.ValidationCurve[^1];
         var ease = TrainingPipeline.EaseOnValidation(dataset, run.Split, probeConfig);
-        var validation = new Figures(last.ValidationTop10 ?? 0, ease["10"], last.ValidationTop100 ?? 0, ease["100"]);
-        return new SeedRow(seed, run.Model.Epochs, test, validation, Math.Round(run.Model.TrainingSeconds, 1));
+        var validation = new SpreadFigures(last.ValidationTop10 ?? 0, ease["10"], last.ValidationTop100 ?? 0, ease["100"]);
+        return new SpreadRow(seed, run.Model.Epochs, test, validation, Math.Round(run.Model.TrainingSeconds, 1));
     }
 
     /// <summary>Mean, sample standard deviation, least and most of each figure over the seeds.</summary>
-    public static IReadOnlyDictionary<string, Statistic> Summarize(IReadOnlyList<SeedRow> rows)
+    public static IReadOnlyDictionary<string, SpreadStatistic> Summarize(IReadOnlyList<SpreadRow> rows)
     {
-        var columns = new Dictionary<string, Func<SeedRow, double?>>
+        var columns = new Dictionary<string, Func<SpreadRow, double>>
         {
             ["testModelTop10"] = r => r.Test.Model10,
             ["testEaseTop10"] = r => r.Test.Ease10,
@@ -119,14 +119,14 @@ public static class SpreadCommand
             ["validationGainTop100Percent"] = r => r.Validation.Gain100,
             ["seconds"] = r => r.Seconds,
         };
-        var summary = new Dictionary<string, Statistic>();
+        var summary = new Dictionary<string, SpreadStatistic>();
         foreach (var (name, column) in columns)
-            if (Statistic.Of(rows.Select(column).OfType<double>().ToList()) is { } statistic)
+            if (SpreadStatistic.Of(rows.Select(column).ToList()) is { } statistic)
                 summary[name] = statistic;
         return summary;
     }
 
-    private static Table Render(IReadOnlyList<SeedRow> rows, IReadOnlyDictionary<string, Statistic> summary, string dataset)
+    private static Table Render(IReadOnlyList<SpreadRow> rows, IReadOnlyDictionary<string, SpreadStatistic> summary, string dataset)
     {
         var table = new Table().Title($"the default on {dataset}, one split per seed, seen excluded")
             .AddColumn(new TableColumn("seed").RightAligned())
@@ -157,7 +157,7 @@ public static class SpreadCommand
 }
 
 /// <summary>Model and EASE seen-excluded top-10 and top-100 on one split, and the model's gains over EASE in percent.</summary>
-public sealed record Figures(double Model10, double Ease10, double Model100, double Ease100)
+public sealed record SpreadFigures(double Model10, double Ease10, double Model100, double Ease100)
 {
     public double Gain10 => Gain(Model10, Ease10);
     public double Gain100 => Gain(Model100, Ease100);
@@ -165,23 +165,23 @@ public sealed record Figures(double Model10, double Ease10, double Model100, dou
     /// <summary>Both gains at least <see cref="SpreadCommand.GoalGainPercent"/>.</summary>
     public bool MeetsGoal => Gain10 >= SpreadCommand.GoalGainPercent && Gain100 >= SpreadCommand.GoalGainPercent;
 
-    public static Figures Of(IReadOnlyDictionary<string, double> model, IReadOnlyDictionary<string, double> ease) =>
+    public static SpreadFigures Of(IReadOnlyDictionary<string, double> model, IReadOnlyDictionary<string, double> ease) =>
         new(model["10"], ease["10"], model["100"], ease["100"]);
 
     private static double Gain(double model, double ease) => ease > 0 ? Math.Round((model / ease - 1) * 100, 3) : 0;
 }
 
 /// <summary>One seed's run: the test figures, the validation figures beside EASE on the same validation pairs, the epochs trained and the seconds <c>train</c> took.</summary>
-public sealed record SeedRow(int Seed, int Epochs, Figures Test, Figures Validation, double Seconds);
+public sealed record SpreadRow(int Seed, int Epochs, SpreadFigures Test, SpreadFigures Validation, double Seconds);
 
 /// <summary>Mean, sample standard deviation (0 for one value), least and most of a column.</summary>
-public sealed record Statistic(double Mean, double StandardDeviation, double Min, double Max, int Count)
+public sealed record SpreadStatistic(double Mean, double StandardDeviation, double Min, double Max, int Count)
 {
-    public static Statistic? Of(IReadOnlyList<double> values)
+    public static SpreadStatistic? Of(IReadOnlyList<double> values)
     {
         if (values.Count == 0) return null;
         var mean = values.Average();
         var sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
-        return new Statistic(Math.Round(mean, 6), Math.Round(sd, 6), values.Min(), values.Max(), values.Count);
+        return new SpreadStatistic(Math.Round(mean, 6), Math.Round(sd, 6), values.Min(), values.Max(), values.Count);
     }
 }
