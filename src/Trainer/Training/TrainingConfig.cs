@@ -92,7 +92,7 @@ public sealed record TrainingConfig
     /// hides half of each user's movies and predicts them with a softmax over every movie not in the history (an epoch
     /// costs users x movies instead of pairs x movies), Adam with a cosine learning-rate decay over 40 epochs, all of them:
     /// averaged over eight validation splits, the validation figures rise until the schedule's end, while early stopping on
-    /// one split's validation pairs picked anywhere from 17 to 40 epochs and cut the decay short (<c>spread</c>; choose
+    /// one split's validation pairs picked epoch counts that varied widely between splits and cut the decay short (choose
     /// early stopping with <c>--validation</c>). The temperature, 0.25, is the best of 0.15 to 0.35 on the same eight
     /// validation splits' mean. Every choice was made on ML-100K's validation splits (see the ablation
     /// command); the history feature is available (pooled over √n from the movie id table, the best of its variants
