@@ -289,8 +289,12 @@ public static class TrainingBenchmarkCommand
         string[] arguments = options.Preset == "notebook"
             ? [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--split-seed", seed, "--threads", threads]
             : [scriptPath, "--data", options.DataDir, "--train-file", usersTsv, "--seed", seed, "--threads", threads, .. PortArguments(ours.Details["hyperParameters"]!)];
-        // The same OpenMP wait policy our trainer sets for itself: spinning threads on a busy machine would handicap PyTorch.
-        var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads, ["OMP_WAIT_POLICY"] = "PASSIVE" };
+        // The same OpenMP wait our trainer sets for itself (OpenMpWaitPolicy: a 1,000-spin wait, then sleep), so neither side
+        // gains or loses by how its threads wait between the step's small operations.
+        var environment = new Dictionary<string, string>
+        {
+            ["OMP_NUM_THREADS"] = threads, ["MKL_NUM_THREADS"] = threads, ["OMP_WAIT_POLICY"] = "PASSIVE", ["GOMP_SPINCOUNT"] = "1000",
+        };
         var run = await ChildProcess.RunAsync(options.Python, arguments, Directory.GetCurrentDirectory(), environment, ct);
         if (run.ExitCode != 0)
             throw new UserFacingException($"the PyTorch script failed (exit {run.ExitCode}): {run.Tail()}");

@@ -31,9 +31,6 @@ public sealed class TwoTowerModel : nn.Module
     // still reads it (seen as "INTERNAL ASSERT FAILED at Scalar.h" under allocation pressure).
     private readonly Scalar one = 1.ToScalar();
 
-    // 0..items-1, made once: every full-softmax step scores every movie.
-    private readonly Tensor allItems;
-
     public TwoTowerModel(int users, int items, TrainingConfig config, FeatureMatrix? userFeatureMatrix, FeatureMatrix? itemFeatureMatrix,
         SparseRows? history = null, Generator? generator = null)
         : base(nameof(TwoTowerModel))
@@ -77,7 +74,6 @@ public sealed class TwoTowerModel : nn.Module
             userFeatures?.weight!.narrow(0, 0, 1).zero_();
             itemFeatures?.weight!.narrow(0, 0, 1).zero_();
         }
-        allItems = arange(items, dtype: ScalarType.Int64);
         if (userFeatures is not null)
             userFeatureIndex = tensor(userFeatureMatrix!.Indices, [userFeatureMatrix.Rows, userFeatureMatrix.Width]);
         if (itemFeatures is not null)
@@ -135,19 +131,30 @@ public sealed class TwoTowerModel : nn.Module
     public Tensor ItemVectors(Tensor items)
     {
         using var scope = NewDisposeScope();
-        var v = itemIds.call(items);
-        if (itemFeatures is not null && itemFeatureIndex is not null)
-            v = v.add(itemFeatures.call(itemFeatureIndex.index_select(0, items)).sum(1), one);
-        if (Normalize)
-            v = nn.functional.normalize(v, p: 2.0, dim: -1);
-        return v.MoveToOuterDisposeScope();
+        return CandidateTower(itemIds.call(items), itemFeatureIndex?.index_select(0, items)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Every movie's vector, [items, dim].</summary>
-    public Tensor AllItemVectors() => ItemVectors(allItems);
+    /// <summary>
+    /// Every movie's vector, [items, dim]. Straight from the tables, without looking every movie up: a lookup of all of
+    /// them copies the table forward and scatters its gradient back, every step of the full and per-user softmaxes.
+    /// </summary>
+    public Tensor AllItemVectors()
+    {
+        using var scope = NewDisposeScope();
+        return CandidateTower(itemIds.weight!, itemFeatureIndex).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Every movie's bias, [items] (only with <see cref="HasItemBias"/>).</summary>
-    public Tensor AllItemBiases() => ItemBiases(allItems);
+    public Tensor AllItemBiases() => itemBias!.weight!.squeeze(1);
+
+    /// <summary>The movies' id vectors plus their pooled feature vectors (features: their index rows), normalised if configured.</summary>
+    private Tensor CandidateTower(Tensor idVectors, Tensor? featureRows)
+    {
+        var v = idVectors;
+        if (itemFeatures is not null && featureRows is not null)
+            v = v.add(itemFeatures.call(featureRows).sum(1), one);
+        return Normalize ? nn.functional.normalize(v, p: 2.0, dim: -1) : v;
+    }
 
     /// <summary>
     /// The bags as a dense (bags x movies) weight matrix, so pooling is one matrix product with the history table
@@ -164,7 +171,6 @@ public sealed class TwoTowerModel : nn.Module
     {
         if (disposing)
         {
-            allItems.Dispose();
             userFeatureIndex?.Dispose();
             itemFeatureIndex?.Dispose();
             one.Dispose();
