@@ -95,6 +95,7 @@ public class MovieLensLoaderTests
         Assert.Contains(dir.Path, e.Message);
         Assert.Contains("u.data and u.item", e.Message);
         Assert.Contains("ratings.csv and movies.csv", e.Message);
+        Assert.Contains("ratings.dat and movies.dat", e.Message);
 
         dir.Write("u.data", "1\t1\t5\t881250949\n");
         var missingItem = Assert.Throws<FileNotFoundException>(() => MovieLensLoader.Load(dir.Path));
@@ -155,6 +156,73 @@ public class MovieLensLoaderTests
         var quote = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path));
         Assert.Contains("movies.csv:2:", quote.Message);
         Assert.Contains("not closed", quote.Message);
+    }
+
+    private static TempFolder Small1M(Encoding moviesEncoding)
+    {
+        var dir = new TempFolder();
+        dir.Write("movies.dat", string.Join('\n',
+            "1::Toy Story (1995)::Animation|Children's|Comedy",
+            "2::Léon: The Professional (1994)::Crime|Drama",
+            "3::Unrated (1990)::(no genres listed)") + "\n", moviesEncoding);
+        dir.Write("users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n");
+        dir.Write("ratings.dat", string.Join('\n',
+            "1::1::5::978300760",
+            "1::2::3::978302109",
+            "2::2::4::978301968",
+            "2::2::5::978301969",   // repeated rating: collapses
+            "10::1::1::978300000")); // a user users.dat lacks: no demographics
+        return dir;
+    }
+
+    [Fact]
+    public void Ml1M_reads_double_colon_files_with_demographics_and_latin1_titles()
+    {
+        using var dir = Small1M(Encoding.Latin1);
+        var ds = MovieLensLoader.Load(dir.Path);
+        Assert.Equal(DatasetLayout.MovieLens1M, ds.Layout);
+        Assert.Equal(5, ds.Ratings);
+        Assert.Equal(4, ds.PairCount);
+        Assert.Equal(["1", "10", "2"], ds.Users.Select(u => u.Id));
+        Assert.Equal(["1", "2"], ds.Items.Select(i => i.Id)); // unrated movie 3 is not in the catalogue
+        var leon = ds.Items[1];
+        Assert.Equal("Léon: The Professional (1994)", leon.Title);
+        Assert.Equal(["Crime", "Drama"], leon.Genres);
+        Assert.Equal(1994, leon.Year);
+        Assert.Equal(new DatasetUser("2", 56, "M", "16", "70072"), ds.Users[2]);
+        Assert.Equal(new DatasetUser("10"), ds.Users[1]);
+        Assert.True(ds.HasUserFeatures);
+        // ml-1m's age codes are its groups' lower bounds: code 1 is "under 18".
+        Assert.Equal(["age:<18", "gender:F", "occupation:10", "zip:4"], FeatureEncoder.UserFeatures(ds.Users[0]));
+    }
+
+    [Fact]
+    public void Ml10M_style_utf8_movies_dat_decodes_as_utf8()
+    {
+        using var dir = Small1M(new UTF8Encoding(false));
+        Assert.Equal("Léon: The Professional (1994)", MovieLensLoader.Load(dir.Path).Items[1].Title);
+    }
+
+    [Fact]
+    public void Ml1M_bad_rows_name_file_and_line()
+    {
+        using var dir = Small1M(Encoding.Latin1);
+        dir.Write("ratings.dat", "1::1::5::978300760\n1::2::3\n");
+        var malformed = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path));
+        Assert.Contains("ratings.dat:2: expected 4 '::'-separated fields, found 3", malformed.Message);
+
+        dir.Write("ratings.dat", "1::1::5::978300760\n1::99::3::978300761\n");
+        var unknown = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path));
+        Assert.Contains("ratings.dat:2: MovieID 99 is not in movies.dat", unknown.Message);
+
+        dir.Write("ratings.dat", "1::1::5::978300760\n");
+        dir.Write("users.dat", "1::F::1::10::48067\n1::M::18::4::11111\n");
+        var twice = Assert.Throws<InvalidDataException>(() => MovieLensLoader.Load(dir.Path));
+        Assert.Contains("users.dat:2: UserID 1 appears twice", twice.Message);
+
+        File.Delete(Path.Combine(dir.Path, "movies.dat"));
+        var missing = Assert.Throws<FileNotFoundException>(() => MovieLensLoader.Load(dir.Path));
+        Assert.Contains("movies.dat is missing", missing.Message);
     }
 
     [Fact]

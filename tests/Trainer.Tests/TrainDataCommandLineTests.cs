@@ -1,4 +1,5 @@
 using System.Text;
+using MovieRecommender.Trainer.Data;
 
 namespace MovieRecommender.Trainer.Tests;
 
@@ -65,6 +66,35 @@ public sealed class TrainDataCommandLineTests
         Assert.Equal(2, result.ExitCode); // a usage error: the option's value is checked while parsing
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("recommender-trainer: --extra-ratings ", line);
+    }
+
+    [Fact]
+    public async Task Train_reads_the_ml_1m_layout()
+    {
+        using var data = new TempFolder();
+        WriteAs1M(data.Path);
+        using var output = new TempFolder();
+
+        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path, "--dim", "8", "--epochs", "2", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("(MovieLens1M)", result.StandardOutput);
+        var manifest = File.ReadAllText(Path.Combine(result.LastLine, "manifest.json"));
+        Assert.Contains("\"layout\": \"MovieLens1M\"", manifest);
+        Assert.Equal(31, File.ReadAllLines(Path.Combine(result.LastLine, "users.tsv")).Length); // a header and 30 users
+    }
+
+    /// <summary>The synthetic ML-100K data rewritten in ml-1m's files: '::' between fields, genres by name.</summary>
+    private static void WriteAs1M(string dir)
+    {
+        using var source = new TempFolder();
+        TestData.WriteSynthetic100K(source.Path, users: 30, items: 20);
+        string[] Rows(string file) => File.ReadAllLines(Path.Combine(source.Path, file), Encoding.Latin1).Where(l => l.Length > 0).ToArray();
+        var genres = MovieLensLoader.StandardGenres;
+        File.WriteAllLines(Path.Combine(dir, "movies.dat"), Rows("u.item").Select(l => l.Split('|')).Select(f =>
+            $"{f[0]}::{f[1]}::{string.Join('|', genres.Where((_, g) => f[5 + g] == "1"))}"), Encoding.Latin1);
+        File.WriteAllLines(Path.Combine(dir, "users.dat"), Rows("u.user").Select(l => l.Split('|')).Select(f => $"{f[0]}::{f[2]}::{f[1]}::{f[3]}::{f[4]}"));
+        File.WriteAllLines(Path.Combine(dir, "ratings.dat"), Rows("u.data").Select(l => l.Replace("\t", "::", StringComparison.Ordinal)));
     }
 
     private static async Task<ChildResult> RunTrainerAsync(params string[] arguments)

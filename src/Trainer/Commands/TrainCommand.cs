@@ -15,7 +15,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder (ML-100K or ml-latest layout); else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
+        var data = new Option<string?>("--data") { Description = $"MovieLens folder (the ML-100K, ml-latest or ml-1m layout); else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
         var output = new Option<string>("--out") { Description = "Folder under which the artifact version folder is created.", DefaultValueFactory = _ => "models" }.FolderToWrite();
         var seed = new Option<int>("--seed") { Description = "Seed of the train/test split and of training.", DefaultValueFactory = _ => 42 };
         var preset = new Option<string>("--preset") { Description = "default (ids + features, per-user softmax, cosine/temperature, Adam) or notebook (the original notebook's configuration).", DefaultValueFactory = _ => "default" }.OneOf("default", "notebook");

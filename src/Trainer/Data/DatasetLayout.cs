@@ -8,4 +8,7 @@ public enum DatasetLayout
 
     /// <summary>ml-latest, ml-latest-small, ml-25m, ml-32m: <c>ratings.csv</c> and <c>movies.csv</c> with header lines.</summary>
     MovieLensLatest,
+
+    /// <summary>ml-1m, ml-10m: <c>ratings.dat</c> and <c>movies.dat</c> with '::'-separated fields, optional <c>users.dat</c> (ml-1m's demographics).</summary>
+    MovieLens1M,
 }

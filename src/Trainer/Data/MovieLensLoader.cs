@@ -29,9 +29,10 @@ public static partial class MovieLensLoader
             throw new DirectoryNotFoundException($"{dir}: no such folder. Pass a MovieLens folder, e.g. --data ../shared/data/ml-100k.");
         if (File.Exists(Path.Combine(dir, "u.data"))) return DatasetLayout.MovieLens100K;
         if (File.Exists(Path.Combine(dir, "ratings.csv"))) return DatasetLayout.MovieLensLatest;
+        if (File.Exists(Path.Combine(dir, "ratings.dat"))) return DatasetLayout.MovieLens1M;
         throw new FileNotFoundException(
             $"{dir}: not a MovieLens folder. MovieLens 100K needs u.data and u.item (u.user and u.genre optional); " +
-            "ml-latest / ml-25m / ml-32m need ratings.csv and movies.csv.");
+            "ml-latest / ml-25m / ml-32m need ratings.csv and movies.csv; ml-1m / ml-10m need ratings.dat and movies.dat (users.dat optional).");
     }
 
     /// <param name="extraRatings">Optional ratings recorded since (the client's <c>export-ratings</c> file: ratings.csv rows), merged in.</param>
@@ -46,6 +47,7 @@ public static partial class MovieLensLoader
         var dataset = layout switch
         {
             DatasetLayout.MovieLens100K => Load100K(dir, extraRatings, rows),
+            DatasetLayout.MovieLens1M => Load1M(dir, extraRatings, rows),
             _ => LoadLatest(dir, extraRatings, rows),
         };
         dataset.SkippedRows = rows.Counts;
@@ -326,6 +328,104 @@ public static partial class MovieLensLoader
         if (extraRatings is not null) ratings += ReadRatingsCsv(extraRatings, movie => movies.ContainsKey(movie) ? movie : null, catalogue, pairs, bad);
         return Build(DatasetName(dir), DatasetLayout.MovieLensLatest, pairs, ratings, id => new DatasetUser(id), id => movies[id]);
     }
+
+    // ---------------------------------------------------------------- ml-1m / ml-10m
+
+    private const string Needs1M = "the ml-1m / ml-10m layout needs ratings.dat and movies.dat (users.dat optional).";
+
+    private static InteractionDataset Load1M(string dir, string? extraRatings, BadRows bad)
+    {
+        var ratingsPath = Require(dir, "ratings.dat", Needs1M);
+        var moviesPath = Require(dir, "movies.dat", Needs1M);
+        var usersPath = Path.Combine(dir, "users.dat");
+
+        var movies = new Dictionary<string, DatasetItem>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(moviesPath, TextEncoding(moviesPath)))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            bad.Row(() =>
+            {
+                var f = line.Split(DatSeparator);
+                if (f.Length != 3) throw Malformed($"{moviesPath}:{lineNumber}: expected 3 '::'-separated fields (MovieID, Title, Genres), found {f.Length}");
+                var id = ParseInt(f[0], moviesPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
+                var title = f[1].Trim();
+                IReadOnlyList<string> genres = f[2] is "" or "(no genres listed)" ? [] : f[2].Split('|');
+                if (!movies.TryAdd(id, new DatasetItem(id, title, genres, TitleYear(title))))
+                    throw new BadRowException(BadRowKind.DuplicateId, $"{moviesPath}:{lineNumber}: MovieID {id} appears twice");
+            });
+        }
+
+        var users = File.Exists(usersPath) ? Read1MUsers(usersPath, bad) : new Dictionary<string, DatasetUser>();
+
+        var pairs = new List<(string User, string Movie)>();
+        var catalogue = Path.GetFileName(moviesPath);
+        var ratings = 0;
+        lineNumber = 0;
+        foreach (var line in File.ReadLines(ratingsPath))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            bad.Row(() =>
+            {
+                var f = line.Split(DatSeparator);
+                if (f.Length != 4)
+                    throw Malformed($"{ratingsPath}:{lineNumber}: expected 4 '::'-separated fields, found {f.Length} (a row is: UserID, MovieID, Rating, Timestamp)");
+                var user = ParseInt(f[0], ratingsPath, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
+                var movie = ParseInt(f[1], ratingsPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
+                ParseRating(f[2], ratingsPath, lineNumber, "Rating");
+                ParseLong(f[3], ratingsPath, lineNumber, "Timestamp");
+                if (!movies.ContainsKey(movie))
+                    throw new BadRowException(BadRowKind.UnknownMovie, $"{ratingsPath}:{lineNumber}: MovieID {movie} is not in {catalogue}");
+                pairs.Add((user, movie));
+                ratings++;
+            });
+        }
+        if (extraRatings is not null) ratings += ReadRatingsCsv(extraRatings, movie => movies.ContainsKey(movie) ? movie : null, catalogue, pairs, bad);
+        return Build(DatasetName(dir), DatasetLayout.MovieLens1M, pairs, ratings,
+            id => users.TryGetValue(id, out var u) ? u : new DatasetUser(id), id => movies[id]);
+    }
+
+    private const string DatSeparator = "::";
+
+    /// <summary>users.dat rows: UserID::Gender::Age::Occupation::Zip-code (the age is its group's lower bound, the occupation a code).</summary>
+    private static Dictionary<string, DatasetUser> Read1MUsers(string path, BadRows bad)
+    {
+        var users = new Dictionary<string, DatasetUser>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path, TextEncoding(path)))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            bad.Row(() =>
+            {
+                var f = line.Split(DatSeparator);
+                if (f.Length != 5) throw Malformed($"{path}:{lineNumber}: expected 5 '::'-separated fields (UserID, Gender, Age, Occupation, Zip-code), found {f.Length}");
+                var id = ParseInt(f[0], path, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
+                var age = ParseInt(f[2], path, lineNumber, "Age");
+                if (!users.TryAdd(id, new DatasetUser(id, age, NullIfEmpty(f[1]), NullIfEmpty(f[3]), NullIfEmpty(f[4]))))
+                    throw new BadRowException(BadRowKind.DuplicateId, $"{path}:{lineNumber}: UserID {id} appears twice");
+            });
+        }
+        return users;
+    }
+
+    /// <summary>ml-1m's text files are Latin-1, later releases' UTF-8: UTF-8 when every byte of the file decodes as such, else Latin-1.</summary>
+    private static Encoding TextEncoding(string path)
+    {
+        try
+        {
+            _ = StrictUtf8.GetCharCount(File.ReadAllBytes(path));
+            return Encoding.UTF8;
+        }
+        catch (DecoderFallbackException)
+        {
+            return Latin1;
+        }
+    }
+
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // ---------------------------------------------------------------- shared
 
