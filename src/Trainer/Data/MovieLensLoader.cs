@@ -143,58 +143,46 @@ public static partial class MovieLensLoader
         // Movies keyed by title: several ids with one title become one movie, with the smallest id.
         var titleOfId = new Dictionary<int, string>();
         var movieOfTitle = new Dictionary<string, DatasetItem>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(itemPath, Latin1))
+        ReadRows(itemPath, Latin1, bad, (line, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            bad.Row(() =>
+            var f = line.Split('|');
+            if (f.Length != 5 + genres.Count)
+                throw Malformed($"{itemPath}:{lineNumber}: expected {5 + genres.Count} '|'-separated fields (id, title, release date, video date, URL, {genres.Count} genre flags), found {f.Length}");
+            var id = ParseInt(f[0], itemPath, lineNumber, "movie id");
+            if (titleOfId.ContainsKey(id)) throw new BadRowException(BadRowKind.DuplicateId, $"{itemPath}:{lineNumber}: movie id {id} appears twice");
+            var title = f[1];
+            var movieGenres = new List<string>();
+            for (var g = 0; g < genres.Count; g++)
             {
-                var f = line.Split('|');
-                if (f.Length != 5 + genres.Count)
-                    throw Malformed($"{itemPath}:{lineNumber}: expected {5 + genres.Count} '|'-separated fields (id, title, release date, video date, URL, {genres.Count} genre flags), found {f.Length}");
-                var id = ParseInt(f[0], itemPath, lineNumber, "movie id");
-                if (titleOfId.ContainsKey(id)) throw new BadRowException(BadRowKind.DuplicateId, $"{itemPath}:{lineNumber}: movie id {id} appears twice");
-                var title = f[1];
-                var movieGenres = new List<string>();
-                for (var g = 0; g < genres.Count; g++)
-                {
-                    var flag = f[5 + g];
-                    if (flag == "1") movieGenres.Add(genres[g]);
-                    else if (flag != "0") throw Malformed($"{itemPath}:{lineNumber}: genre flag {g + 1} is '{flag}', expected 0 or 1");
-                }
-                var year = ParseReleaseYear(f[2]) ?? TitleYear(title);
-                titleOfId[id] = title;
-                var movie = new DatasetItem(id.ToString(CultureInfo.InvariantCulture), title, movieGenres, year);
-                if (!movieOfTitle.TryGetValue(title, out var existing) || id < int.Parse(existing.Id, CultureInfo.InvariantCulture))
-                    movieOfTitle[title] = movie;
-            });
-        }
+                var flag = f[5 + g];
+                if (flag == "1") movieGenres.Add(genres[g]);
+                else if (flag != "0") throw Malformed($"{itemPath}:{lineNumber}: genre flag {g + 1} is '{flag}', expected 0 or 1");
+            }
+            var year = ParseReleaseYear(f[2]) ?? TitleYear(title);
+            titleOfId[id] = title;
+            var movie = new DatasetItem(id.ToString(CultureInfo.InvariantCulture), title, movieGenres, year);
+            if (!movieOfTitle.TryGetValue(title, out var existing) || id < int.Parse(existing.Id, CultureInfo.InvariantCulture))
+                movieOfTitle[title] = movie;
+        });
 
         var users = File.Exists(userPath) ? ReadUsers(userPath, bad) : new Dictionary<string, DatasetUser>();
 
         var pairs = new List<(string User, string Title)>();
         var ratings = 0;
-        lineNumber = 0;
-        foreach (var line in File.ReadLines(dataPath))
+        ReadRows(dataPath, Encoding.UTF8, bad, (line, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            bad.Row(() =>
-            {
-                var f = line.Split('\t');
-                if (f.Length != 4)
-                    throw Malformed($"{dataPath}:{lineNumber}: expected 4 tab-separated fields, found {f.Length} (a row is: user, movie, rating, timestamp)");
-                var user = ParseInt(f[0], dataPath, lineNumber, "user id");
-                var movie = ParseInt(f[1], dataPath, lineNumber, "movie id");
-                ParseRating(f[2], dataPath, lineNumber, "rating");
-                ParseLong(f[3], dataPath, lineNumber, "timestamp");
-                if (!titleOfId.TryGetValue(movie, out var title))
-                    throw new BadRowException(BadRowKind.UnknownMovie, $"{dataPath}:{lineNumber}: movie id {movie} is not in {catalogue}");
-                pairs.Add((user.ToString(CultureInfo.InvariantCulture), title));
-                ratings++;
-            });
-        }
+            var f = line.Split('\t');
+            if (f.Length != 4)
+                throw Malformed($"{dataPath}:{lineNumber}: expected 4 tab-separated fields, found {f.Length} (a row is: user, movie, rating, timestamp)");
+            var user = ParseInt(f[0], dataPath, lineNumber, "user id");
+            var movie = ParseInt(f[1], dataPath, lineNumber, "movie id");
+            ParseRating(f[2], dataPath, lineNumber, "rating");
+            ParseLong(f[3], dataPath, lineNumber, "timestamp");
+            if (!titleOfId.TryGetValue(movie, out var title))
+                throw new BadRowException(BadRowKind.UnknownMovie, $"{dataPath}:{lineNumber}: movie id {movie} is not in {catalogue}");
+            pairs.Add((user.ToString(CultureInfo.InvariantCulture), title));
+            ratings++;
+        });
         if (extraRatings is not null)
             ratings += ReadRatingsCsv(extraRatings, movie => int.TryParse(movie, out var id) && titleOfId.TryGetValue(id, out var title) ? title : null, catalogue, pairs, bad);
         return Build(DatasetName(dir), DatasetLayout.MovieLens100K, pairs, ratings,
@@ -262,21 +250,15 @@ public static partial class MovieLensLoader
     private static Dictionary<string, DatasetUser> ReadUsers(string path, BadRows bad)
     {
         var users = new Dictionary<string, DatasetUser>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path, Latin1))
+        ReadRows(path, Latin1, bad, (line, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            bad.Row(() =>
-            {
-                var f = line.Split('|');
-                if (f.Length != 5) throw Malformed($"{path}:{lineNumber}: expected 5 '|'-separated fields (id, age, gender, occupation, zip), found {f.Length}");
-                var id = ParseInt(f[0], path, lineNumber, "user id").ToString(CultureInfo.InvariantCulture);
-                var age = ParseInt(f[1], path, lineNumber, "age");
-                if (!users.TryAdd(id, new DatasetUser(id, age, NullIfEmpty(f[2]), NullIfEmpty(f[3]), NullIfEmpty(f[4]))))
-                    throw new BadRowException(BadRowKind.DuplicateId, $"{path}:{lineNumber}: user id {id} appears twice");
-            });
-        }
+            var f = line.Split('|');
+            if (f.Length != 5) throw Malformed($"{path}:{lineNumber}: expected 5 '|'-separated fields (id, age, gender, occupation, zip), found {f.Length}");
+            var id = ParseInt(f[0], path, lineNumber, "user id").ToString(CultureInfo.InvariantCulture);
+            var age = ParseInt(f[1], path, lineNumber, "age");
+            if (!users.TryAdd(id, new DatasetUser(id, age, NullIfEmpty(f[2]), NullIfEmpty(f[3]), NullIfEmpty(f[4]))))
+                throw new BadRowException(BadRowKind.DuplicateId, $"{path}:{lineNumber}: user id {id} appears twice");
+        });
         return users;
     }
 
@@ -340,48 +322,36 @@ public static partial class MovieLensLoader
         var usersPath = Path.Combine(dir, "users.dat");
 
         var movies = new Dictionary<string, DatasetItem>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(moviesPath, TextEncoding(moviesPath)))
+        ReadRows(moviesPath, TextEncoding(moviesPath), bad, (line, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            bad.Row(() =>
-            {
-                var f = line.Split(DatSeparator);
-                if (f.Length != 3) throw Malformed($"{moviesPath}:{lineNumber}: expected 3 '::'-separated fields (MovieID, Title, Genres), found {f.Length}");
-                var id = ParseInt(f[0], moviesPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
-                var title = f[1].Trim();
-                IReadOnlyList<string> genres = f[2] is "" or "(no genres listed)" ? [] : f[2].Split('|');
-                if (!movies.TryAdd(id, new DatasetItem(id, title, genres, TitleYear(title))))
-                    throw new BadRowException(BadRowKind.DuplicateId, $"{moviesPath}:{lineNumber}: MovieID {id} appears twice");
-            });
-        }
+            var f = line.Split(DatSeparator);
+            if (f.Length != 3) throw Malformed($"{moviesPath}:{lineNumber}: expected 3 '::'-separated fields (MovieID, Title, Genres), found {f.Length}");
+            var id = ParseInt(f[0], moviesPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
+            var title = f[1].Trim();
+            IReadOnlyList<string> genres = f[2] is "" or "(no genres listed)" ? [] : f[2].Split('|');
+            if (!movies.TryAdd(id, new DatasetItem(id, title, genres, TitleYear(title))))
+                throw new BadRowException(BadRowKind.DuplicateId, $"{moviesPath}:{lineNumber}: MovieID {id} appears twice");
+        });
 
         var users = File.Exists(usersPath) ? Read1MUsers(usersPath, bad) : new Dictionary<string, DatasetUser>();
 
         var pairs = new List<(string User, string Movie)>();
         var catalogue = Path.GetFileName(moviesPath);
         var ratings = 0;
-        lineNumber = 0;
-        foreach (var line in File.ReadLines(ratingsPath))
+        ReadRows(ratingsPath, Encoding.UTF8, bad, (line, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            bad.Row(() =>
-            {
-                var f = line.Split(DatSeparator);
-                if (f.Length != 4)
-                    throw Malformed($"{ratingsPath}:{lineNumber}: expected 4 '::'-separated fields, found {f.Length} (a row is: UserID, MovieID, Rating, Timestamp)");
-                var user = ParseInt(f[0], ratingsPath, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
-                var movie = ParseInt(f[1], ratingsPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
-                ParseRating(f[2], ratingsPath, lineNumber, "Rating");
-                ParseLong(f[3], ratingsPath, lineNumber, "Timestamp");
-                if (!movies.ContainsKey(movie))
-                    throw new BadRowException(BadRowKind.UnknownMovie, $"{ratingsPath}:{lineNumber}: MovieID {movie} is not in {catalogue}");
-                pairs.Add((user, movie));
-                ratings++;
-            });
-        }
+            var f = line.Split(DatSeparator);
+            if (f.Length != 4)
+                throw Malformed($"{ratingsPath}:{lineNumber}: expected 4 '::'-separated fields, found {f.Length} (a row is: UserID, MovieID, Rating, Timestamp)");
+            var user = ParseInt(f[0], ratingsPath, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
+            var movie = ParseInt(f[1], ratingsPath, lineNumber, "MovieID").ToString(CultureInfo.InvariantCulture);
+            ParseRating(f[2], ratingsPath, lineNumber, "Rating");
+            ParseLong(f[3], ratingsPath, lineNumber, "Timestamp");
+            if (!movies.ContainsKey(movie))
+                throw new BadRowException(BadRowKind.UnknownMovie, $"{ratingsPath}:{lineNumber}: MovieID {movie} is not in {catalogue}");
+            pairs.Add((user, movie));
+            ratings++;
+        });
         if (extraRatings is not null) ratings += ReadRatingsCsv(extraRatings, movie => movies.ContainsKey(movie) ? movie : null, catalogue, pairs, bad);
         return Build(DatasetName(dir), DatasetLayout.MovieLens1M, pairs, ratings,
             id => users.TryGetValue(id, out var u) ? u : new DatasetUser(id), id => movies[id]);
@@ -393,22 +363,29 @@ public static partial class MovieLensLoader
     private static Dictionary<string, DatasetUser> Read1MUsers(string path, BadRows bad)
     {
         var users = new Dictionary<string, DatasetUser>(StringComparer.Ordinal);
+        ReadRows(path, TextEncoding(path), bad, (line, lineNumber) =>
+        {
+            var f = line.Split(DatSeparator);
+            if (f.Length != 5) throw Malformed($"{path}:{lineNumber}: expected 5 '::'-separated fields (UserID, Gender, Age, Occupation, Zip-code), found {f.Length}");
+            var id = ParseInt(f[0], path, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
+            var age = ParseInt(f[2], path, lineNumber, "Age");
+            if (!users.TryAdd(id, new DatasetUser(id, age, NullIfEmpty(f[1]), NullIfEmpty(f[3]), NullIfEmpty(f[4]))))
+                throw new BadRowException(BadRowKind.DuplicateId, $"{path}:{lineNumber}: UserID {id} appears twice");
+        });
+        return users;
+    }
+
+    /// <summary>Parses every non-empty line of a headerless file (with its 1-based number) as one row: a bad row stops or is skipped.</summary>
+    private static void ReadRows(string path, Encoding encoding, BadRows bad, Action<string, int> parse)
+    {
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path, TextEncoding(path)))
+        foreach (var line in File.ReadLines(path, encoding))
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            bad.Row(() =>
-            {
-                var f = line.Split(DatSeparator);
-                if (f.Length != 5) throw Malformed($"{path}:{lineNumber}: expected 5 '::'-separated fields (UserID, Gender, Age, Occupation, Zip-code), found {f.Length}");
-                var id = ParseInt(f[0], path, lineNumber, "UserID").ToString(CultureInfo.InvariantCulture);
-                var age = ParseInt(f[2], path, lineNumber, "Age");
-                if (!users.TryAdd(id, new DatasetUser(id, age, NullIfEmpty(f[1]), NullIfEmpty(f[3]), NullIfEmpty(f[4]))))
-                    throw new BadRowException(BadRowKind.DuplicateId, $"{path}:{lineNumber}: UserID {id} appears twice");
-            });
+            var number = lineNumber;
+            bad.Row(() => parse(line, number));
         }
-        return users;
     }
 
     /// <summary>ml-1m's text files are Latin-1, later releases' UTF-8: UTF-8 when every byte of the file decodes as such, else Latin-1.</summary>
