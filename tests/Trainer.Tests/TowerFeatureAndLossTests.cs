@@ -68,6 +68,40 @@ public class TowerFeatureAndLossTests
         Assert.Equal(expected, vector, new FloatTolerance(1e-6f));
     }
 
+    [Fact]
+    public void Every_movies_vector_from_the_sparse_feature_product_equals_the_per_movie_lookup_and_so_do_the_gradients()
+    {
+        // Movie 0: features 1 and 2; movie 1: none; movie 2: feature 2 twice (a sum counts it twice); padding is 0.
+        var features = new FeatureMatrix(3, 2, [1, 2, 0, 0, 2, 2], [FeatureMatrix.Padding, "genre:a", "genre:b"]);
+        var config = TrainingConfig.Default with { Dimension = 4, Normalize = false, Features = TowerFeatures.UserId | TowerFeatures.Genres };
+        using var model = new TwoTowerModel(2, 3, config, null, features);
+        using var scope = NewDisposeScope();
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var ids = weights["itemIds.weight"].data<float>().ToArray();
+        var table = weights["itemFeatures.weight"].data<float>().ToArray();
+        using var direction = tensor(new float[] { 1, -2, 3, 0.5f, -1, 2, 0.25f, 4, 1.5f, -3, 2, -0.5f }, [3, 4]);
+
+        var all = model.AllItemVectors();
+        // By hand: the id vector plus the named features' vectors.
+        float At(float[] t, int row, int d) => t[row * 4 + d];
+        var expected = Enumerable.Range(0, 12).Select(k => (Row: k / 4, D: k % 4)).Select(x => At(ids, x.Row, x.D) + x.Row switch
+        {
+            0 => At(table, 1, x.D) + At(table, 2, x.D),
+            1 => 0f,
+            _ => 2 * At(table, 2, x.D),
+        }).ToArray();
+        Assert.Equal(expected, all.data<float>().ToArray(), new FloatTolerance(1e-6f));
+
+        all.mul(direction).sum().backward();
+        var sparseGradient = weights["itemFeatures.weight"].grad!.data<float>().ToArray();
+        weights["itemFeatures.weight"].grad!.zero_();
+        var lookedUp = model.ItemVectors(arange(3L));
+        Assert.Equal(all.data<float>().ToArray(), lookedUp.data<float>().ToArray(), new FloatTolerance(1e-6f));
+        lookedUp.mul(direction).sum().backward();
+        Assert.Equal(weights["itemFeatures.weight"].grad!.data<float>().ToArray(), sparseGradient, new FloatTolerance(1e-6f));
+        Assert.All(sparseGradient.Take(4), g => Assert.Equal(0f, g)); // the padding row learns nothing
+    }
+
     public static TheoryData<string> EachFeature => new(TowerFeatureNames.Each.Select(e => e.Name));
 
     [Theory]
