@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using System.Text.Json.Nodes;
 
 namespace MovieRecommender.Cli;
 
@@ -23,6 +24,15 @@ public static class MachineDescription
         }
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
+
+    /// <summary>A training report's "machine" entry: the CPU, its cores, its widest vector instructions and the threads used.</summary>
+    public static JsonObject ForTraining(int threads) => new()
+    {
+        ["cpuModel"] = CpuModel(),
+        ["processorCount"] = Environment.ProcessorCount,
+        ["vectorInstructions"] = VectorInstructions(),
+        ["threads"] = threads,
+    };
 
     /// <summary>The widest x86 vector instruction set this CPU offers (what libtorch's and our kernels can dispatch to), else the architecture.</summary>
     public static string VectorInstructions() =>

@@ -68,13 +68,7 @@ public static class SpreadCommand
                 ["metric"] = "top-K accuracy with each user's training movies excluded; gain = model / EASE - 1, in percent",
                 ["goalGainPercent"] = GoalGainPercent,
                 ["seedsMeetingGoal"] = meeting,
-                ["machine"] = new JsonObject
-                {
-                    ["cpuModel"] = MachineDescription.CpuModel(),
-                    ["processorCount"] = Environment.ProcessorCount,
-                    ["vectorInstructions"] = MachineDescription.VectorInstructions(),
-                    ["threads"] = threadCount,
-                },
+                ["machine"] = MachineDescription.ForTraining(threadCount),
                 ["seeds"] = JsonSerializer.SerializeToNode(rows, JsonOptions),
                 ["summary"] = JsonSerializer.SerializeToNode(summary, JsonOptions),
             };
