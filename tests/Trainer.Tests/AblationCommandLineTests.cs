@@ -13,9 +13,7 @@ public sealed class AblationCommandLineTests
         TestData.WriteSynthetic100K(data.Path, users: 40, items: 30);
         var json = Path.Combine(output.Path, "ablation.json");
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-        var result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Trainer"), "ablation", "--data", data.Path, "--json", json, "--threads", "1"],
-            RepositoryRoot.Path, environment: null, timeout.Token, withoutInheritedOtel: true);
+        var result = await TrainerProgram.RunAsync("ablation", "--data", data.Path, "--json", json, "--threads", "1");
 
         Assert.True(result.ExitCode == 0, result.Output);
         var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;

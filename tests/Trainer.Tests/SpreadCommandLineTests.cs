@@ -18,7 +18,7 @@ public sealed class SpreadCommandLineTests
         TestData.WriteSynthetic100K(data.Path, users: 80, items: 150);
         var json = Path.Combine(output.Path, "spread.json");
 
-        var spread = await RunTrainerAsync("spread", "--data", data.Path, "--seeds", "3", "5", "--json", json, "--threads", "1");
+        var spread = await TrainerProgram.RunAsync("spread", "--data", data.Path, "--seeds", "3", "5", "--json", json, "--threads", "1");
 
         Assert.True(spread.ExitCode == 0, spread.Output);
         var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
@@ -27,7 +27,7 @@ public sealed class SpreadCommandLineTests
         Assert.False(string.IsNullOrWhiteSpace(report["machine"]!["cpuModel"]!.GetValue<string>()));
 
         // Seed 3's row holds the figures train --seed 3 writes into its manifest (same split, same training, deterministic).
-        var train = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path, "--seed", "3", "--threads", "1");
+        var train = await TrainerProgram.RunAsync("train", "--data", data.Path, "--out", output.Path, "--seed", "3", "--threads", "1");
         Assert.True(train.ExitCode == 0, train.Output);
         var manifest = ModelManifest.FromJson(await File.ReadAllTextAsync(Path.Combine(train.LastLine, ModelManifest.FileName)), train.LastLine);
         var test = rows[0]!["test"]!;
@@ -76,12 +76,5 @@ public sealed class SpreadCommandLineTests
         Assert.Equal(Math.Round(100.0 / 60, 3), figures.Gain100, 9); // 0.61 / 0.6 - 1 = 1.667%
         Assert.False(figures.MeetsGoal);
         Assert.True((figures with { Model100 = 0.618 }).MeetsGoal);
-    }
-
-    private static async Task<ChildResult> RunTrainerAsync(params string[] arguments)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(300));
-        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Trainer"), .. arguments], RepositoryRoot.Path,
-            environment: null, timeout.Token, withoutInheritedOtel: true);
     }
 }

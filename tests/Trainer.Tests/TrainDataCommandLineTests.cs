@@ -28,7 +28,7 @@ public sealed class TrainDataCommandLineTests
         using var data = DirtyData();
         using var output = new TempFolder();
 
-        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path);
+        var result = await TrainerProgram.RunAsync("train", "--data", data.Path, "--out", output.Path);
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -43,7 +43,7 @@ public sealed class TrainDataCommandLineTests
         using var output = new TempFolder();
         var extra = data.Write("new-ratings.csv", "userId,movieId,rating,timestamp\n1,3,5,1700000000\n1,3,4,1700000001\n1,4242,5,1700000002\n");
 
-        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path, "--extra-ratings", extra, "--skip-bad-rows",
+        var result = await TrainerProgram.RunAsync("train", "--data", data.Path, "--out", output.Path, "--extra-ratings", extra, "--skip-bad-rows",
             "--dim", "8", "--epochs", "1", "--validation", "0", "--batch", "256", "--threads", "1");
 
         Assert.True(result.ExitCode == 0, result.Output);
@@ -61,7 +61,7 @@ public sealed class TrainDataCommandLineTests
     public async Task Extra_ratings_that_do_not_exist_are_refused_naming_the_option()
     {
         using var data = DirtyData();
-        var result = await RunTrainerAsync("train", "--data", data.Path, "--extra-ratings", Path.Combine(data.Path, "missing.csv"));
+        var result = await TrainerProgram.RunAsync("train", "--data", data.Path, "--extra-ratings", Path.Combine(data.Path, "missing.csv"));
 
         Assert.Equal(2, result.ExitCode); // a usage error: the option's value is checked while parsing
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -75,7 +75,7 @@ public sealed class TrainDataCommandLineTests
         WriteAs1M(data.Path);
         using var output = new TempFolder();
 
-        var result = await RunTrainerAsync("train", "--data", data.Path, "--out", output.Path, "--dim", "8", "--epochs", "2", "--threads", "1");
+        var result = await TrainerProgram.RunAsync("train", "--data", data.Path, "--out", output.Path, "--dim", "8", "--epochs", "2", "--threads", "1");
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("(MovieLens1M)", result.StandardOutput);
@@ -95,12 +95,5 @@ public sealed class TrainDataCommandLineTests
             $"{f[0]}::{f[1]}::{string.Join('|', genres.Where((_, g) => f[5 + g] == "1"))}"), Encoding.Latin1);
         File.WriteAllLines(Path.Combine(dir, "users.dat"), Rows("u.user").Select(l => l.Split('|')).Select(f => $"{f[0]}::{f[2]}::{f[1]}::{f[3]}::{f[4]}"));
         File.WriteAllLines(Path.Combine(dir, "ratings.dat"), Rows("u.data").Select(l => l.Replace("\t", "::", StringComparison.Ordinal)));
-    }
-
-    private static async Task<ChildResult> RunTrainerAsync(params string[] arguments)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        return await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [RepositoryRoot.ProgramDll("Trainer"), .. arguments], RepositoryRoot.Path,
-            environment: null, timeout.Token, withoutInheritedOtel: true);
     }
 }
