@@ -34,6 +34,10 @@ public static class MachineDescription
         ["threads"] = threads,
     };
 
+    /// <summary>The same for a console line: "CPU …, N cores, …; T threads."</summary>
+    public static string TrainingSummary(int threads) =>
+        $"CPU {CpuModel()}, {Environment.ProcessorCount} cores, {VectorInstructions()}; {threads} threads.";
+
     /// <summary>The widest x86 vector instruction set this CPU offers (what libtorch's and our kernels can dispatch to), else the architecture.</summary>
     public static string VectorInstructions() =>
         Avx512F.IsSupported ? "AVX-512F" : Avx2.IsSupported ? "AVX2" : Avx.IsSupported ? "AVX" : Sse42.IsSupported ? "SSE4.2" : RuntimeInformation.ProcessArchitecture.ToString();

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MovieRecommender.Cli;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Evaluation;
@@ -58,24 +56,15 @@ public static class AblationCommand
                     F(row.ValidationTop100), D(row.ValidationTop100 - rows[0].ValidationTop100), I(row.Seconds));
             console.Write(table);
 
-            console.MarkupLineInterpolated(
-                $"CPU {MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}; {baseline.Threads} threads.");
+            console.MarkupLineInterpolated($"{MachineDescription.TrainingSummary(baseline.Threads)}");
 
             var path = parsed.GetValue(json)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-            var report = new JsonObject
-            {
-                ["benchmark"] = "ablation",
-                ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-                ["command"] = "recommender-trainer " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-                ["dataset"] = dataset.Name,
-                ["seed"] = baseline.Seed,
-                ["metric"] = $"top-K accuracy on the validation pairs ({baseline.ValidationFraction:P0} of the training pairs) after each variant's last epoch, seen excluded",
-                ["machine"] = MachineDescription.ForTraining(baseline.Threads),
-                ["variants"] = JsonSerializer.SerializeToNode(rows.Append(easeRow), options),
-            };
-            File.WriteAllText(path, report.ToJsonString(options));
+            var report = TrainerReport.Start("ablation", dataset.Name);
+            report["seed"] = baseline.Seed;
+            report["metric"] = $"top-K accuracy on the validation pairs ({baseline.ValidationFraction:P0} of the training pairs) after each variant's last epoch, seen excluded";
+            report["machine"] = MachineDescription.ForTraining(baseline.Threads);
+            report["variants"] = JsonSerializer.SerializeToNode(rows.Append(easeRow), TrainerReport.JsonOptions);
+            TrainerReport.Write(path, report);
             console.MarkupLineInterpolated($"Wrote {path}.");
             return Task.FromResult(0);
         });

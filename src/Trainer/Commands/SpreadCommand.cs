@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MovieRecommender.Cli;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
@@ -54,25 +52,18 @@ public static class SpreadCommand
             console.Write(Render(rows, summary, dataset.Name));
             var meeting = rows.Count(r => r.Test.MeetsGoal);
             console.MarkupLineInterpolated(
-                $"Seeds where both test gains reach +{GoalGainPercent.ToString(CultureInfo.InvariantCulture)}%: {meeting} of {rows.Count}. CPU {MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}; {threadCount} threads.");
+                $"Seeds where both test gains reach +{GoalGainPercent.ToString(CultureInfo.InvariantCulture)}%: {meeting} of {rows.Count}. {MachineDescription.TrainingSummary(threadCount)}");
 
             var path = parsed.GetValue(json)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var report = new JsonObject
-            {
-                ["benchmark"] = "spread",
-                ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-                ["command"] = "recommender-trainer " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-                ["dataset"] = dataset.Name,
-                ["preset"] = TrainingConfig.Default.Preset,
-                ["metric"] = "top-K accuracy with each user's training movies excluded; gain = model / EASE - 1, in percent",
-                ["goalGainPercent"] = GoalGainPercent,
-                ["seedsMeetingGoal"] = meeting,
-                ["machine"] = MachineDescription.ForTraining(threadCount),
-                ["seeds"] = JsonSerializer.SerializeToNode(rows, JsonOptions),
-                ["summary"] = JsonSerializer.SerializeToNode(summary, JsonOptions),
-            };
-            File.WriteAllText(path, report.ToJsonString(JsonOptions));
+            var report = TrainerReport.Start("spread", dataset.Name);
+            report["preset"] = TrainingConfig.Default.Preset;
+            report["metric"] = "top-K accuracy with each user's training movies excluded; gain = model / EASE - 1, in percent";
+            report["goalGainPercent"] = GoalGainPercent;
+            report["seedsMeetingGoal"] = meeting;
+            report["machine"] = MachineDescription.ForTraining(threadCount);
+            report["seeds"] = JsonSerializer.SerializeToNode(rows, TrainerReport.JsonOptions);
+            report["summary"] = JsonSerializer.SerializeToNode(summary, TrainerReport.JsonOptions);
+            TrainerReport.Write(path, report);
             console.MarkupLineInterpolated($"Wrote {path}.");
             return Task.FromResult(0);
         });
@@ -138,12 +129,6 @@ public static class SpreadCommand
             $"{S("validationGainTop10Percent", P)} / {S("validationGainTop100Percent", P)}", "", S("seconds", v => v.ToString("F1", CultureInfo.InvariantCulture)));
         return table;
     }
-
-    // Relaxed escaping: the report is read by people, and "+" or "'" escaped as \u002B would not help them.
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
     private static string P(double v) => v.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
