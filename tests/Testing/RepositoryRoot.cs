@@ -1,3 +1,5 @@
+using MovieRecommender.Cli;
+
 namespace MovieRecommender.Testing;
 
 /// <summary>The repository's root (the folder holding Orleans.sln) and the programs built in it.</summary>
@@ -38,5 +40,27 @@ public static class RepositoryRoot
         var dll = ProgramPath(project);
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {SolutionFile} (-c {Configuration}) first");
         return dll;
+    }
+
+    /// <summary>
+    /// The git commit checked out at <paramref name="root"/>, for a benchmark report (null when git or the repository is
+    /// not there), with "-dirty" when tracked files differ from it. bench/results is left out of that check: a
+    /// benchmark's own earlier reports are not the code it measured.
+    /// </summary>
+    public static async Task<string?> CommitAsync(string root, CancellationToken ct)
+    {
+        try
+        {
+            var head = await ChildProcess.RunAsync("git", ["rev-parse", "--short", "HEAD"], root, null, ct);
+            if (head.ExitCode != 0)
+                return null;
+            var changes = await ChildProcess.RunAsync("git",
+                ["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results"], root, null, ct);
+            return changes.ExitCode == 0 && changes.StandardOutput.Trim().Length > 0 ? head.LastLine + "-dirty" : head.LastLine;
+        }
+        catch (UserFacingException)
+        {
+            return null;
+        }
     }
 }

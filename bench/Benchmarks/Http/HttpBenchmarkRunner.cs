@@ -108,7 +108,7 @@ public sealed class HttpBenchmarkRunner(HttpBenchSettings s, IAnsiConsole consol
             }
 
             var report = Report(catalogue, manifest, artifactDir, shards, $"{asked} of {userCount} users, ids {string.Join(", ", userIds.Take(3))}, ...", runs, missedAt, silo, startedUtc, loadAtStart, ProcessStats.LoadAverage(),
-                await BenchTools.CommitAsync(_tools.Root, ct));
+                await RepositoryRoot.CommitAsync(_tools.Root, ct));
             await BenchmarkReport.WriteAsync(jsonPath, report, ct);
         }
         finally

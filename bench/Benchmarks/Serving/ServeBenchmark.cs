@@ -110,14 +110,14 @@ public static class ServeBenchmark
         console.MarkupLineInterpolated($"CPU {cpu}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
         var capacityText = CapacityTable.ToMarkdown(capacities, s.SiloMemoryGb * 1e9,
             $"{cpu}, {Environment.ProcessorCount} cores, {BenchTools.SimdPath()}, load average {BenchTools.F(loadAtStart, "F1")} at the start, one silo, {s.Movies:N0} movies x {s.Dim} ({dataName}), {s.Users:N0} users, {s.Shards} shards",
-            $"benchmarks serve, commit {await BenchTools.CommitAsync(root, ct)}, {startedUtc:yyyy-MM-dd}");
+            $"benchmarks serve, commit {await RepositoryRoot.CommitAsync(root, ct)}, {startedUtc:yyyy-MM-dd}");
         var loadAtEnd = ProcessStats.LoadAverage();
         var json = new JsonObject
         {
             ["benchmark"] = "serve",
             ["name"] = name,
             ["startedUtc"] = startedUtc.ToString("O", CultureInfo.InvariantCulture),
-            ["commit"] = await BenchTools.CommitAsync(root, ct),
+            ["commit"] = await RepositoryRoot.CommitAsync(root, ct),
             ["artifact"] = new JsonObject
             {
                 ["folder"] = made.Folder,

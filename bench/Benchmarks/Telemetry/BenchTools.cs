@@ -66,20 +66,6 @@ public sealed class BenchTools
     public static string SimdPath() =>
         $"{SimdSupport.Best} (index scan kernels; Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")})";
 
-    /// <summary>The git commit of the tree, for the report (null when git is not there).</summary>
-    public static async Task<string?> CommitAsync(string root, CancellationToken ct)
-    {
-        try
-        {
-            var result = await ChildProcess.RunAsync("git", ["rev-parse", "--short", "HEAD"], root, null, ct);
-            return result.ExitCode == 0 ? result.LastLine : null;
-        }
-        catch (UserFacingException)
-        {
-            return null;
-        }
-    }
-
     public static string F(double? value, string format = "F1") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -301,7 +301,7 @@ public static class ServedRecallCommand
             ["benchmark"] = "served-recall",
             ["name"] = name,
             ["startedUtc"] = startedUtc.ToString("O", CultureInfo.InvariantCulture),
-            ["commit"] = await BenchTools.CommitAsync(tools.Root, ct),
+            ["commit"] = await RepositoryRoot.CommitAsync(tools.Root, ct),
             ["artifact"] = new JsonObject
             {
                 ["folder"] = made.Folder,

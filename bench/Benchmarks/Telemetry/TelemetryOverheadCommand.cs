@@ -235,7 +235,7 @@ public static class TelemetryOverheadCommand
             console.Write(table);
             var loadAtEnd = ProcessStats.LoadAverage();
             return Report(s, resultName, manifest, artifactDir, receiver, without, with, runs, startedUtc, loadAtStart, loadAtEnd,
-                await BenchTools.CommitAsync(tools.Root, ct), withoutEnv, withEnv, console);
+                await RepositoryRoot.CommitAsync(tools.Root, ct), withoutEnv, withEnv, console);
         }
         finally
         {

@@ -85,6 +85,7 @@ public static class TrainingBenchmarkCommand
             {
                 ["benchmark"] = "training",
                 ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["commit"] = await RepositoryRoot.CommitAsync(root, ct),
                 ["preset"] = options.Preset,
                 ["command"] = "dotnet run -c Release --project bench/Benchmarks -- " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
                 ["datasets"] = results,
