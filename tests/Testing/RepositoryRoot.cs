@@ -2,7 +2,7 @@ using MovieRecommender.Cli;
 
 namespace MovieRecommender.Testing;
 
-/// <summary>The repository's root (the folder holding Orleans.sln) and the programs built in it.</summary>
+/// <summary>The repository's root (the folder holding Orleans.sln), the programs built in it and the commit checked out.</summary>
 public static class RepositoryRoot
 {
     public const string SolutionFile = "Orleans.sln";
