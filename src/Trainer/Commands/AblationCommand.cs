@@ -19,18 +19,17 @@ public static class AblationCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder; else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
+        var datasetOptions = new DatasetOptions();
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of training.", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 }.Integer(min: 1, max: 1024);
+        var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "ablation.json") }.FileToWrite();
-        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
-        var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { data, seed, threads, json, skipBadRows };
+        var command = new Command("ablation", "Measure each feature's and the loss choice's effect on the validation split.") { datasetOptions.Data, seed, threads, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
-            var dataset = DatasetLoading.Load(DatasetLocator.Resolve(parsed.GetValue(data), console), null, parsed.GetValue(skipBadRows), console);
+            var dataset = datasetOptions.Load(parsed, console);
             var split = TrainTestSplit.Create(dataset, parsed.GetValue(seed));
-            var baseline = (TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount) }).AsValidationProbe();
+            var baseline = (TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = ThreadsOption.Resolve(parsed, threads) }).AsValidationProbe();
 
             var rows = new List<AblationRow>();
             foreach (var (name, config) in Variants(baseline))

@@ -20,14 +20,12 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var artifactDir = new Argument<string>("artifact") { Description = "The artifact folder to check." }.ExistingFolder();
-        var data = new Option<string?>("--data") { Description = $"The MovieLens folder it was trained on; else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
-        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
-        var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, data, skipBadRows };
+        var datasetOptions = new DatasetOptions("The MovieLens folder it was trained on");
+        var command = new Command("evaluate", "Recompute an artifact's evaluation table from its own files and compare it with its manifest.") { artifactDir, datasetOptions.Data, datasetOptions.SkipBadRows };
         command.SetAction((parsed, _) =>
         {
             var artifact = ModelArtifact.Load(parsed.GetValue(artifactDir)!);
-            var dir = DatasetLocator.Resolve(parsed.GetValue(data), AnsiConsole.Console);
-            var recomputed = ArtifactEvaluation.Recompute(artifact, DatasetLoading.Load(dir, null, parsed.GetValue(skipBadRows), AnsiConsole.Console));
+            var recomputed = ArtifactEvaluation.Recompute(artifact, datasetOptions.Load(parsed, AnsiConsole.Console));
             AnsiConsole.Write(EvaluationTableView.Render(recomputed, artifact.Manifest.TrainingSeconds)
                 .Title($"recomputed from {Markup.Escape(artifact.Folder)}"));
             var difference = ArtifactEvaluation.MaxDifference(artifact.Manifest.Evaluation, recomputed);

@@ -25,17 +25,16 @@ public static class SpreadCommand
 
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = $"MovieLens folder; else ${DatasetLocator.EnvironmentVariable}." }.ExistingFolder();
+        var datasetOptions = new DatasetOptions();
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds of the splits and of training, one run each (several: --seeds 42 1 2).", DefaultValueFactory = _ => DefaultSeeds, AllowMultipleArgumentsPerToken = true }.Integers(min: 0);
-        var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 }.Integer(min: 1, max: 1024);
+        var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "spread.json") }.FileToWrite();
-        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows and report how many of each kind, instead of stopping at the first." };
-        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { data, seeds, threads, json, skipBadRows };
+        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
-            var dataset = DatasetLoading.Load(DatasetLocator.Resolve(parsed.GetValue(data), console), null, parsed.GetValue(skipBadRows), console);
-            var threadCount = Math.Min(parsed.GetValue(threads), Environment.ProcessorCount);
+            var dataset = datasetOptions.Load(parsed, console);
+            var threadCount = ThreadsOption.Resolve(parsed, threads);
             var seedList = parsed.GetValue(seeds)!.Distinct().ToArray(); // a repeated seed would repeat its run exactly
 
             var rows = new List<SpreadRow>();
