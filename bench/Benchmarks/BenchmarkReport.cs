@@ -29,7 +29,7 @@ public static class BenchmarkReport
     {
         var machine = new JsonObject
         {
-            ["cpuModel"] = BenchTools.CpuModel(),
+            ["cpuModel"] = MachineDescription.CpuModel(),
             ["simd"] = SimdSupport.Best.ToString(),
             ["simdPath"] = BenchTools.SimdPath(),
             ["vectorInstructions"] = MachineDescription.VectorInstructions(),

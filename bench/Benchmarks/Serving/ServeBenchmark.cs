@@ -106,7 +106,7 @@ public static class ServeBenchmark
         console.Write(table);
         var summary = SummaryTable(s, indexReports);
         console.Write(summary);
-        var cpu = BenchTools.CpuModel();
+        var cpu = MachineDescription.CpuModel();
         console.MarkupLineInterpolated($"CPU {cpu}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
         var capacityText = CapacityTable.ToMarkdown(capacities, s.SiloMemoryGb * 1e9,
             $"{cpu}, {Environment.ProcessorCount} cores, {BenchTools.SimdPath()}, load average {BenchTools.F(loadAtStart, "F1")} at the start, one silo, {s.Movies:N0} movies x {s.Dim} ({dataName}), {s.Users:N0} users, {s.Shards} shards",

@@ -59,9 +59,6 @@ public sealed class BenchTools
         return removed;
     }
 
-    /// <summary>The CPU's model name (/proc/cpuinfo), else the architecture.</summary>
-    public static string CpuModel() => MachineDescription.CpuModel();
-
     /// <summary>The index scan kernels' instruction set on this CPU (what the silo's shards run) and the vector widths .NET accelerates.</summary>
     public static string SimdPath() =>
         $"{SimdSupport.Best} (index scan kernels; Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")})";

@@ -294,7 +294,7 @@ public static class ServedRecallCommand
         }
 
         console.Write(table);
-        console.MarkupLineInterpolated($"CPU {BenchTools.CpuModel()}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
+        console.MarkupLineInterpolated($"CPU {MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores; SIMD path {BenchTools.SimdPath()}.");
         var loadAtEnd = ProcessStats.LoadAverage();
         return new JsonObject
         {

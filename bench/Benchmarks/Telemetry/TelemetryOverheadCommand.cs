@@ -348,7 +348,7 @@ public static class TelemetryOverheadCommand
 
         var summary = new Table().Title("telemetry overhead: summary").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string label, string value) => summary.AddRow(Markup.Escape(label), Markup.Escape(value));
-        Row("CPU / SIMD path", $"{BenchTools.CpuModel()}, {Environment.ProcessorCount} cores / {BenchTools.SimdPath()}");
+        Row("CPU / SIMD path", $"{MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores / {BenchTools.SimdPath()}");
         Row("artifact", $"{manifest.Dataset} {manifest.Version}");
         Row("bar", $"achieved >= {s.MinAchieved:P0} of target, no failure, p99 < {s.P99BarMs} ms; {s.Duration} s per run; a miss is run again {s.RetryMiss}x");
         Row("highest sustained, without telemetry (req/s)", Verdict(without, s.Rates));

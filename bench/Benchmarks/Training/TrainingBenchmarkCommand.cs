@@ -123,7 +123,7 @@ public static class TrainingBenchmarkCommand
     {
         var (torchVersion, blas) = ParseProbe(await EnsurePytorchAsync(options, root, console, ct));
         console.MarkupLineInterpolated($"PyTorch {torchVersion} under {options.Python}; BLAS: {blas}.");
-        console.MarkupLineInterpolated($"CPU {BenchTools.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}.");
+        console.MarkupLineInterpolated($"CPU {MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}.");
         if (blas.Contains("/blas/libblas", StringComparison.Ordinal))
             console.MarkupLine("[yellow]Note: that is the reference (netlib) BLAS, PyTorch's matrix products run unoptimised; with libopenblas0 installed they are several times faster.[/]");
         var trainerDll = await BenchmarkReport.EnsureBuiltAsync(root, "Trainer", "the trainer", options.Build, console, ct);
