@@ -80,7 +80,7 @@ cat <<MSG
 The silo keeps running (pid $(cat "$pidfile")). Try:
   dotnet recommender recommend 1 2 3 --k 5
   dotnet recommender recommend 42 --json
-  curl -s 'http://127.0.0.1:8080/v1/users/42/recommendations?k=5'    # the same over HTTP (README: HTTP API)
+  curl -s 'http://127.0.0.1:8080/v1/users/42/recommendations?k=5'    # the same over HTTP (docs/http-api.md)
 Stop it with: ./run.sh --stop
 MSG
 if [ "$dashboard" = 1 ]; then

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Cli;
-using MovieRecommender.Index;
 using MovieRecommender.Benchmarks.Telemetry;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Index;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 
 // Benchmarks print a table and write JSON; each is a subcommand.
 // Named as errors and help name it (RootCommand would take the assembly's name).

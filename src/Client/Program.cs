@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MovieRecommender.Client.Commands;
-using MovieRecommender.Cli;
-using MovieRecommender.Telemetry;
+using MovieRecommender.CommandLine;
+using MovieRecommender.ServiceDefaults;
 
 // The console's .NET tool command (ToolCommandName in Client.csproj): users type `dotnet recommender ...`.
 const string program = "recommender";

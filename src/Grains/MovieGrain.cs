@@ -13,8 +13,7 @@ public sealed class MovieGrain(IOptions<ShardFanOutOptions> fanOut, ActiveModelV
         if (k < 1 || k > IUserGrain.MaxK)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"K must be between 1 and {IUserGrain.MaxK}.");
         var movieId = this.GetPrimaryKeyString();
-        // This silo's view of the active version; the registry only while the silo has none yet.
-        var active = activeModel.Active ?? await activeModel.RefreshAsync()
+        var active = await activeModel.CurrentAsync()
             ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
         var model = active.Info;
         var movie = await ShardFanOut.FindAsync(GrainFactory, fanOut.Value, model, movieId)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+
 namespace MovieRecommender.Index;
 
 /// <summary>
@@ -94,7 +95,7 @@ internal sealed record PreparedQuery(object Codes, float Scale)
     public int ToScoreUnits(float innerProduct) => (int)Math.Clamp(Math.Round(innerProduct * (double)Scale), -1e9, 1e9);
 }
 
-/// <summary>Tier 1 codes behind the <see cref="CodeScanner"/> interface.</summary>
+/// <summary>int8 codes behind the <see cref="CodeScanner"/> interface.</summary>
 internal sealed class Int8Scanner(Int8Codes codes) : CodeScanner
 {
     public override int BlockRows => Int8Codes.BlockRows;
@@ -121,7 +122,7 @@ internal sealed class Int8Scanner(Int8Codes codes) : CodeScanner
         Int8Scan.Score(codes.Codes, codes.Groups, firstBlock, blocks, (int[])prepared.Codes, scores, level);
 }
 
-/// <summary>Tier 2 codes behind the <see cref="CodeScanner"/> interface.</summary>
+/// <summary>PQ4 codes behind the <see cref="CodeScanner"/> interface.</summary>
 internal sealed class Pq4Scanner(ProductQuantizer quantizer, FastScanCodes codes) : CodeScanner
 {
     public override int BlockRows => FastScanCodes.BlockRows;

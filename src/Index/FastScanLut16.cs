@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// The tier 2 scan: the query's per-subspace tables quantized to u8 (one scale, a bias per subspace), and 32 rows
+/// The PQ4 scan: the query's per-subspace tables quantized to u8 (one scale, a bias per subspace), and 32 rows
 /// scored at a time by <c>vpshufb</c> lookups summed in u16 lanes. The portable kernel computes the same sums.
 /// </summary>
 internal static unsafe class FastScanLut16

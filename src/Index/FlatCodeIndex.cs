@@ -34,8 +34,8 @@ public sealed class FlatCodeIndex : CodeIndex
     }
 
     public override IndexSpec Spec => _scanner is Pq4Scanner pq
-        ? new IndexSpec(IndexTier.Pq4, IvfCodes.Pq4, Subspaces: pq.Subspaces)
-        : new IndexSpec(IndexTier.Int8);
+        ? new IndexSpec(IndexKind.Pq4, Subspaces: pq.Subspaces)
+        : new IndexSpec(IndexKind.Int8);
 
     public override double BytesPerVector => _scanner.BytesPerVector;
 

@@ -28,7 +28,7 @@ public sealed class FlatIndex : IVectorIndex
 
     public int Dimension { get; }
 
-    public IndexSpec Spec { get; } = new(IndexTier.Exact);
+    public IndexSpec Spec { get; } = new(IndexKind.Exact);
 
     public SimdLevel Simd { get; }
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// The exact float32 dot product every tier reports. One fixed order of operations (eight lanes in two
+/// The exact float32 dot product every kind of index reports. One fixed order of operations (eight lanes in two
 /// accumulators, no fused multiply-add, a fixed reduction, then the tail), so the SIMD and the portable
 /// paths give bit-identical scores.
 /// </summary>

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
+
 namespace MovieRecommender.Index;
 
 /// <summary>
 /// Brute-force maximum inner product search over float32 rows: every row scored with <see cref="FloatDot"/>,
-/// the K best kept in <see cref="TopKOrder"/>. The ground truth the quantized tiers are measured against.
+/// the K best kept in <see cref="TopKOrder"/>. The ground truth the quantized kinds are measured against.
 /// </summary>
 public static class FloatScan
 {

@@ -11,7 +11,7 @@ public interface IVectorIndex
 
     int Dimension { get; }
 
-    /// <summary>What was built, every parameter resolved (never <see cref="IndexTier.Auto"/>), e.g. <c>ivf-int8:lists=250,probe=10,rerank=64</c>.</summary>
+    /// <summary>What was built, every parameter resolved (never <see cref="IndexKind.Auto"/>), e.g. <c>ivf-int8:lists=250,probe=10,rerank=64</c>.</summary>
     IndexSpec Spec { get; }
 
     /// <summary>The instruction set the scan runs on.</summary>

@@ -21,9 +21,9 @@ public static class IndexDefaults
     public const double MaxAutoProbeFraction = 0.25;
 
     public static IndexSpec Choose(int rows, int dim) =>
-        rows < ExactBelow ? new IndexSpec(IndexTier.Exact)
-        : rows >= IvfFrom ? new IndexSpec(IndexTier.Ivf, IvfCodes.Int8)
-        : new IndexSpec(IndexTier.Int8);
+        rows < ExactBelow ? new IndexSpec(IndexKind.Exact)
+        : rows >= IvfFrom ? new IndexSpec(IndexKind.IvfInt8)
+        : new IndexSpec(IndexKind.Int8);
 
     /// <summary>The largest probe an automatic IVF may calibrate to before falling back to flat int8.</summary>
     public static int MaxAutoProbe(int lists) => Math.Max(1, (int)(lists * MaxAutoProbeFraction));

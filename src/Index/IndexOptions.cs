@@ -1,17 +1,17 @@
 namespace MovieRecommender.Index;
 
-/// <summary>How to build an index (<see cref="VectorIndex"/>): what an <see cref="IndexSpec"/> leaves unset. The defaults pick a tier from the shard's size.</summary>
+/// <summary>How to build an index (<see cref="VectorIndex"/>): what an <see cref="IndexSpec"/> leaves unset. The defaults pick a kind from the shard's size.</summary>
 public sealed record IndexOptions
 {
     public static IndexOptions Default { get; } = new();
 
     /// <summary>
-    /// The kind a spec sets (<see cref="IndexSpec.ApplyTo"/>). In a silo's section <c>Index</c>, a kind other than
-    /// Auto replaces <c>auto</c> for the versions published with it (benchmarks that compare tiers).
+    /// The kind a spec sets (<see cref="IndexSpec.ApplyTo"/>). In a silo's section <c>Index</c> (<c>Index:Kind=pq4</c>),
+    /// a kind other than auto replaces <c>auto</c> for the versions published with it (benchmarks that compare kinds).
     /// </summary>
-    public IndexTier Tier { get; init; } = IndexTier.Auto;
+    public IndexKind Kind { get; init; } = IndexKind.Auto;
 
-    /// <summary>Candidates reranked exactly per query, K' (null: the tier's default for the query's K).</summary>
+    /// <summary>Candidates reranked exactly per query, K' (null: the codes' default for the query's K).</summary>
     public int? Rerank { get; init; }
 
     /// <summary>PQ4 subspaces, even, 2 to 256 (null: about dimension / 2, two dimensions per 4-bit code).</summary>
@@ -37,8 +37,6 @@ public sealed record IndexOptions
 
     /// <summary>K of the calibration's recall (the serving K per shard).</summary>
     public int CalibrationK { get; init; } = 10;
-
-    public IvfCodes IvfCodes { get; init; } = IvfCodes.Int8;
 
     /// <summary>k-means iterations, for the PQ codebooks and the IVF centroids.</summary>
     public int KMeansIterations { get; init; } = 10;

@@ -11,8 +11,7 @@ namespace MovieRecommender.Index;
 /// defaults for the shard's size; <see cref="ToString"/> writes the canonical form, which <see cref="Parse"/> reads back.
 /// </summary>
 public sealed record IndexSpec(
-    IndexTier Tier,
-    IvfCodes Codes = IvfCodes.Int8,
+    IndexKind Kind,
     int? Lists = null,
     int? Probe = null,
     int? Rerank = null,
@@ -20,22 +19,7 @@ public sealed record IndexSpec(
 {
     public const string Syntax = "KIND[:key=value,...], KIND one of auto, exact, int8, pq4, ivf-int8, ivf-pq4; keys lists, probe (ivf), rerank, subspaces (pq4)";
 
-    public static IndexSpec Auto { get; } = new(IndexTier.Auto);
-
-    public static IReadOnlyList<string> Kinds { get; } = ["auto", "exact", "int8", "pq4", "ivf-int8", "ivf-pq4"];
-
-    /// <summary>The kind as written: auto, exact, int8, pq4, ivf-int8 or ivf-pq4.</summary>
-    public string Kind => Tier switch
-    {
-        IndexTier.Auto => "auto",
-        IndexTier.Exact => "exact",
-        IndexTier.Int8 => "int8",
-        IndexTier.Pq4 => "pq4",
-        IndexTier.Ivf => Codes == IvfCodes.Pq4 ? "ivf-pq4" : "ivf-int8",
-        _ => throw new ArgumentOutOfRangeException(nameof(Tier), Tier, null),
-    };
-
-    public bool UsesPq4 => Tier == IndexTier.Pq4 || (Tier == IndexTier.Ivf && Codes == IvfCodes.Pq4);
+    public static IndexSpec Auto { get; } = new(IndexKind.Auto);
 
     public static IndexSpec Parse(string text) =>
         TryParse(text, out var spec, out var error) ? spec : throw new FormatException(error);
@@ -48,21 +32,12 @@ public sealed record IndexSpec(
         var trimmed = (text ?? "").Trim();
         var colon = trimmed.IndexOf(':');
         var kind = (colon < 0 ? trimmed : trimmed[..colon]).Trim().ToLowerInvariant();
-        IndexSpec? parsed = kind switch
+        if (!IndexKinds.TryParse(kind, out var parsedKind) || kind != parsedKind.Name() && kind != "ivf")
         {
-            "auto" => Auto,
-            "exact" => new IndexSpec(IndexTier.Exact),
-            "int8" => new IndexSpec(IndexTier.Int8),
-            "pq4" => new IndexSpec(IndexTier.Pq4, IvfCodes.Pq4),
-            "ivf-int8" or "ivf" => new IndexSpec(IndexTier.Ivf, IvfCodes.Int8),
-            "ivf-pq4" => new IndexSpec(IndexTier.Ivf, IvfCodes.Pq4),
-            _ => null,
-        };
-        if (parsed is null)
-        {
-            error = $"unknown index kind '{kind}'; expected one of {string.Join(", ", Kinds)}, e.g. ivf-int8:lists=1000,probe=20.";
+            error = $"unknown index kind '{kind}'; expected one of {string.Join(", ", IndexKinds.Names)}, e.g. ivf-int8:lists=1000,probe=20.";
             return false;
         }
+        var parsed = new IndexSpec(parsedKind);
         if (colon >= 0)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -73,14 +48,14 @@ public sealed record IndexSpec(
                 var value = equals < 0 ? "" : part[(equals + 1)..].Trim();
                 if (equals < 0 || key.Length == 0)
                 {
-                    error = $"'{part.Trim()}' is not key=value; write e.g. {parsed.Kind}:{string.Join(',', parsed.Keys.Select(k => k + "=N"))}.";
+                    error = $"'{part.Trim()}' is not key=value; write e.g. {parsed.Kind.Name()}:{string.Join(',', parsed.Keys.Select(k => k + "=N"))}.";
                     return false;
                 }
                 if (!parsed.Keys.Contains(key))
                 {
                     error = parsed.Keys.Count == 0
-                        ? $"{parsed.Kind} takes no parameters, but '{key}' is given."
-                        : $"{parsed.Kind} has no parameter '{key}'; it takes {string.Join(", ", parsed.Keys)}.";
+                        ? $"{parsed.Kind.Name()} takes no parameters, but '{key}' is given."
+                        : $"{parsed.Kind.Name()} has no parameter '{key}'; it takes {string.Join(", ", parsed.Keys)}.";
                     return false;
                 }
                 if (!seen.Add(key))
@@ -117,17 +92,18 @@ public sealed record IndexSpec(
     }
 
     /// <summary>The parameters this kind takes.</summary>
-    public IReadOnlyList<string> Keys => Tier switch
+    public IReadOnlyList<string> Keys => Kind switch
     {
-        IndexTier.Auto or IndexTier.Exact => [],
-        IndexTier.Int8 => ["rerank"],
-        IndexTier.Pq4 => ["subspaces", "rerank"],
-        _ => UsesPq4 ? ["lists", "probe", "subspaces", "rerank"] : ["lists", "probe", "rerank"],
+        IndexKind.Auto or IndexKind.Exact => [],
+        IndexKind.Int8 => ["rerank"],
+        IndexKind.Pq4 => ["subspaces", "rerank"],
+        IndexKind.IvfPq4 => ["lists", "probe", "subspaces", "rerank"],
+        _ => ["lists", "probe", "rerank"],
     };
 
     public override string ToString()
     {
-        var text = new StringBuilder(Kind);
+        var text = new StringBuilder(Kind.Name());
         var separator = ':';
         void Add(string key, int? value)
         {
@@ -147,13 +123,12 @@ public sealed record IndexSpec(
     /// size (see <see cref="IndexDefaults"/>); an explicit kind stays as written. Parameters left unset stay unset
     /// (the index fills them in and reports them in <see cref="IVectorIndex.Spec"/>).
     /// </summary>
-    public IndexSpec Resolve(int rows, int dim) => Tier == IndexTier.Auto ? IndexDefaults.Choose(rows, dim) : this;
+    public IndexSpec Resolve(int rows, int dim) => Kind == IndexKind.Auto ? IndexDefaults.Choose(rows, dim) : this;
 
     /// <summary>The build options with this spec's kind and parameters set (unset ones keep <paramref name="options"/>' values).</summary>
     public IndexOptions ApplyTo(IndexOptions options) => options with
     {
-        Tier = Tier,
-        IvfCodes = Tier == IndexTier.Ivf ? Codes : options.IvfCodes,
+        Kind = Kind,
         IvfLists = Lists ?? options.IvfLists,
         IvfProbe = Probe ?? options.IvfProbe,
         Rerank = Rerank ?? options.Rerank,

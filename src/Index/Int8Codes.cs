@@ -1,7 +1,7 @@
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// Tier 1 codes: each component quantized to int8 with a per-dimension scale (max |x| / 127), stored as
+/// int8 codes: each component quantized to int8 with a per-dimension scale (max |x| / 127), stored as
 /// u8 = code + 128 so AVX-VNNI's u8 x s8 product applies. Layout: blocks of 8 rows; inside a block, per group of
 /// four dimensions, 32 bytes (row r's four codes at bytes 4r..4r+3). One 32-byte load then feeds eight rows'
 /// int32 accumulators at once and the scan never reduces horizontally.

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// The tier 1 scan: integer dot products of u8 codes with an s8 query, eight rows per 256-bit register.
+/// The int8 scan: integer dot products of u8 codes with an s8 query, eight rows per 256-bit register.
 /// All three kernels (AVX-VNNI, AVX2, portable) compute the same exact int32 sums, so they rank identically.
 /// </summary>
 internal static unsafe class Int8Scan

@@ -14,35 +14,36 @@ public sealed class IvfIndex : CodeIndex
     private readonly IvfLists _lists;
     private readonly CodeScanner _scanner;
 
-    private IvfIndex(int count, int dim, SimdLevel simd, IvfLists lists, CodeScanner scanner, IvfCodes codes, int probe, TimeSpan buildTime)
+    private IvfIndex(int count, int dim, SimdLevel simd, IvfLists lists, CodeScanner scanner, IndexKind kind, int probe, TimeSpan buildTime)
         : base(count, dim, simd, buildTime)
     {
         _lists = lists;
         _scanner = scanner;
-        Codes = codes;
+        Kind = kind;
         Probe = Math.Clamp(probe, 1, lists.Count);
     }
 
     /// <summary>
     /// Partitions the rows into <see cref="IndexOptions.IvfLists"/> lists (default about 2√rows) and encodes their
-    /// residuals as <paramref name="codes"/>; <see cref="IndexOptions.IvfProbe"/> (default 4 % of the lists) is the
-    /// default probe.
+    /// residuals as int8 or PQ4 codes (<paramref name="kind"/>: <see cref="IndexKind.IvfInt8"/> or
+    /// <see cref="IndexKind.IvfPq4"/>); <see cref="IndexOptions.IvfProbe"/> (default 4 % of the lists) is the default probe.
     /// </summary>
-    public static IvfIndex Build(float[] vectors, int dim, IvfCodes codes, IndexOptions? options = null)
+    public static IvfIndex Build(float[] vectors, int dim, IndexKind kind, IndexOptions? options = null)
     {
+        if (!kind.IsIvf()) throw new ArgumentOutOfRangeException(nameof(kind), kind, "An IVF index holds ivf-int8 or ivf-pq4 codes.");
         options ??= IndexOptions.Default;
         var started = Stopwatch.GetTimestamp();
         var rows = FlatCodeIndex.CheckedRows(vectors, dim);
         var threads = FlatCodeIndex.Threads(options);
-        var blockRows = codes == IvfCodes.Pq4 ? FastScanCodes.BlockRows : Int8Codes.BlockRows;
+        var blockRows = kind.UsesPq4() ? FastScanCodes.BlockRows : Int8Codes.BlockRows;
         var lists = IvfLists.Build(vectors, dim, options.IvfLists ?? DefaultLists(rows), blockRows, options, threads, out var assignment);
         // Residuals have a smaller range than the rows: finer codes for the same bits.
         var residuals = lists.Residuals(vectors, assignment, threads);
         var order = lists.PositionToRow;
-        CodeScanner scanner = codes == IvfCodes.Pq4
+        CodeScanner scanner = kind.UsesPq4()
             ? Pq4Scanner.Train(residuals, dim, rows, order, order.Length, options, threads)
             : Int8Scanner.Encode(residuals, dim, order, order.Length, threads);
-        return new IvfIndex(rows, dim, SimdSupport.Resolve(options.Simd), lists, scanner, codes,
+        return new IvfIndex(rows, dim, SimdSupport.Resolve(options.Simd), lists, scanner, kind,
             options.IvfProbe ?? DefaultProbe(lists.Count), Stopwatch.GetElapsedTime(started));
     }
 
@@ -57,9 +58,10 @@ public sealed class IvfIndex : CodeIndex
     public static int DefaultProbe(int lists) => IvfLists.DefaultProbe(lists);
 
     /// <summary>The same lists and codes with another default probe (nothing is copied).</summary>
-    public IvfIndex WithProbe(int probe) => new(Count, Dimension, Simd, _lists, _scanner, Codes, probe, BuildTime);
+    public IvfIndex WithProbe(int probe) => new(Count, Dimension, Simd, _lists, _scanner, Kind, probe, BuildTime);
 
-    public IvfCodes Codes { get; }
+    /// <summary><see cref="IndexKind.IvfInt8"/> or <see cref="IndexKind.IvfPq4"/>: the codes its lists hold.</summary>
+    public IndexKind Kind { get; }
 
     public int Lists => _lists.Count;
 
@@ -68,7 +70,7 @@ public sealed class IvfIndex : CodeIndex
 
     public int ProbeFor(SearchParameters parameters = default) => Math.Clamp(parameters.Probe ?? Probe, 1, Lists);
 
-    public override IndexSpec Spec => new(IndexTier.Ivf, Codes, Lists: Lists, Probe: Probe,
+    public override IndexSpec Spec => new(Kind, Lists: Lists, Probe: Probe,
         Subspaces: _scanner is Pq4Scanner pq ? pq.Subspaces : null);
 
     public override double BytesPerVector => _scanner.BytesPerVector + sizeof(int);

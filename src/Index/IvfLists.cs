@@ -1,9 +1,10 @@
-using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace MovieRecommender.Index;
 
 /// <summary>
-/// Tier 3 partitioning: k-means centroids (about 2 sqrt(N) lists), rows regrouped list by list in scan order (each
+/// IVF partitioning: k-means centroids (about 2 sqrt(N) lists), rows regrouped list by list in scan order (each
 /// list padded to whole code blocks), and a map from scan position to row. A query probes the lists whose
 /// centroids have the highest inner product with it.
 /// </summary>

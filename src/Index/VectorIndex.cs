@@ -20,22 +20,22 @@ public static class VectorIndex
         ArgumentNullException.ThrowIfNull(spec);
         VectorGuard.CheckRows(vectors, dim, nameof(vectors));
         var rows = vectors.Length / dim;
-        return Build(vectors, dim, spec.Resolve(rows, dim).ApplyTo(build ?? IndexOptions.Default), fromAuto: spec.Tier == IndexTier.Auto);
+        return Build(vectors, dim, spec.Resolve(rows, dim).ApplyTo(build ?? IndexOptions.Default), fromAuto: spec.Kind == IndexKind.Auto);
     }
 
     private static IVectorIndex Build(float[] vectors, int dim, IndexOptions options, bool fromAuto)
     {
         var started = Stopwatch.GetTimestamp();
-        switch (options.Tier)
+        switch (options.Kind)
         {
-            case IndexTier.Exact:
+            case IndexKind.Exact:
                 return FlatIndex.Build(vectors, dim, options.Simd);
-            case IndexTier.Int8:
+            case IndexKind.Int8:
                 return new RefineIndex(FlatCodeIndex.BuildInt8(vectors, dim, options), vectors, options.Rerank);
-            case IndexTier.Pq4:
+            case IndexKind.Pq4:
                 return new RefineIndex(FlatCodeIndex.BuildPq4(vectors, dim, options), vectors, options.Rerank);
-            case IndexTier.Ivf:
-                var ivf = IvfIndex.Build(vectors, dim, options.IvfCodes, options);
+            case IndexKind.IvfInt8 or IndexKind.IvfPq4:
+                var ivf = IvfIndex.Build(vectors, dim, options.Kind, options);
                 if (options.IvfProbe is not null || ivf.Count == 0) return new RefineIndex(ivf, vectors, options.Rerank);
                 // Auto falls back to flat int8 past a quarter of the lists; an explicit IVF probes as many as it takes.
                 var calibration = ProbeCalibration.Run(ivf, vectors, options,
@@ -45,7 +45,8 @@ public static class VectorIndex
                     : ivf.WithProbe(ivf.Lists);
                 return new RefineIndex(chosen, vectors, options.Rerank) { Calibration = calibration, BuildTime = Stopwatch.GetElapsedTime(started) };
             default:
-                throw new ArgumentOutOfRangeException(nameof(options), options.Tier, $"Unknown index tier {options.Tier}; expected one of {string.Join(", ", Enum.GetNames<IndexTier>())}.");
+                throw new ArgumentOutOfRangeException(nameof(options), options.Kind,
+                    $"Unknown index kind {options.Kind}; expected one of {string.Join(", ", IndexKinds.Names.Skip(1))}.");
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
-using MovieRecommender.Telemetry;
+using MovieRecommender.CommandLine;
+using MovieRecommender.ServiceDefaults;
 using MovieRecommender.Trainer.Commands;
 using MovieRecommender.Trainer.Training;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Testing;
 

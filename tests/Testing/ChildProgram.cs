@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Testing;
 

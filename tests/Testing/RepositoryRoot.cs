@@ -1,4 +1,4 @@
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Testing;
 

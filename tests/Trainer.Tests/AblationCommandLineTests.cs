@@ -6,7 +6,7 @@ namespace MovieRecommender.Trainer.Tests;
 public sealed class AblationCommandLineTests
 {
     [Fact]
-    public async Task Each_variant_switches_what_its_name_says_and_the_report_names_the_machine()
+    public async Task EachVariantSwitchesWhatItsNameSaysAndTheReportNamesTheMachine()
     {
         using var data = new TempFolder();
         using var output = new TempFolder();

@@ -19,7 +19,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Ranks_count_strictly_greater_scores_all_and_seen_excluded()
+    public void RanksCountStrictlyGreaterScoresAllAndSeenExcluded()
     {
         var scorer = new FixedScorer(new[,] { { 0.9, 0.5, 0.5, 0.1 }, { 0.2, 0.8, 0.4, 0.6 } });
         var train = SparseRows.Build(2, 4, [0, 1], [0, 1]);
@@ -38,7 +38,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Sorted_path_for_many_targets_agrees_with_brute_force()
+    public void SortedPathForManyTargetsAgreesWithBruteForce()
     {
         var random = new Random(3);
         const int users = 5, items = 300;
@@ -70,7 +70,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Popularity_scores_training_counts()
+    public void PopularityScoresTrainingCounts()
     {
         var train = SparseRows.Build(3, 4, [0, 1, 2, 1, 2], [2, 2, 2, 0, 0]);
         var scores = new double[2 * 4];
@@ -79,7 +79,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Ease_matches_an_independent_closed_form()
+    public void EaseMatchesAnIndependentClosedForm()
     {
         int[,] x = { { 1, 1, 0, 0 }, { 0, 1, 1, 0 }, { 1, 1, 1, 0 }, { 0, 0, 1, 1 }, { 1, 0, 0, 1 } };
         const double lambda = 2;
@@ -121,7 +121,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Ease_on_a_large_catalog_models_only_the_most_popular_movies()
+    public void EaseOnALargeCatalogModelsOnlyTheMostPopularMovies()
     {
         // 4 items, cap 2: items 1 and 2 are the most popular; 0 and 3 score -infinity.
         var train = SparseRows.Build(3, 4, [0, 1, 2, 0, 1, 2], [1, 1, 1, 2, 2, 0]);
@@ -134,7 +134,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void Embedding_scorer_is_the_dot_product()
+    public void EmbeddingScorerIsTheDotProduct()
     {
         var users = new EmbeddingMatrix(2, 2, [1, 2, 3, 4]);
         var items = new EmbeddingMatrix(3, 2, [1, 0, 0, 1, 1, 1]);

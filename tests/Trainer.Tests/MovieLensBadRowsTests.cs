@@ -83,7 +83,7 @@ public sealed class MovieLensBadRowsTests
 
     [Theory]
     [MemberData(nameof(Bad100KRows))]
-    public void Ml100K_a_bad_u_data_row_stops_the_load_naming_file_line_and_fault_and_skipping_counts_it(string row, string fault, string kind)
+    public void Ml100KABadUDataRowStopsTheLoadNamingFileLineAndFaultAndSkippingCountsIt(string row, string fault, string kind)
     {
         using var dir = Folder100K(ratings: [.. CleanRatings[..3], row, .. CleanRatings[3..]]);
         var error = Refused(dir.Path);
@@ -100,7 +100,7 @@ public sealed class MovieLensBadRowsTests
     }
 
     [Fact]
-    public void Ml100K_bad_catalogue_and_user_rows_stop_the_load_and_are_skipped_by_kind()
+    public void Ml100KBadCatalogueAndUserRowsStopTheLoadAndAreSkippedByKind()
     {
         using var duplicate = Folder100K(items: [.. CleanItems, TestData.ItemLine(2, "Again (1996)", "")]);
         Assert.Equal($"{Path.Combine(duplicate.Path, "u.item")}:4: movie id 2 appears twice (--skip-bad-rows skips such rows).", Refused(duplicate.Path).Message);
@@ -143,7 +143,7 @@ public sealed class MovieLensBadRowsTests
     }
 
     [Fact]
-    public void Ml100K_a_byte_order_mark_and_crlf_line_ends_load_as_the_clean_files_do()
+    public void Ml100KAByteOrderMarkAndCrlfLineEndsLoadAsTheCleanFilesDo()
     {
         using var clean = Folder100K();
         using var windows = new TempFolder();
@@ -161,7 +161,7 @@ public sealed class MovieLensBadRowsTests
     }
 
     [Fact]
-    public void Repeated_ratings_of_a_pair_are_merged_into_one_interaction_and_reported()
+    public void RepeatedRatingsOfAPairAreMergedIntoOneInteractionAndReported()
     {
         using var dir = Folder100K(ratings: [.. CleanRatings, "1\t1\t2\t881250990", "1\t1\t4\t881250991"]);
         var report = new List<string>();
@@ -185,7 +185,7 @@ public sealed class MovieLensBadRowsTests
 
     [Theory]
     [MemberData(nameof(BadCsvRows))]
-    public void MlLatest_a_bad_ratings_csv_row_stops_the_load_naming_file_line_and_fault_and_skipping_counts_it(string row, string fault, string kind)
+    public void MlLatestABadRatingsCsvRowStopsTheLoadNamingFileLineAndFaultAndSkippingCountsIt(string row, string fault, string kind)
     {
         using var dir = FolderLatest(ratings: [.. CleanCsvRatings[..3], row, .. CleanCsvRatings[3..]]);
         Assert.Equal($"{Path.Combine(dir.Path, "ratings.csv")}:4: {fault}", Refused(dir.Path).Message);
@@ -199,7 +199,7 @@ public sealed class MovieLensBadRowsTests
     }
 
     [Fact]
-    public void MlLatest_bad_movies_csv_rows_stop_the_load_and_are_skipped_by_kind()
+    public void MlLatestBadMoviesCsvRowsStopTheLoadAndAreSkippedByKind()
     {
         using var unclosed = FolderLatest(movies: CleanMovies + "13,\"Unclosed, (1995),Drama\n");
         Assert.Equal($"{Path.Combine(unclosed.Path, "movies.csv")}:5: a quoted field is not closed (--skip-bad-rows skips such rows).", Refused(unclosed.Path).Message);
@@ -223,7 +223,7 @@ public sealed class MovieLensBadRowsTests
     }
 
     [Fact]
-    public void MlLatest_a_byte_order_mark_crlf_and_quoted_commas_load_as_the_clean_files_do()
+    public void MlLatestAByteOrderMarkCrlfAndQuotedCommasLoadAsTheCleanFilesDo()
     {
         using var clean = FolderLatest();
         using var windows = new TempFolder();
@@ -242,7 +242,7 @@ public sealed class MovieLensBadRowsTests
     // ---------------------------------------------------------------- --extra-ratings (the console's export-ratings file)
 
     [Fact]
-    public void Extra_ratings_with_a_bom_and_crlf_merge_and_their_bad_rows_stop_the_load_or_are_skipped()
+    public void ExtraRatingsWithABomAndCrlfMergeAndTheirBadRowsStopTheLoadOrAreSkipped()
     {
         using var dir = Folder100K();
         var extra = dir.Write("extra.csv", "userId,movieId,rating,timestamp\r\n42,3,5,1700000000\r\n42,3,4.5,1700000001\r\n", new UTF8Encoding(true));

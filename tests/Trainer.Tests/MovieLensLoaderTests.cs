@@ -27,7 +27,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Ml100K_merges_duplicate_titles_and_collapses_repeated_ratings()
+    public void Ml100KMergesDuplicateTitlesAndCollapsesRepeatedRatings()
     {
         using var dir = Small100K();
         var ds = MovieLensLoader.Load(dir.Path);
@@ -49,7 +49,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Ml100K_reads_genre_names_from_u_genre_when_present()
+    public void Ml100KReadsGenreNamesFromUGenreWhenPresent()
     {
         using var dir = Small100K();
         var names = Enumerable.Range(0, 19).Select(g => $"g{g}").ToList();
@@ -59,7 +59,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Malformed_u_data_row_names_file_and_line()
+    public void MalformedUDataRowNamesFileAndLine()
     {
         using var dir = Small100K();
         dir.Write("u.data", "1\t1\t5\t881250949\n1\t3\t3\n");
@@ -69,7 +69,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Unknown_movie_and_bad_number_name_the_line()
+    public void UnknownMovieAndBadNumberNameTheLine()
     {
         using var dir = Small100K();
         dir.Write("u.data", "1\t1\t5\t881250949\n1\t99\t3\t881250949\n");
@@ -79,7 +79,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Malformed_u_item_row_names_file_and_line()
+    public void MalformedUItemRowNamesFileAndLine()
     {
         using var dir = Small100K();
         dir.Write("u.item", TestData.ItemLine(1, "A (1995)", "") + "\n2|B (1996)|01-Jan-1996\n");
@@ -88,7 +88,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Missing_files_name_the_folder_and_what_each_layout_needs()
+    public void MissingFilesNameTheFolderAndWhatEachLayoutNeeds()
     {
         using var dir = new TempFolder();
         var e = Assert.Throws<FileNotFoundException>(() => MovieLensLoader.Load(dir.Path));
@@ -122,7 +122,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void MlLatest_reads_quoted_titles_genres_and_years()
+    public void MlLatestReadsQuotedTitlesGenresAndYears()
     {
         using var dir = SmallLatest();
         var ds = MovieLensLoader.Load(dir.Path);
@@ -143,7 +143,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void MlLatest_malformed_rows_name_file_and_line()
+    public void MlLatestMalformedRowsNameFileAndLine()
     {
         using var dir = SmallLatest();
         dir.Write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,11,4.5\n");
@@ -176,7 +176,7 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Ml1M_reads_double_colon_files_with_demographics_and_latin1_titles()
+    public void Ml1MReadsDoubleColonFilesWithDemographicsAndLatin1Titles()
     {
         using var dir = Small1M(Encoding.Latin1);
         var ds = MovieLensLoader.Load(dir.Path);
@@ -197,14 +197,14 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Ml10M_style_utf8_movies_dat_decodes_as_utf8()
+    public void Ml10MStyleUtf8MoviesDatDecodesAsUtf8()
     {
         using var dir = Small1M(new UTF8Encoding(false));
         Assert.Equal("Léon: The Professional (1994)", MovieLensLoader.Load(dir.Path).Items[1].Title);
     }
 
     [Fact]
-    public void Ml1M_bad_rows_name_file_and_line()
+    public void Ml1MBadRowsNameFileAndLine()
     {
         using var dir = Small1M(Encoding.Latin1);
         dir.Write("ratings.dat", "1::1::5::978300760\n1::2::3\n");
@@ -226,13 +226,13 @@ public class MovieLensLoaderTests
     }
 
     [Fact]
-    public void Csv_line_splits_quoted_fields()
+    public void CsvLineSplitsQuotedFields()
     {
         Assert.Equal(["1", "a, b", "x\"y", ""], CsvLine.Split("1,\"a, b\",\"x\"\"y\",", "f.csv", 1));
     }
 
     [Fact]
-    public void Real_ml100k_gives_the_protocol_counts()
+    public void RealMl100kGivesTheProtocolCounts()
     {
         var ds = MovieLensLoader.Load(TestData.RealMl100K());
         Assert.Equal(100_000, ds.Ratings);
@@ -247,7 +247,7 @@ public class MovieLensLoaderTests
 public class ExtraRatingsTests
 {
     [Fact]
-    public void Exported_ratings_merge_into_the_interactions_under_the_datasets_movie_keys()
+    public void ExportedRatingsMergeIntoTheInteractionsUnderTheDatasetsMovieKeys()
     {
         using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
@@ -265,7 +265,7 @@ public class ExtraRatingsTests
     }
 
     [Fact]
-    public void An_exported_rating_of_an_unknown_movie_names_the_file_and_line()
+    public void AnExportedRatingOfAnUnknownMovieNamesTheFileAndLine()
     {
         using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);

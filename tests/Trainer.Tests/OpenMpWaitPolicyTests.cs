@@ -7,7 +7,7 @@ namespace MovieRecommender.Trainer.Tests;
 public sealed class OpenMpWaitPolicyTests
 {
     [Fact]
-    public void Sets_a_short_spin_then_sleep_in_the_C_environment_unless_the_user_chose()
+    public void SetsAShortSpinThenSleepInTheCEnvironmentUnlessTheUserChose()
     {
         var chosenByUser = OpenMpWaitPolicy.Settings.Any(s => Environment.GetEnvironmentVariable(s.Key) is not null);
         var before = OpenMpWaitPolicy.Settings.Select(s => CEnvironment(s.Key)).ToArray();

@@ -9,7 +9,7 @@ namespace MovieRecommender.Trainer.Tests;
 public class PerUserSoftmaxTests
 {
     [Fact]
-    public void The_loss_is_the_mean_cross_entropy_of_the_hidden_movies_over_the_movies_not_in_the_history()
+    public void TheLossIsTheMeanCrossEntropyOfTheHiddenMoviesOverTheMoviesNotInTheHistory()
     {
         using var scope = NewDisposeScope();
         // One user, four movies, equal logits; movie 0 stays in the history, movies 1 and 2 are hidden.
@@ -28,14 +28,14 @@ public class PerUserSoftmaxTests
     }
 
     [Fact]
-    public void A_batch_without_targets_has_zero_loss()
+    public void ABatchWithoutTargetsHasZeroLoss()
     {
         using var scope = NewDisposeScope();
         Assert.Equal(0f, PerUserSoftmax.Loss(zeros(2, 3), ones(2, 3), zeros(2, 3), excludeHistory: true).item<float>());
     }
 
     [Fact]
-    public void Dense_rows_and_the_split_partition_each_users_movies()
+    public void DenseRowsAndTheSplitPartitionEachUsersMovies()
     {
         using var scope = NewDisposeScope();
         var rows = SparseRows.Build(3, 5, [0, 0, 0, 2, 2], [0, 2, 4, 1, 3]);
@@ -56,7 +56,7 @@ public class PerUserSoftmaxTests
     }
 
     [Fact]
-    public void Pooling_weighs_each_history_movie_one_over_n_or_one_over_root_n()
+    public void PoolingWeighsEachHistoryMovieOneOverNOrOneOverRootN()
     {
         using var scope = NewDisposeScope();
         var history = tensor(new float[] { 1, 1, 1, 1, 0, 0, 0, 0 }, [2, 4]);
@@ -69,7 +69,7 @@ public class PerUserSoftmaxTests
     }
 
     [Fact]
-    public void A_shared_history_pools_the_movies_id_embeddings()
+    public void ASharedHistoryPoolsTheMoviesIdEmbeddings()
     {
         var history = SparseRows.Build(2, 4, [0, 0, 0, 0, 1], [0, 1, 2, 3, 3]);
         var config = TrainingConfig.Default with
@@ -95,7 +95,7 @@ public class PerUserSoftmaxTests
     }
 
     [Fact]
-    public void The_cosine_schedule_falls_from_the_rate_to_a_tenth_of_it()
+    public void TheCosineScheduleFallsFromTheRateToATenthOfIt()
     {
         Assert.Equal(1.0, LearningRateSchedules.Factor(LearningRateSchedule.Cosine, 0, 11), 12);
         Assert.Equal(0.55, LearningRateSchedules.Factor(LearningRateSchedule.Cosine, 5, 11), 12);

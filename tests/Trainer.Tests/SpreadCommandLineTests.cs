@@ -11,7 +11,7 @@ namespace MovieRecommender.Trainer.Tests;
 public sealed class SpreadCommandLineTests
 {
     [Fact]
-    public async Task Each_seed_row_is_what_train_with_that_seed_evaluates_and_the_summary_comes_from_the_rows()
+    public async Task EachSeedRowIsWhatTrainWithThatSeedEvaluatesAndTheSummaryComesFromTheRows()
     {
         using var data = new TempFolder();
         using var output = new TempFolder();
@@ -58,7 +58,7 @@ public sealed class SpreadCommandLineTests
     }
 
     [Fact]
-    public void A_statistic_is_the_mean_the_sample_standard_deviation_and_the_range()
+    public void AStatisticIsTheMeanTheSampleStandardDeviationAndTheRange()
     {
         var s = SpreadStatistic.Of([1, 2, 3, 4])!;
         Assert.Equal(2.5, s.Mean);
@@ -69,7 +69,7 @@ public sealed class SpreadCommandLineTests
     }
 
     [Fact]
-    public void A_gain_is_the_model_over_EASE_minus_one_in_percent_and_the_goal_needs_both()
+    public void AGainIsTheModelOverEASEMinusOneInPercentAndTheGoalNeedsBoth()
     {
         var figures = new SpreadFigures(Model10: 0.206, Ease10: 0.2, Model100: 0.61, Ease100: 0.6);
         Assert.Equal(3.0, figures.Gain10, 9);

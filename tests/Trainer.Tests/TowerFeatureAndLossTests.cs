@@ -10,7 +10,7 @@ namespace MovieRecommender.Trainer.Tests;
 public class TowerFeatureAndLossTests
 {
     [Fact]
-    public void Log_q_correction_subtracts_each_columns_log_sampling_probability()
+    public void LogQCorrectionSubtractsEachColumnsLogSamplingProbability()
     {
         using var scope = NewDisposeScope();
         var queries = tensor(new float[] { 1, 0, 0, 1 }, [2, 2]);
@@ -19,8 +19,8 @@ public class TowerFeatureAndLossTests
         using var one = 1.ToScalar();
         using var scaled = queries.mul(2.0); // the trainer divides the queries by the temperature, here 0.5
 
-        var plain = TwoTowerTrainer.InBatchLogits(scaled, candidates, null, one).data<float>().ToArray();
-        var corrected = TwoTowerTrainer.InBatchLogits(scaled, candidates, logQ, one).data<float>().ToArray();
+        var plain = InBatchSoftmax.Logits(scaled, candidates, null, one).data<float>().ToArray();
+        var corrected = InBatchSoftmax.Logits(scaled, candidates, logQ, one).data<float>().ToArray();
 
         // q·c = [[1, 1], [0, 1]], over temperature 0.5: [[2, 2], [0, 2]]; minus log q per column: + log 2 on column 0, + log 4 on column 1.
         Assert.Equal(new[] { 2f, 2f, 0f, 2f }, plain);
@@ -28,15 +28,15 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void Log_item_frequencies_are_the_log_share_of_training_pairs()
+    public void LogItemFrequenciesAreTheLogShareOfTrainingPairs()
     {
         var train = SparseRows.Build(2, 3, [0, 0, 1, 1], [0, 1, 0, 2]);
-        using var logQ = TwoTowerTrainer.LogItemFrequencies(train);
+        using var logQ = InBatchSoftmax.LogItemFrequencies(train);
         Assert.Equal(new[] { MathF.Log(0.5f), MathF.Log(0.25f), MathF.Log(0.25f) }, logQ.data<float>().ToArray(), new FloatTolerance(1e-6f));
     }
 
     [Fact]
-    public void History_bags_hide_the_target_and_average_the_rest()
+    public void HistoryBagsHideTheTargetAndAverageTheRest()
     {
         var history = SparseRows.Build(3, 6, [0, 0, 0, 1, 2], [1, 3, 5, 4, 2]);
 
@@ -50,7 +50,7 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void The_query_tower_adds_the_mean_of_the_history_without_the_target()
+    public void TheQueryTowerAddsTheMeanOfTheHistoryWithoutTheTarget()
     {
         var history = SparseRows.Build(2, 4, [0, 0, 0, 1], [0, 1, 2, 3]);
         var config = TrainingConfig.Default with { Dimension = 3, Normalize = false, Features = TowerFeatures.UserId | TowerFeatures.History, ShareHistoryTable = false, HistoryPooling = HistoryPooling.Mean };
@@ -69,7 +69,7 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void Every_movies_vector_from_the_sparse_feature_product_equals_the_per_movie_lookup_and_so_do_the_gradients()
+    public void EveryMoviesVectorFromTheSparseFeatureProductEqualsThePerMovieLookupAndSoDoTheGradients()
     {
         // Movie 0: features 1 and 2; movie 1: none; movie 2: feature 2 twice (a sum counts it twice); padding is 0.
         var features = new FeatureMatrix(3, 2, [1, 2, 0, 0, 2, 2], [FeatureMatrix.Padding, "genre:a", "genre:b"]);
@@ -106,7 +106,7 @@ public class TowerFeatureAndLossTests
 
     [Theory]
     [MemberData(nameof(EachFeature))]
-    public void Each_feature_switch_changes_exactly_its_own_input(string name)
+    public void EachFeatureSwitchChangesExactlyItsOwnInput(string name)
     {
         using var dir = new TempFolder();
         TestData.WriteSynthetic100K(dir.Path);
@@ -142,7 +142,7 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void Feature_lists_parse_and_refuse_unknown_names()
+    public void FeatureListsParseAndRefuseUnknownNames()
     {
         Assert.Equal(TowerFeatures.All, TowerFeatureNames.Parse("all"));
         Assert.Equal(TowerFeatures.UserId, TowerFeatureNames.Parse("none"));
@@ -152,7 +152,7 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void Auto_loss_is_full_softmax_while_the_catalogue_fits()
+    public void AutoLossIsFullSoftmaxWhileTheCatalogueFits()
     {
         var config = TrainingConfig.Default with { Loss = LossKind.Auto, BatchSize = 1000 };
         Assert.Equal(LossKind.Full, config.EffectiveLoss(1_664));
@@ -162,7 +162,7 @@ public class TowerFeatureAndLossTests
     }
 
     [Fact]
-    public void Title_words_drop_the_year_and_punctuation()
+    public void TitleWordsDropTheYearAndPunctuation()
     {
         Assert.Equal(["godfather", "the", "part", "ii"], FeatureEncoder.TitleWords("Godfather: The Part II (1974)"));
     }

@@ -23,7 +23,7 @@ public sealed class TrainDataCommandLineTests
     }
 
     [Fact]
-    public async Task Train_stops_at_the_first_bad_row_in_one_line_with_exit_code_1()
+    public async Task TrainStopsAtTheFirstBadRowInOneLineWithExitCode1()
     {
         using var data = DirtyData();
         using var output = new TempFolder();
@@ -37,7 +37,7 @@ public sealed class TrainDataCommandLineTests
     }
 
     [Fact]
-    public async Task Train_with_skip_bad_rows_trains_and_prints_what_it_skipped_and_takes_extra_ratings()
+    public async Task TrainWithSkipBadRowsTrainsAndPrintsWhatItSkippedAndTakesExtraRatings()
     {
         using var data = DirtyData();
         using var output = new TempFolder();
@@ -58,7 +58,7 @@ public sealed class TrainDataCommandLineTests
     }
 
     [Fact]
-    public async Task Extra_ratings_that_do_not_exist_are_refused_naming_the_option()
+    public async Task ExtraRatingsThatDoNotExistAreRefusedNamingTheOption()
     {
         using var data = DirtyData();
         var result = await TrainerProgram.RunAsync("train", "--data", data.Path, "--extra-ratings", Path.Combine(data.Path, "missing.csv"));
@@ -69,7 +69,7 @@ public sealed class TrainDataCommandLineTests
     }
 
     [Fact]
-    public async Task Train_reads_the_ml_1m_layout()
+    public async Task TrainReadsTheMl1mLayout()
     {
         using var data = new TempFolder();
         WriteAs1M(data.Path);

@@ -8,7 +8,7 @@ public class TrainTestSplitTests
         (Enumerable.Range(0, n).Select(k => k / 10).ToArray(), Enumerable.Range(0, n).Select(k => k % 10).ToArray());
 
     [Fact]
-    public void Same_seed_same_split_other_seed_other_split()
+    public void SameSeedSameSplitOtherSeedOtherSplit()
     {
         var (users, items) = Pairs(1000);
         var a = TrainTestSplit.Create(users, items, 800, 42);
@@ -21,7 +21,7 @@ public class TrainTestSplitTests
     }
 
     [Fact]
-    public void Train_and_test_partition_the_pairs()
+    public void TrainAndTestPartitionThePairs()
     {
         var (users, items) = Pairs(1000);
         var s = TrainTestSplit.Create(users, items, TrainTestSplit.TrainSize(1000, 100), 1);
@@ -32,7 +32,7 @@ public class TrainTestSplitTests
     }
 
     [Fact]
-    public void Ml100K_sizes_follow_the_reference()
+    public void Ml100KSizesFollowTheReference()
     {
         Assert.Equal(80_000, TrainTestSplit.TrainSize(99_693, 943));
         Assert.Equal(79_754, TrainTestSplit.TrainSize(99_693, 944)); // int(0.8 * pairs) otherwise
@@ -40,7 +40,7 @@ public class TrainTestSplitTests
     }
 
     [Fact]
-    public void Validation_is_carved_from_train_only()
+    public void ValidationIsCarvedFromTrainOnly()
     {
         var (users, items) = Pairs(1000);
         var s = TrainTestSplit.Create(users, items, 800, 5);

@@ -8,7 +8,7 @@ namespace MovieRecommender.Trainer.Tests;
 public class TrainingPipelineTests
 {
     [Fact]
-    public void Train_writes_a_consistent_artifact()
+    public void TrainWritesAConsistentArtifact()
     {
         using var data = new TempFolder();
         using var output = new TempFolder();
@@ -54,7 +54,7 @@ public class TrainingPipelineTests
     }
 
     [Fact]
-    public void Saved_weights_load_back_into_the_same_model()
+    public void SavedWeightsLoadBackIntoTheSameModel()
     {
         using var data = new TempFolder();
         TestData.WriteSynthetic100K(data.Path);
@@ -73,7 +73,7 @@ public class TrainingPipelineTests
     }
 
     [Fact]
-    public void The_manifest_evaluation_agrees_with_a_recomputation_from_the_artifact_files()
+    public void TheManifestEvaluationAgreesWithARecomputationFromTheArtifactFiles()
     {
         using var data = new TempFolder();
         using var output = new TempFolder();
@@ -92,7 +92,7 @@ public class TrainingPipelineTests
 public class MlLatestTrainingTests
 {
     [Fact]
-    public void The_default_configuration_trains_on_an_ml_latest_layout_catalogue_without_retuning()
+    public void TheDefaultConfigurationTrainsOnAnMlLatestLayoutCatalogueWithoutRetuning()
     {
         using var data = new TempFolder();
         TestData.WriteSyntheticLatest(data.Path);
@@ -115,7 +115,7 @@ public class MlLatestTrainingTests
     }
 
     [Fact]
-    public void In_batch_softmax_with_log_q_trains_when_forced()
+    public void InBatchSoftmaxWithLogQTrainsWhenForced()
     {
         using var data = new TempFolder();
         TestData.WriteSyntheticLatest(data.Path);

@@ -16,7 +16,7 @@ public class TwoTowerTrainerTests
     private static readonly TrainingConfig Small = TrainingConfig.Default with { Dimension = 8, Epochs = 12, BatchSize = 64, LearningRate = 0.02, ValidationFraction = 0 };
 
     [Fact]
-    public void Loss_falls_and_the_model_beats_chance()
+    public void LossFallsAndTheModelBeatsChance()
     {
         var ds = Synthetic();
         var split = TrainTestSplit.Create(ds, 1);
@@ -34,7 +34,7 @@ public class TwoTowerTrainerTests
     }
 
     [Fact]
-    public void Same_seed_gives_identical_embeddings_another_seed_does_not()
+    public void SameSeedGivesIdenticalEmbeddingsAnotherSeedDoesNot()
     {
         var ds = Synthetic();
         var split = TrainTestSplit.Create(ds, 1);
@@ -48,7 +48,7 @@ public class TwoTowerTrainerTests
     }
 
     [Fact]
-    public void Exported_dot_product_is_cosine_over_temperature_when_normalised()
+    public void ExportedDotProductIsCosineOverTemperatureWhenNormalised()
     {
         var ds = Synthetic();
         var split = TrainTestSplit.Create(ds, 1);
@@ -63,7 +63,7 @@ public class TwoTowerTrainerTests
     }
 
     [Fact]
-    public void Notebook_preset_trains_with_in_batch_sum_loss_and_adagrad()
+    public void NotebookPresetTrainsWithInBatchSumLossAndAdagrad()
     {
         var ds = Synthetic();
         var split = TrainTestSplit.Create(ds, 1);
@@ -75,7 +75,7 @@ public class TwoTowerTrainerTests
     }
 
     [Fact]
-    public void Invalid_config_is_rejected_with_the_option_name()
+    public void InvalidConfigIsRejectedWithTheOptionName()
     {
         var e = Assert.Throws<ArgumentException>(() => (TrainingConfig.Default with { BatchSize = 0 }).Validate());
         Assert.Contains("--batch", e.Message);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Benchmarks.Telemetry;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Http;

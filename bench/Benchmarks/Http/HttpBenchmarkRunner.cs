@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Benchmarks.Telemetry;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Http;
@@ -229,7 +229,7 @@ public sealed class HttpBenchmarkRunner(HttpBenchSettings s, IAnsiConsole consol
             ["p99BarMs"] = HttpBenchSettings.P99BarMs,
             ["concurrencyLadder"] = new JsonArray([.. s.Concurrency.Select(c => (JsonNode)c)]),
             ["httpTool"] = $"autocannon {autocannonVersion} (npm), bench/Benchmarks/Http/autocannon-driver.js, closed loop (--connections, no --overallRate)",
-            ["orleansTool"] = "recommender load --callers (src/ClusterClient/Load), one Orleans client, closed loop",
+            ["orleansTool"] = "recommender load --callers (src/Operations/Load), one Orleans client, closed loop",
             ["latencyNote"] = "Both doors are closed loops timed from when a request is sent. autocannon's --overallRate is not used: it sends each connection's quota for a second back to back when the second starts (lib/httpClient.js), one burst a second.",
             ["highestSustained"] = new JsonObject { ["http"] = Highest(http), ["orleans"] = Highest(orleans) },
             ["firstMissedConcurrency"] = new JsonObject { ["http"] = missedAt[HttpLoadRun.HttpDoor], ["orleans"] = missedAt[HttpLoadRun.OrleansDoor] },

@@ -1,11 +1,11 @@
-using MovieRecommender.Benchmarks.Publish;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Benchmarks.Telemetry;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Index;
-using MovieRecommender.Cli;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Index;

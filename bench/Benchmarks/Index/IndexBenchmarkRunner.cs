@@ -1,8 +1,8 @@
-using MovieRecommender.Benchmarks.Publish;
 using System.Diagnostics;
 using System.Globalization;
-using MovieRecommender.ClusterClient.Load;
+using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Index;
+using MovieRecommender.Operations.Load;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Index;
@@ -80,13 +80,13 @@ public sealed class IndexBenchmarkRunner(IndexBenchmarkSettings settings, IAnsiC
         if (settings.Methods.Contains("ivf") && n >= 1000)
         {
             foreach (var lists in settings.ListsPerSqrtN.Select(f => Math.Max(1, (int)Math.Round(f * Math.Sqrt(n)))).Distinct())
-                foreach (var codes in new[] { IvfCodes.Int8, IvfCodes.Pq4 })
+                foreach (var (kind, codes) in new[] { (IndexKind.IvfInt8, "int8"), (IndexKind.IvfPq4, "pq4") })
                 {
-                    var ivf = IvfIndex.Build(data.Items, dim, codes, build with { IvfLists = lists });
+                    var ivf = IvfIndex.Build(data.Items, dim, kind, build with { IvfLists = lists });
                     var index = Refine(data, ivf);
-                    var method = $"ivf{lists}-{codes.ToString().ToLowerInvariant()}+rerank";
+                    var method = $"ivf{lists}-{codes}+rerank";
                     foreach (var k in settings.Ks)
-                        foreach (var rerank in (codes == IvfCodes.Pq4 ? new[] { 5, 10, 20 } : new[] { 1, 2, 5 }).Select(f => Math.Max(k, f * k)).Distinct())
+                        foreach (var rerank in (kind.UsesPq4() ? new[] { 5, 10, 20 } : new[] { 1, 2, 5 }).Select(f => Math.Max(k, f * k)).Distinct())
                             foreach (var probe in ProbeSweep.Where(p => p <= Math.Max(1, ivf.Lists / 4)))
                                 rows.Add(Measure(method, $"lists={ivf.Lists},probe={probe},rerank={rerank}", index, data, truth, k, new SearchParameters(Rerank: rerank, Probe: probe)));
                 }

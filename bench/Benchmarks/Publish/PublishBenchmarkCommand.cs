@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Publishing;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Publish;

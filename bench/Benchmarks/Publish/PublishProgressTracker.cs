@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Operations.Publishing;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

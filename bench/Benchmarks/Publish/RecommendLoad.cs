@@ -1,5 +1,5 @@
-using MovieRecommender.ClusterClient.Load;
 using MovieRecommender.Grains;
+using MovieRecommender.Operations.Load;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

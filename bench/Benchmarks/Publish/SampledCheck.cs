@@ -1,6 +1,6 @@
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Verification;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Verification;
 
 namespace MovieRecommender.Benchmarks.Publish;
 

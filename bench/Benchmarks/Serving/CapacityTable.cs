@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Benchmarks.Serving;
 
@@ -93,7 +94,7 @@ public static class CapacityTable
         var from = document.IndexOf(begin, StringComparison.Ordinal);
         var to = document.IndexOf(end, StringComparison.Ordinal);
         if (from < 0 || to < from)
-            throw new Cli.UserFacingException($"{documentName}: no '{begin}' ... '{end}' section to replace; add the two markers where the table goes.");
+            throw new UserFacingException($"{documentName}: no '{begin}' ... '{end}' section to replace; add the two markers where the table goes.");
         return document[..(from + begin.Length)] + "\n" + content.TrimEnd() + "\n" + document[to..];
     }
 

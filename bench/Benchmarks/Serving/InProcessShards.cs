@@ -117,8 +117,8 @@ public sealed class InProcessShards
             queries,
             queries == 0 ? 0 : cpu * 1000 / queries,
             queries == 0 ? 0 : wall * 1000 / queries,
-            MovieRecommender.ClusterClient.Load.Percentiles.OfSorted(latencies, 0.50),
-            MovieRecommender.ClusterClient.Load.Percentiles.OfSorted(latencies, 0.99),
+            MovieRecommender.Operations.Load.Percentiles.OfSorted(latencies, 0.50),
+            MovieRecommender.Operations.Load.Percentiles.OfSorted(latencies, 0.99),
             recalls.Length == 0 ? 1 : recalls.Average(),
             recalls.Length);
     }

@@ -4,11 +4,11 @@ using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.Benchmarks.Telemetry;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Grains;
 using MovieRecommender.Index;
+using MovieRecommender.Operations.Publishing;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Serving;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecommender.Benchmarks.Publish;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Index;
 using Spectre.Console;
 

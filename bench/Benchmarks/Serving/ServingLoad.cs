@@ -1,6 +1,7 @@
 using System.Globalization;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Load;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Operations.Load;
 
 namespace MovieRecommender.Benchmarks.Serving;
 
@@ -46,7 +47,7 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
         var outcomes = await generator.RunOpenLoopAsync(order, rate, rules.DurationSeconds, rules.Concurrency, null, ct);
         var cpu = silo.Program.CpuSeconds() - cpuBefore;
         var cpuWall = stepWatch.Elapsed.TotalSeconds;
-        if (silo.HasExited) throw new Cli.UserFacingException($"the silo exited during the {rate} req/s step; its last output:\n{silo.Program.Tail()}");
+        if (silo.HasExited) throw new UserFacingException($"the silo exited during the {rate} req/s step; its last output:\n{silo.Program.Tail()}");
 
         var wall = Math.Max(rules.DurationSeconds, outcomes.Select(o => o.DoneSeconds).DefaultIfEmpty(0).Max());
         var summary = LoadSummary.From(outcomes, rate, wall, null, false);

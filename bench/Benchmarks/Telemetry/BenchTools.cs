@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Index;
-using MovieRecommender.Cli;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 

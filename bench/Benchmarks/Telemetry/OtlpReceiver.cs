@@ -1,5 +1,5 @@
 using System.Globalization;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 

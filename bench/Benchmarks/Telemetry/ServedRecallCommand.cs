@@ -4,19 +4,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MovieRecommender.Benchmarks.Publish;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Verification;
+using MovieRecommender.Benchmarks.Publish;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Verification;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Telemetry;
 
 /// <summary>
 /// <c>served-recall</c>: the live served recall a silo reports, per index tier, on a large generated catalogue. For
-/// each tier a real silo process starts with <c>Index__Tier=TIER</c>, <c>Telemetry__ServedRecall__Share</c> and a
+/// each tier a real silo process starts with <c>Index__Kind=TIER</c>, <c>Telemetry__ServedRecall__Share</c> and a
 /// Prometheus port; the artifact is published with the trainer's <c>publish</c>; N recommendations for random users
 /// are asked through an Orleans client; then the silo's /metrics is read until every background check has been
 /// recorded: <c>recommender_served_recall</c> (sum / count = mean recall@K) and
@@ -118,7 +118,7 @@ public static class ServedRecallCommand
             var promPort = Ports.Free();
             var env = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                ["Index__Tier"] = tier,
+                ["Index__Kind"] = tier,
                 ["Telemetry__ServedRecall__Share"] = s.Share.ToString(CultureInfo.InvariantCulture),
                 ["Telemetry__ServedRecall__MaxConcurrentChecks"] = s.MaxChecks.ToString(CultureInfo.InvariantCulture),
                 ["Telemetry__PrometheusPort"] = promPort.ToString(CultureInfo.InvariantCulture),
@@ -323,7 +323,7 @@ public static class ServedRecallCommand
                 ["concurrency"] = s.Concurrency,
                 ["k"] = s.K,
             },
-            ["method"] = "Per tier: a real silo process (Index__Tier, Telemetry__ServedRecall__Share, Telemetry__PrometheusPort), the artifact published with 'client publish', "
+            ["method"] = "Per tier: a real silo process (Index__Kind, Telemetry__ServedRecall__Share, Telemetry__PrometheusPort), the artifact published with 'client publish', "
                 + "N recommendations of random users through an Orleans client, then the silo's /metrics read until every check was recorded. "
                 + "Independent recall: the same answers against a brute force over the artifact, computed in this process.",
             ["bruteForceSeconds"] = Math.Round(truthSeconds, 2),

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Telemetry;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Grains;
 
 namespace MovieRecommender.Client.Commands;
@@ -40,6 +40,6 @@ public sealed class FilterOptions
             .Select(s => cluster.Client.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(active.Info.Version, s)).Genres()));
         var genres = lists.SelectMany(g => g).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray();
         if (!genres.Contains(genre, StringComparer.OrdinalIgnoreCase))
-            throw new UsageException($"--genre {Accepts.Show(genre)} is not a genre of version {active.Info.Version}; its genres are {string.Join(", ", genres)}.");
+            throw new UsageException($"--genre {ValueRules.Show(genre)} is not a genre of version {active.Info.Version}; its genres are {string.Join(", ", genres)}.");
     }
 }

@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Load;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Load;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

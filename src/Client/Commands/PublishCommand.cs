@@ -1,5 +1,6 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Operations.Publishing;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

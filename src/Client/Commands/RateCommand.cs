@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using MovieRecommender.Cli;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Grains;
-using MovieRecommender.ClusterClient;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Contracts;
 using MovieRecommender.Grains;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Json;
+using MovieRecommender.Operations;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using MovieRecommender.Cli;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Grains;
-using MovieRecommender.ClusterClient;
 
 namespace MovieRecommender.Client.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Verification;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Verification;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

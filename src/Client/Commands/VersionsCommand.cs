@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient;
+using MovieRecommender.Cluster;
+using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
 using Spectre.Console;
 
 namespace MovieRecommender.Client.Commands;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace MovieRecommender.Grains.Placement;
 
 /// <summary>
@@ -10,4 +12,13 @@ public sealed class ShardRebalanceOptions
     public bool Enabled { get; set; }
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Checks <see cref="ShardRebalanceOptions"/> when the silo starts.</summary>
+public sealed class ShardRebalanceOptionsValidator : IValidateOptions<ShardRebalanceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ShardRebalanceOptions o) =>
+        o.Enabled && o.Interval <= TimeSpan.Zero
+            ? ValidateOptionsResult.Fail($"Cluster:RebalanceInterval is {o.Interval}: expected a positive duration such as 00:00:10.")
+            : ValidateOptionsResult.Success;
 }

@@ -35,6 +35,13 @@ public sealed class ActiveModelView(IGrainFactory grains, ILogger<ActiveModelVie
         }
     }
 
+    /// <summary>
+    /// The one way the silo reads the active model (user and movie grains, the HTTP API's genre check and readiness):
+    /// this view, with no grain call; the registry only while the view is empty (the silo has just started, or
+    /// nothing is published). Null: nothing is published.
+    /// </summary>
+    public async ValueTask<ActiveModel?> CurrentAsync() => Active ?? await RefreshAsync();
+
     /// <summary>Reads the registry (one grain call) and takes what it says; returns the active model after that.</summary>
     public async Task<ActiveModel?> RefreshAsync()
     {

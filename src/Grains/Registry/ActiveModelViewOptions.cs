@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace MovieRecommender.Grains.Registry;
 
 /// <summary>
@@ -19,10 +21,18 @@ public sealed class ActiveModelViewOptions
     /// still lists holds a publish up this long at most.
     /// </summary>
     public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}
 
-    /// <summary>The problem with these settings, or null.</summary>
-    public string? Problem() =>
-        RefreshPeriod <= TimeSpan.Zero ? $"{Section}:RefreshPeriod must be positive (it is {RefreshPeriod})."
-        : NotificationTimeout <= TimeSpan.Zero ? $"{Section}:NotificationTimeout must be positive (it is {NotificationTimeout})."
-        : null;
+/// <summary>Checks <see cref="ActiveModelViewOptions"/> when the silo starts; each fault names its key.</summary>
+public sealed class ActiveModelViewOptionsValidator : IValidateOptions<ActiveModelViewOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ActiveModelViewOptions o)
+    {
+        const string s = ActiveModelViewOptions.Section;
+        if (o.RefreshPeriod <= TimeSpan.Zero)
+            return ValidateOptionsResult.Fail($"{s}:RefreshPeriod is {o.RefreshPeriod}: expected a positive duration such as 00:00:05.");
+        if (o.NotificationTimeout <= TimeSpan.Zero)
+            return ValidateOptionsResult.Fail($"{s}:NotificationTimeout is {o.NotificationTimeout}: expected a positive duration such as 00:00:02.");
+        return ValidateOptionsResult.Success;
+    }
 }

@@ -41,7 +41,7 @@ public static class ShardFanOut
     public static async Task<MovieVector?> FindAsync(IGrainFactory grains, ShardFanOutOptions options, ModelVersionInfo model, string movieId)
     {
         var finds = Enumerable.Range(0, model.CandidateShards)
-            .Select(shard => WithRetry(options, () => grains.Grain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
+            .Select(shard => WithRetry(options, () => grains.GetGrainFast<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
             .ToArray();
         var results = await Task.WhenAll(finds);
         if (results.FirstOrDefault(r => r.Answered && r.Value is not null) is { Answered: true } found) return found.Value;
@@ -62,7 +62,7 @@ public static class ShardFanOut
         ScoredMovie[]? value;
         try
         {
-            (answered, value) = await WithRetry(options, () => grains.Grain<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
+            (answered, value) = await WithRetry(options, () => grains.GetGrainFast<ICandidateShardGrain>(ICandidateShardGrain.Key(version, shard)).Search(request),
                 logger, version, shard);
         }
         catch (VersionNotLoadedException e) when (versionConfirmed)

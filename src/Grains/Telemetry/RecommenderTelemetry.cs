@@ -51,9 +51,9 @@ public static class RecommenderTelemetry
 
     /// <summary>Time to build a shard's index (after a publish's seal, a restart's reload or a move).</summary>
     public static readonly Histogram<double> IndexBuildDuration = Meter.CreateHistogram<double>(
-        "recommender.index.build.duration", unit: "ms", description: "Time to build one shard's index, by tier.");
+        "recommender.index.build.duration", unit: "ms", description: "Time to build one shard's index, by index kind (tier).");
 
-    /// <summary>Overlap of a served top K with the exact top K of the same request (1: nothing lost), by version and tier.</summary>
+    /// <summary>Overlap of a served top K with the exact top K of the same request (1: nothing lost), by version and index kind (label tier).</summary>
     public static readonly Histogram<double> ServedRecall = Meter.CreateHistogram<double>(
         "recommender.served_recall", description: "Recall@K of served recommendations against an exact re-run, by version and index tier.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 1.0] });

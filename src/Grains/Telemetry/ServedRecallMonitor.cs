@@ -8,7 +8,7 @@ namespace MovieRecommender.Grains.Telemetry;
 /// <summary>
 /// Live served recall: a share of recommendations (<see cref="ServedRecallOptions.Share"/>) is re-run in the
 /// background by brute force on the same version's shards, with the same query, exclusions and filter, and the
-/// overlap of the two top K is recorded as <see cref="RecommenderTelemetry.ServedRecall"/>, by version and tier.
+/// overlap of the two top K is recorded as <see cref="RecommenderTelemetry.ServedRecall"/>, by version and index kind (label <c>tier</c>).
 /// The check runs off the grain's turn and outside the request's trace (a root span linked to it), at most
 /// <see cref="ServedRecallOptions.MaxConcurrentChecks"/> at once per silo, so its cost is bounded; and only while
 /// some meter listener collects the figure.
@@ -60,14 +60,15 @@ public sealed class ServedRecallMonitor(IGrainFactory grains, IOptions<ServedRec
                 grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).SearchExact(request)));
             var exact = ShardResultMerger.Merge([.. answers.Select(a => a.Movies)], request.K);
             var recall = Recall(served, exact);
-            var tiers = answers.Select(a => a.Tier).Distinct().ToArray();
-            var tier = tiers.Length == 1 ? tiers[0] : string.Join('+', tiers.Order());
+            // Labelled "tier", the name the instruments and dashboards use for the index kind.
+            var kinds = answers.Select(a => a.IndexKind).Distinct().ToArray();
+            var kind = kinds.Length == 1 ? kinds[0] : string.Join('+', kinds.Order());
             RecommenderTelemetry.ServedRecallCheckDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             RecommenderTelemetry.ServedRecall.Record(recall,
                 new KeyValuePair<string, object?>("version", model.Version),
-                new KeyValuePair<string, object?>("tier", tier));
+                new KeyValuePair<string, object?>("tier", kind));
             activity?.SetTag("recommender.model_version", model.Version);
-            activity?.SetTag("recommender.index.tier", tier);
+            activity?.SetTag("recommender.index.tier", kind);
             activity?.SetTag("recommender.served_recall", recall);
             return recall;
         }

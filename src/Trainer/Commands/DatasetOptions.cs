@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Trainer.Data;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Evaluation;
 using Spectre.Console;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
 using Spectre.Console;

@@ -1,4 +1,4 @@
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using Spectre.Console;
 
 namespace MovieRecommender.Trainer.Data;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using MovieRecommender.Cli;
+using MovieRecommender.CommandLine;
 using Spectre.Console;
 
 namespace MovieRecommender.Trainer.Data;

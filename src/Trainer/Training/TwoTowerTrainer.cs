@@ -85,7 +85,7 @@ public static class TwoTowerTrainer
             var validationRows = validate ? SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems) : null;
             using var trainUsers = tensor(split.TrainUsers.Select(u => (long)u).ToArray());
             using var trainItems = tensor(split.TrainItems.Select(i => (long)i).ToArray());
-            using var logQ = LogItemFrequencies(trainRows);
+            using var logQ = InBatchSoftmax.LogItemFrequencies(trainRows);
             using var optimizer = CreateOptimizer(model, config);
             Dictionary<string, Tensor>? best = null;
             var bestScore = double.NegativeInfinity;
@@ -172,7 +172,7 @@ public static class TwoTowerTrainer
             }
             else
             {
-                logits = InBatchLogits(queries, model.ItemVectors(items),
+                logits = InBatchSoftmax.Logits(queries, model.ItemVectors(items),
                     config.LogQCorrection ? logQ.index_select(0, items) : null, model.One);
                 if (model.HasItemBias) logits = logits.add(model.ItemBiases(items).unsqueeze(0), model.One);
                 targets = arange(length, dtype: ScalarType.Int64);
@@ -228,26 +228,6 @@ public static class TwoTowerTrainer
     private static void SetLearningRate(optim.Optimizer optimizer, double rate)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-    }
-
-    /// <summary>
-    /// In-batch sampled softmax logits: row b scores query b (already divided by the temperature) against every
-    /// candidate of the batch. With <paramref name="logQ"/> (log sampling probability of each column's candidate),
-    /// it is subtracted from its column: a popular movie shows up as a negative more often than a rare one,
-    /// and the correction keeps the softmax an unbiased estimate of the full one (Yi et al., RecSys 2019).
-    /// </summary>
-    public static Tensor InBatchLogits(Tensor queries, Tensor candidates, Tensor? logQ, Scalar one)
-    {
-        var logits = queries.matmul(candidates.t());
-        return logQ is null ? logits : logits.add(logQ.unsqueeze(0).neg(), one);
-    }
-
-    /// <summary>log(count / total) of every movie among the training pairs: its probability of being sampled in a batch.</summary>
-    public static Tensor LogItemFrequencies(SparseRows train)
-    {
-        var counts = train.ItemCounts();
-        var total = Math.Max(1, counts.Sum(c => (long)c));
-        return tensor(counts.Select(c => (float)Math.Log(Math.Max(1, c) / (double)total)).ToArray());
     }
 
     /// <summary>A model for the dataset with the configured features; the histories come from <paramref name="train"/>.</summary>

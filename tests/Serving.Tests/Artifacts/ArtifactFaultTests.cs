@@ -22,7 +22,7 @@ public sealed class ArtifactFaultTests
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public void A_damaged_artifact_is_refused_in_one_line_naming_the_file_and_the_fault(string name, bool checksumsRewritten)
+    public void ADamagedArtifactIsRefusedInOneLineNamingTheFileAndTheFault(string name, bool checksumsRewritten)
     {
         using var temp = new TempFolder();
         var fault = ArtifactDamage.Named(name);
@@ -30,13 +30,13 @@ public sealed class ArtifactFaultTests
 
         var error = Assert.Throws<ArtifactException>(() => ModelArtifact.Load(copy));
 
-        ArtifactDamage.AssertStartsWith(ArtifactDamage.ExpectedStart(copy, fault, checksumsRewritten), error.Message);
+        Assert.StartsWith(ArtifactDamage.ExpectedStart(copy, fault, checksumsRewritten), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain('\r', error.Message);
     }
 
     [Fact]
-    public void The_good_artifact_the_faults_start_from_loads()
+    public void TheGoodArtifactTheFaultsStartFromLoads()
     {
         using var temp = new TempFolder();
         var artifact = ModelArtifact.Load(ArtifactDamage.WriteGood(temp.Path));
@@ -47,7 +47,7 @@ public sealed class ArtifactFaultTests
     [InlineData("(100000000, 4)")]            // 1.6 GB of floats: an array .NET would happily allocate
     [InlineData("(40, 10000000)")]
     [InlineData("(536870000, 4)")]
-    public void A_header_that_lies_about_its_size_is_refused_without_allocating_what_it_asks_for(string shape)
+    public void AHeaderThatLiesAboutItsSizeIsRefusedWithoutAllocatingWhatItAsksFor(string shape)
     {
         using var temp = new TempFolder();
         var copy = ArtifactDamage.Copy(ArtifactDamage.WriteGood(temp.Path), temp.Path);
@@ -58,12 +58,12 @@ public sealed class ArtifactFaultTests
         var error = Assert.Throws<ArtifactException>(() => ModelArtifact.Load(copy));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        ArtifactDamage.AssertStartsWith($"{Path.Combine(copy, ArtifactFiles.ItemEmbeddings)}: truncated: the header says shape {shape}", error.Message);
+        Assert.StartsWith($"{Path.Combine(copy, ArtifactFiles.ItemEmbeddings)}: truncated: the header says shape {shape}", error.Message, StringComparison.Ordinal);
         Assert.True(allocated < 4 << 20, $"loading allocated {allocated:N0} bytes");
     }
 
     [Fact]
-    public void A_lying_header_on_a_stream_that_cannot_seek_allocates_only_what_arrives()
+    public void ALyingHeaderOnAStreamThatCannotSeekAllocatesOnlyWhatArrives()
     {
         using var good = new MemoryStream();
         NpyFile.Write(good, new EmbeddingMatrix(2, 4, new float[8]));

@@ -1,7 +1,7 @@
 using MovieRecommender.Artifacts;
-using MovieRecommender.Cli;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.CommandLine;
 using MovieRecommender.Grains;
+using MovieRecommender.Operations.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
 using Spectre.Console;
 
@@ -19,7 +19,7 @@ public sealed class DamagedArtifactPublishingTests(ClusterFixture fixture)
     private const int K = 10;
 
     [Fact]
-    public async Task Every_damaged_artifact_is_refused_and_the_active_version_keeps_serving_exactly()
+    public async Task EveryDamagedArtifactIsRefusedAndTheActiveVersionKeepsServingExactly()
     {
         using var temp = new TempFolder();
         var goodFolder = ArtifactDamage.WriteGood(Path.Combine(temp.Path, "good"));
@@ -36,7 +36,7 @@ public sealed class DamagedArtifactPublishingTests(ClusterFixture fixture)
                 // Were the artifact accepted, publishing would go on to connect to a cluster: none answers within 5 s here.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 var error = await Assert.ThrowsAsync<ArtifactException>(() => PublishConsole.PublishAsync(copy, console, timeout.Token));
-                ArtifactDamage.AssertStartsWith(ArtifactDamage.ExpectedStart(copy, fault, rewritten), error.Message);
+                Assert.StartsWith(ArtifactDamage.ExpectedStart(copy, fault, rewritten), error.Message, StringComparison.Ordinal);
                 Assert.DoesNotContain('\n', error.Message);
                 refused.Add($"{fault.Name}{(rewritten ? " (checksums rewritten)" : "")}");
             }
@@ -51,12 +51,6 @@ public sealed class DamagedArtifactPublishingTests(ClusterFixture fixture)
     private async Task AssertServesExactlyAsync(ModelArtifact artifact)
     {
         for (var row = 0; row < artifact.Users.Count; row++)
-        {
-            var served = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[row].Id).Recommend(K);
-            Assert.Equal(artifact.Manifest.Version, served.ModelVersion);
-            var expected = TestArtifacts.BruteForceTopK(artifact, row, K);
-            Assert.Equal(expected.Select(e => e.Row), served.Movies.Select(m => m.Row));
-            Assert.All(expected.Zip(served.Movies), p => Assert.Equal(p.First.Score, p.Second.Score, 1e-4f));
-        }
+            await ServedAnswers.AssertServedExactlyAsync(fixture.Client, artifact, row, K);
     }
 }

@@ -1,6 +1,6 @@
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Publishing;
 
 namespace MovieRecommender.Serving.Tests.Cluster;
 

@@ -1,15 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Grains;
+using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Storage;
-using MovieRecommender.Hosting;
+using MovieRecommender.Operations.Publishing;
+using MovieRecommender.Serving.Tests.Cluster;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using StackExchange.Redis;
-
-using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Faults;
 
@@ -28,7 +27,7 @@ public sealed class StoreOutageTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         // The same file storage, behind a switch: the last keyed registration is the one grains get.
-        _cluster = await ClusterFixture.StartAsync(_store.Path, silos: 1, silo =>
+        _cluster = await TestClusterFixture.StartAsync(_store.Path, silos: 1, silo =>
             silo.Services.AddKeyedSingleton<IGrainStorage>(ModelStorage.ProviderName, (sp, _) =>
                 new OutageStorage(new FileGrainStorage(sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName)))));
 
@@ -134,16 +133,16 @@ public sealed class StoreOutageTests : IAsyncLifetime
     /// <summary>The file storage, or, while down, the Redis storage's "no connection" error for every call (or one state's writes).</summary>
     private sealed class OutageStorage(IGrainStorage inner) : IGrainStorage
     {
-        private static volatile bool s_down;
-        private static volatile string? s_writesOf;
+        private static volatile bool _down;
+        private static volatile string? _writesOf;
 
-        public static void Down(string? writesOf = null) { s_writesOf = writesOf; s_down = true; }
+        public static void Down(string? writesOf = null) { _writesOf = writesOf; _down = true; }
 
-        public static void Up() { s_down = false; s_writesOf = null; }
+        public static void Up() { _down = false; _writesOf = null; }
 
         private static void Check(string stateName, bool write)
         {
-            if (!s_down || (s_writesOf is { } only && (!write || only != stateName))) return;
+            if (!_down || (_writesOf is { } only && (!write || only != stateName))) return;
             // As Orleans' Redis storage reports it: its own message ends with Redis' exception, type and message
             // (Redis' exception itself has no Orleans codec, so it is not carried along).
             var redis = new RedisConnectionException(ConnectionFailureType.UnableToConnect,

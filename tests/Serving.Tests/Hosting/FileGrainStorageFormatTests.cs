@@ -28,7 +28,7 @@ public sealed class FileGrainStorageFormatTests : IDisposable
     }
 
     [Fact]
-    public void The_default_serializer_is_Orleans_binary_byte_for_byte()
+    public void TheDefaultSerializerIsOrleansBinaryByteForByte()
     {
         using var services = Services(_root.FullName);
         var options = services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName);
@@ -38,7 +38,7 @@ public sealed class FileGrainStorageFormatTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_written_before_the_options_reads_back_and_is_rewritten_identically()
+    public async Task AFileWrittenBeforeTheOptionsReadsBackAndIsRewrittenIdentically()
     {
         using var services = Services(_root.FullName);
         var storage = new FileGrainStorage(services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName));
@@ -67,7 +67,7 @@ public sealed class FileGrainStorageFormatTests : IDisposable
     }
 
     [Fact]
-    public void A_storage_without_a_folder_is_refused_at_start()
+    public void AStorageWithoutAFolderIsRefusedAtStart()
     {
         var services = new ServiceCollection();
         services.AddSerializer();

@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Grains;
+using MovieRecommender.Operations.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Refresh;
@@ -23,36 +22,16 @@ public sealed class PublishingTests(ClusterFixture fixture)
         var publisher = new ArtifactPublisher(fixture.Client);
         await publisher.PublishAsync(v1, new PublishOptions { CandidateShards = 3, UserShards = 2, ChunkBytes = 2048 });
 
-        using var stop = new CancellationTokenSource();
-        var results = new ConcurrentBag<(int Row, Recommendation Result)>();
-        var failures = new ConcurrentBag<Exception>();
-        var callers = Enumerable.Range(0, 8).Select(caller => Task.Run(async () =>
-        {
-            var random = new Random(caller);
-            while (!stop.IsCancellationRequested)
-            {
-                var row = random.Next(v1.Users.Count);
-                try { results.Add((row, await fixture.Client.GetGrain<IUserGrain>(v1.Users[row].Id).Recommend(K))); }
-                catch (Exception e) { failures.Add(e); }
-            }
-        })).ToArray();
-
+        var load = RecommendationLoad.Start(fixture.Client, v1, K);
         await Task.Delay(300);
         await publisher.PublishAsync(v2, new PublishOptions { CandidateShards = 5, UserShards = 3, ChunkBytes = 2048 });
         await Task.Delay(300);
-        await stop.CancelAsync();
-        await Task.WhenAll(callers);
+        await load.StopAsync();
 
-        Assert.Empty(failures);
-        Assert.Contains(results, r => r.Result.ModelVersion == v1.Manifest.Version);
-        Assert.Contains(results, r => r.Result.ModelVersion == v2.Manifest.Version);
-        var mismatches = results.Count(r =>
-        {
-            var expected = TestArtifacts.BruteForceTopK(byVersion[r.Result.ModelVersion], r.Row, K);
-            return !expected.Select(e => e.Row).SequenceEqual(r.Result.Movies.Select(m => m.Row))
-                || expected.Zip(r.Result.Movies).Any(p => Math.Abs(p.First.Score - p.Second.Score) > 1e-4);
-        });
-        Assert.Equal(0, mismatches);
+        Assert.Empty(load.Failures);
+        Assert.Contains(load.Results, r => r.Result.ModelVersion == v1.Manifest.Version);
+        Assert.Contains(load.Results, r => r.Result.ModelVersion == v2.Manifest.Version);
+        Assert.Equal(0, load.Results.Count(r => !ServedAnswers.IsExactTopK(byVersion[r.Result.ModelVersion], r.Row, r.Result, K)));
     }
 
     [Fact]
@@ -139,10 +118,6 @@ public sealed class PublishingTests(ClusterFixture fixture)
     }
 
     /// <summary>A user's recommendation comes from <paramref name="artifact"/>'s version and matches its brute-force top K.</summary>
-    private async Task AssertServesBruteForceAsync(ModelArtifact artifact, int userRow)
-    {
-        var served = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[userRow].Id).Recommend(K);
-        Assert.Equal(artifact.Manifest.Version, served.ModelVersion);
-        Assert.Equal(TestArtifacts.BruteForceTopK(artifact, userRow, K).Select(e => e.Row), served.Movies.Select(m => m.Row));
-    }
+    private Task AssertServesBruteForceAsync(ModelArtifact artifact, int userRow) =>
+        ServedAnswers.AssertServedExactlyAsync(fixture.Client, artifact, userRow, K);
 }

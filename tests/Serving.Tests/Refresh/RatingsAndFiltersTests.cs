@@ -1,8 +1,8 @@
-using MovieRecommender.Grains;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
-using MovieRecommender.Serving.Tests.Cluster;
+using MovieRecommender.Grains;
 using MovieRecommender.Index;
+using MovieRecommender.Operations.Publishing;
+using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Refresh;
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.Operations.Publishing;
+using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Registry;
 
@@ -144,11 +145,7 @@ public sealed class ActiveModelNotificationTests(RegistryClusterFixture fixture)
     private async Task AssertServedAsync(ModelArtifact artifact, int users)
     {
         for (var row = 0; row < users; row++)
-        {
-            var served = await fixture.Client.GetGrain<IUserGrain>(artifact.Users[row].Id).Recommend(K);
-            Assert.Equal(artifact.Manifest.Version, served.ModelVersion);
-            Assert.Equal(TestArtifacts.BruteForceTopK(artifact, row, K).Select(e => e.Row), served.Movies.Select(m => m.Row));
-        }
+            await ServedAnswers.AssertServedExactlyAsync(fixture.Client, artifact, row, K);
     }
 
     // The same users in every version of a test (one id base per test), so each is known to each version.

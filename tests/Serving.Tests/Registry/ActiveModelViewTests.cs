@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Registry;
-using MovieRecommender.Hosting;
 
 namespace MovieRecommender.Serving.Tests.Registry;
 
@@ -47,9 +46,10 @@ public sealed class ActiveModelViewTests
     [Fact]
     public void SettingsMustBePositive()
     {
-        Assert.Null(new ActiveModelViewOptions().Problem());
-        Assert.Contains("RefreshPeriod", new ActiveModelViewOptions { RefreshPeriod = TimeSpan.Zero }.Problem());
-        Assert.Contains("NotificationTimeout", new ActiveModelViewOptions { NotificationTimeout = TimeSpan.FromSeconds(-1) }.Problem());
+        var validator = new ActiveModelViewOptionsValidator();
+        Assert.True(validator.Validate(null, new ActiveModelViewOptions()).Succeeded);
+        Assert.Contains("RefreshPeriod", validator.Validate(null, new ActiveModelViewOptions { RefreshPeriod = TimeSpan.Zero }).FailureMessage);
+        Assert.Contains("NotificationTimeout", validator.Validate(null, new ActiveModelViewOptions { NotificationTimeout = TimeSpan.FromSeconds(-1) }).FailureMessage);
     }
 
     [Fact]
@@ -68,13 +68,8 @@ public sealed class ActiveModelViewTests
         }
     }
 
-    // Built, not started: cluster mode dials nothing until the host starts.
-    private static IHost SiloHost(params string[] args)
-    {
-        var builder = Host.CreateApplicationBuilder([.. args, "--Cluster:Mode=redis"]);
-        builder.UseOrleans(silo => silo.AddMovieRecommender());
-        return builder.Build();
-    }
+    // Built as the Silo program builds it, not started: cluster mode dials nothing until the host starts.
+    private static WebApplication SiloHost(params string[] args) => MovieRecommender.Silo.Program.Build([.. args, "--Cluster:Mode=redis"]);
 
     private static RegistrySnapshot Snapshot(long generation, string version, string epoch = "e") =>
         new(generation, new ActiveModel(new ModelVersionInfo(version, 4, 10, 5, 1, 1, DateTimeOffset.UnixEpoch), ImmutableArray<PopularMovie>.Empty), epoch);

@@ -1,6 +1,6 @@
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Grains;
+using MovieRecommender.Operations.Publishing;
 using Orleans.TestingHost;
 
 namespace MovieRecommender.Serving.Tests.Registry;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient.Publishing;
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Index;
+using MovieRecommender.Operations.Publishing;
 using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Serving;
@@ -16,11 +16,11 @@ namespace MovieRecommender.Serving.Tests.Serving;
 public sealed class ShardIndexBuildTests
 {
     [Fact]
-    public async Task A_shard_answers_exactly_while_its_index_builds_and_the_version_activates_once_every_index_is_built()
+    public async Task AShardAnswersExactlyWhileItsIndexBuildsAndTheVersionActivatesOnceEveryIndexIsBuilt()
     {
         using var store = new TempFolder();
         var gate = new GatedIndexBuilder(expectedBuilds: 2);
-        await using var cluster = await ClusterFixture.StartAsync(store.Path, silos: 1,
+        await using var cluster = await TestClusterFixture.StartAsync(store.Path, silos: 1,
             silo => silo.Services.AddSingleton<IShardIndexBuilder>(gate));
         using var temp = new TempFolder();
         var artifact = ModelArtifact.Load(TestArtifacts.Write(temp.Path, users: 20, items: 300, dim: 8, seed: 151));
@@ -67,7 +67,7 @@ public sealed class ShardIndexBuildTests
     private static (int Row, float Score)[] ExactTopK(ModelArtifact artifact, int user, int start, int count, int k)
     {
         var query = artifact.UserEmbeddings.Row(user).ToArray();
-        var index = VectorIndex.Build(artifact.ItemEmbeddings.Values.AsSpan(start * query.Length, count * query.Length).ToArray(), query.Length, new IndexSpec(IndexTier.Exact));
+        var index = VectorIndex.Build(artifact.ItemEmbeddings.Values.AsSpan(start * query.Length, count * query.Length).ToArray(), query.Length, new IndexSpec(IndexKind.Exact));
         return [.. index.Search(query, k).Select(h => (start + h.Id, h.Score))];
     }
 

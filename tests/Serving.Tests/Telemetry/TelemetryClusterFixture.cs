@@ -1,17 +1,16 @@
 using System.Diagnostics;
-using MovieRecommender.Grains.Telemetry;
-using MovieRecommender.Index;
-using MovieRecommender.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using MovieRecommender.Telemetry;
+using MovieRecommender.Grains.Hosting;
+using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.Index;
+using MovieRecommender.ServiceDefaults;
+using MovieRecommender.Serving.Tests.Cluster;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Hosting;
 using Orleans.TestingHost;
-
-using MovieRecommender.Serving.Tests.Cluster;
 
 namespace MovieRecommender.Serving.Tests.Telemetry;
 
@@ -20,14 +19,8 @@ namespace MovieRecommender.Serving.Tests.Telemetry;
 /// (share 1), and the programs' own OpenTelemetry set-up (<see cref="RecommenderOpenTelemetry"/>: sources, meters,
 /// sampler) exporting to memory. Sources are process-wide, so tests filter by trace id, user or version.
 /// </summary>
-public sealed class TelemetryClusterFixture : IAsyncLifetime
+public sealed class TelemetryClusterFixture() : TestClusterFixture(silos: 2)
 {
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public IClusterClient Client => Cluster.Client;
-
-    public TempFolder Store { get; } = new();
-
     public List<Activity> Spans { get; } = [];
 
     public List<Metric> Metrics { get; } = [];
@@ -38,33 +31,36 @@ public sealed class TelemetryClusterFixture : IAsyncLifetime
 
     public MeterProvider Meters => _telemetry.MeterProvider;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var noExporters = new ConfigurationBuilder().Build();
         _telemetry = OpenTelemetrySdk.Create(otel => otel
             .AddRecommenderTelemetry(noExporters, "telemetry-tests")
             .WithTracing(tracing => tracing.AddInMemoryExporter(Spans))
             .WithMetrics(metrics => metrics.AddInMemoryExporter(Metrics)));
-        Cluster = await StartAsync(Store.Path, initialSilos: 2);
+        await base.InitializeAsync();
     }
+
+    protected override void ConfigureSilo(ISiloBuilder silo) => CheckEveryAnswer(silo, index: null);
 
     /// <summary>A cluster whose silos check every answer's recall, with the given index settings (null: by shard size).</summary>
     public static Task<InProcessTestCluster> StartAsync(string store, int initialSilos, IndexOptions? index = null) =>
-        ClusterFixture.StartAsync(store, initialSilos, silo =>
-        {
-            silo.Services.Configure<ServedRecallOptions>(o =>
-            {
-                o.Share = 1;
-                o.MaxConcurrentChecks = 1000;
-            });
-            if (index is not null) silo.UseIndexOptions(index);
-        });
+        StartAsync(store, initialSilos, silo => CheckEveryAnswer(silo, index));
 
-    public async Task DisposeAsync()
+    private static void CheckEveryAnswer(ISiloBuilder silo, IndexOptions? index)
     {
-        await Cluster.DisposeAsync();
+        silo.Services.Configure<ServedRecallOptions>(o =>
+        {
+            o.Share = 1;
+            o.MaxConcurrentChecks = 1000;
+        });
+        if (index is not null) silo.UseIndexOptions(index);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
         _telemetry.Dispose();
-        Store.Dispose();
     }
 }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Telemetry;
-using MovieRecommender.Telemetry;
+using MovieRecommender.ServiceDefaults;
 using OpenTelemetry.Trace;
 
 namespace MovieRecommender.Serving.Tests.Telemetry;
@@ -38,7 +38,7 @@ public sealed class TelemetryUnitTests
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
         if (variable is not null) builder.Configuration[variable] = "http://localhost:4317";
-        MovieRecommender.Hosting.TelemetrySetup.AddRecommenderTelemetry(builder);
+        builder.AddRecommenderTelemetry(TelemetryNames.SiloService, "telemetry-unit-tests");
         using var host = builder.Build();
         Assert.Equal(traced, host.Services.GetService(typeof(TracerProvider)) is not null);
     }
@@ -53,7 +53,7 @@ public sealed class TelemetryUnitTests
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
         if (key is not null) builder.Configuration[key] = value;
-        MovieRecommender.Hosting.TelemetrySetup.AddRecommenderTelemetry(builder);
+        builder.AddRecommenderTelemetry(TelemetryNames.SiloService, "telemetry-unit-tests");
         using var host = builder.Build();
         Assert.Equal(listened, host.Services.GetService(typeof(OpenTelemetry.Metrics.MeterProvider)) is not null);
     }

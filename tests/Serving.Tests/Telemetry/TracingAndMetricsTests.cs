@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using MovieRecommender.Artifacts;
+using MovieRecommender.Cluster;
 using MovieRecommender.Grains;
 using MovieRecommender.Index;
-using MovieRecommender.Artifacts;
-using MovieRecommender.ClusterClient;
-using MovieRecommender.ClusterClient.Publishing;
+using MovieRecommender.Operations;
+using MovieRecommender.Operations.Publishing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -142,7 +143,7 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         // PQ4 with a rerank no deeper than K: the 4-bit codes alone decide which movies come back.
         using var store = new TempFolder();
         var cluster = await TelemetryClusterFixture.StartAsync(store.Path, initialSilos: 1,
-            new IndexOptions { Tier = IndexTier.Pq4, Rerank = 10, PqSubspaces = 4 });
+            new IndexOptions { Kind = IndexKind.Pq4, Rerank = 10, PqSubspaces = 4 });
         try
         {
             using var temp = new TempFolder();

@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+using MovieRecommender.Index;
+
+namespace MovieRecommender.Grains.Shards;
+
+/// <summary>
+/// One candidate shard's rows of one version: the movies [<see cref="FirstRow"/>, FirstRow + <see cref="Count"/>) of
+/// the version's items, their float32 embeddings (the index builds over them), ids, titles, genres and years. Filled
+/// chunk by chunk, or read back whole from the store. Plain data, so that its checks are tested without a cluster;
+/// the grain adds the Orleans plumbing.
+/// </summary>
+public sealed class CandidatePartition
+{
+    // The rows in the form the store keeps them; a chunk writes into these arrays.
+    private readonly CandidatePartitionState _rows;
+    private readonly bool[] _loaded;
+    private Dictionary<string, int>? _localOfId;
+    private ShardExclusions? _exclusions;
+
+    private CandidatePartition(CandidatePartitionState rows, int shard, bool[] loaded)
+    {
+        _rows = rows;
+        Model = rows.Model ?? throw new ArgumentException("The stored partition names no model version.", nameof(rows));
+        Shard = shard;
+        _loaded = loaded;
+        LoadedCount = loaded.Count(l => l);
+    }
+
+    public ModelVersionInfo Model { get; }
+
+    public int Shard { get; }
+
+    /// <summary>The version's row of this shard's first movie (local row 0, index id 0).</summary>
+    public int FirstRow => _rows.FirstRow;
+
+    /// <summary>The shard's rows: <see cref="Count"/> x the model's dimension, row-major. The index builds over these.</summary>
+    public float[] Vectors => _rows.Vectors;
+
+    public int Count => _rows.Ids.Length;
+
+    /// <summary>How many of the shard's rows a chunk has written (a chunk pushed twice counts once).</summary>
+    public int LoadedCount { get; private set; }
+
+    /// <summary>Every row arrived: the shard can answer, be sealed and build its index.</summary>
+    public bool IsComplete => LoadedCount == Count;
+
+    /// <summary>How many chunks were taken: what a cache over the rows compares to know it is stale.</summary>
+    public int Writes { get; private set; }
+
+    /// <summary>The index ids a search of these rows skips, with the filter answers cached until the next write.</summary>
+    public ShardExclusions Exclusions => _exclusions ??= new(this);
+
+    /// <summary>The empty rows of shard <paramref name="shard"/> of the version's layout, for chunks to fill.</summary>
+    public static CandidatePartition ForLayout(ModelVersionInfo model, int shard)
+    {
+        var (start, count) = Partitioning.ShardRows(model.ItemCount, model.CandidateShards, shard);
+        var rows = new CandidatePartitionState
+        {
+            Model = model, FirstRow = start, Vectors = new float[checked(count * model.Dimension)],
+            Ids = new string[count], Titles = new string[count], Genres = new string[count][], Years = new int[count],
+        };
+        return new(rows, shard, new bool[count]);
+    }
+
+    /// <summary>A sealed partition read back from the store (a restart, a crash or a move): every row present.</summary>
+    public static CandidatePartition FromState(CandidatePartitionState state, int shard) =>
+        new(state, shard, Enumerable.Repeat(true, state.Ids.Length).ToArray());
+
+    /// <summary>What the store keeps of the shard: the same arrays, not a copy (a partition is large).</summary>
+    public CandidatePartitionState ToState() => _rows with { };
+
+    /// <summary>
+    /// Writes a chunk into its rows. Every check comes before the first write, so a refused chunk changes nothing.
+    /// The caller checks the chunk's layout (its message names the grain).
+    /// </summary>
+    public void Take(CandidateChunk chunk)
+    {
+        var dim = Model.Dimension;
+        var count = chunk.Ids.Length;
+        if (chunk.Titles.Length != count || chunk.Genres.Length != count || chunk.Years.Length != count || chunk.Vectors.Length != count * dim * sizeof(float))
+            throw new ArgumentException($"Chunk at row {chunk.FirstRow}: {count} ids, {chunk.Titles.Length} titles, {chunk.Genres.Length} genre lists, " +
+                $"{chunk.Years.Length} years and {chunk.Vectors.Length} vector bytes do not match dimension {dim}.");
+        var local = chunk.FirstRow - FirstRow;
+        if (local < 0 || local + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(chunk),
+                $"Rows [{chunk.FirstRow}, {chunk.FirstRow + count}) fall outside shard {Shard}'s rows [{FirstRow}, {FirstRow + Count}).");
+
+        // Refuse NaN and infinity before they reach the shard: the index would refuse to build on them later.
+        var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
+        VectorGuard.CheckRows(vectors, dim, nameof(chunk));
+        vectors.CopyTo(Vectors.AsSpan(local * dim, count * dim));
+        for (var i = 0; i < count; i++)
+        {
+            _rows.Ids[local + i] = chunk.Ids[i];
+            _rows.Titles[local + i] = chunk.Titles[i];
+            _rows.Genres[local + i] = chunk.Genres[i];
+            _rows.Years[local + i] = chunk.Years[i];
+            if (!_loaded[local + i])
+            {
+                _loaded[local + i] = true;
+                LoadedCount++;
+            }
+        }
+        Writes++;
+    }
+
+    /// <summary>The movie's row and embedding, or null: not in this shard, or the shard is not complete yet.</summary>
+    public MovieVector? Find(string movieId)
+    {
+        if (!IsComplete) return null;
+        // Built on the first look-up only: most shards are never asked.
+        _localOfId ??= _rows.Ids.Select((id, local) => (id, local)).ToDictionary(p => p.id, p => p.local, StringComparer.Ordinal);
+        if (!_localOfId.TryGetValue(movieId, out var row)) return null;
+        var embedding = Vectors.AsSpan(row * Model.Dimension, Model.Dimension).ToArray();
+        return new MovieVector(FirstRow + row, movieId, _rows.Titles[row], embedding);
+    }
+
+    /// <summary>The distinct genres of the rows written so far (case-insensitively), in no particular order.</summary>
+    public string[] Genres() =>
+        _rows.Genres.Where(g => g is not null).SelectMany(g => g).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The index's hits (local ids) as the version's movies.</summary>
+    public ScoredMovie[] Scored(SearchHit[] top)
+    {
+        var result = new ScoredMovie[top.Length];
+        for (var i = 0; i < top.Length; i++)
+        {
+            var local = top[i].Id;
+            result[i] = new ScoredMovie(FirstRow + local, _rows.Ids[local], _rows.Titles[local], top[i].Score);
+        }
+        return result;
+    }
+
+    /// <summary>The excluded global rows (sorted) that fall in this shard, as the index's 0-based ids.</summary>
+    public int[] LocalRows(int[] excludedRows)
+    {
+        var from = SortedRows.LowerBound(excludedRows, FirstRow);
+        var to = SortedRows.LowerBound(excludedRows, FirstRow + Count);
+        var local = new int[Math.Max(0, to - from)];
+        for (var i = 0; i < local.Length; i++) local[i] = excludedRows[from + i] - FirstRow;
+        return local;
+    }
+
+    /// <summary>The local ids (ascending) of the movies the filter rejects: a scan of every row's genres and year.</summary>
+    public int[] RowsRejectedBy(MovieFilter filter)
+    {
+        var rejected = new List<int>();
+        for (var local = 0; local < Count; local++)
+            if (!filter.Matches(_rows.Genres[local], _rows.Years[local])) rejected.Add(local);
+        return [.. rejected];
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace MovieRecommender.ServiceDefaults;
+
+/// <summary>
+/// OpenTelemetry for a long-running host (the silo): the shared set-up (<see cref="RecommenderOpenTelemetry"/>) as one
+/// instance of its service, with Orleans' meter, ASP.NET Core's and Kestrel's instruments, and a Prometheus scrape
+/// endpoint when <c>Telemetry:PrometheusPort</c> is set. A signal no exporter takes is not recorded at all: spans and
+/// instruments recorded for no one would cost every request.
+/// </summary>
+public static class HostTelemetry
+{
+    /// <summary>ASP.NET Core's own instruments: request duration by route and status, Kestrel's connections, the rate limiter's rejections.</summary>
+    private static readonly string[] AspNetCoreMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"];
+
+    /// <param name="serviceInstanceId">This process among its service's instances (a silo: host and silo port).</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A <c>Telemetry</c> setting is wrong.</exception>
+    public static IHostApplicationBuilder AddRecommenderTelemetry(this IHostApplicationBuilder builder, string serviceName, string serviceInstanceId)
+    {
+        var configuration = builder.Configuration;
+        var options = TelemetryOptions.From(configuration);
+        var otlp = OtlpEndpoints.From(configuration);
+        // ASP.NET Core's request spans are left out: every HTTP root would be traced.
+        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, serviceName, serviceInstanceId,
+            traces: ExportsTraces(otlp, options), meters: ExportsMetrics(otlp, options), metrics: metrics =>
+        {
+            metrics.AddMeter(TelemetryNames.OrleansMeter).AddMeter(AspNetCoreMeters);
+            if (options.PrometheusPort > 0)
+                metrics.AddPrometheusHttpListener(o =>
+                {
+                    o.Host = options.PrometheusHost;
+                    o.Port = options.PrometheusPort;
+                });
+        });
+        return builder;
+    }
+
+    /// <summary>Some exporter takes traces (OTLP or the console); else the host records no span at all.</summary>
+    public static bool ExportsTraces(OtlpEndpoints otlp, TelemetryOptions options) => otlp.All || otlp.Traces || options.Console;
+
+    /// <summary>
+    /// Some exporter takes metrics (OTLP, the console or Prometheus); else no instrument is listened to, and what
+    /// only feeds an instrument (Orleans' per-message meter, the live served-recall checks) is not done.
+    /// </summary>
+    public static bool ExportsMetrics(OtlpEndpoints otlp, TelemetryOptions options) =>
+        otlp.All || otlp.Metrics || options.Console || options.PrometheusPort > 0;
+}

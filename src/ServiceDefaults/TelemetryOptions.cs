@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MovieRecommender.ServiceDefaults;
+
+/// <summary>
+/// The product's own telemetry settings (configuration section <c>Telemetry</c>), bound once; the standard
+/// OpenTelemetry variables (<see cref="OtlpEndpoints"/>) say where OTLP goes. Live served recall has its own
+/// subsection, <c>Telemetry:ServedRecall</c>, which the grains bind.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>Also print spans, metrics and logs on the console (<c>Telemetry:Console=true</c>).</summary>
+    public bool Console { get; set; }
+
+    /// <summary>A silo's Prometheus scrape endpoint port (<c>Telemetry:PrometheusPort</c>); 0: none.</summary>
+    public int PrometheusPort { get; set; }
+
+    /// <summary>Where the Prometheus endpoint listens (<c>Telemetry:PrometheusHost</c>): loopback by default.</summary>
+    public string PrometheusHost { get; set; } = "localhost";
+
+    /// <summary>The section as configured, checked (<see cref="TelemetryOptionsValidator"/>).</summary>
+    /// <exception cref="OptionsValidationException">A value is wrong; the message names its key.</exception>
+    public static TelemetryOptions From(IConfiguration configuration) =>
+        ValidatedOptions.Read(configuration, Section, new TelemetryOptionsValidator());
+
+    /// <summary>The Prometheus endpoint's prefix, e.g. <c>http://localhost:9464/</c>; null when there is none.</summary>
+    public string? PrometheusPrefix => PrometheusPort <= 0 ? null : $"http://{PrometheusHost}:{PrometheusPort}/";
+}
+
+/// <summary>Checks <see cref="TelemetryOptions"/>; each fault names its key, the value and what it expects.</summary>
+public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions o)
+    {
+        const string s = TelemetryOptions.Section;
+        if (o.PrometheusPort is < 0 or > 65535)
+            return ValidateOptionsResult.Fail($"{s}:PrometheusPort is {o.PrometheusPort}: expected a TCP port between 1 and 65535, or 0 for no endpoint.");
+        if (string.IsNullOrWhiteSpace(o.PrometheusHost))
+            return ValidateOptionsResult.Fail($"{s}:PrometheusHost is empty: expected a host name or address such as localhost.");
+        return ValidateOptionsResult.Success;
+    }
+}

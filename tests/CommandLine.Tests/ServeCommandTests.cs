@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+
+namespace MovieRecommender.CommandLine.Tests;
+
+/// <summary>
+/// <c>benchmarks serve</c> through its real command line at a tiny scale: it generates a catalogue, starts a real silo
+/// process, publishes, runs one short rate and writes its rows, plot and capacity table.
+/// </summary>
+public sealed class ServeCommandTests
+{
+    private static readonly string Benchmarks =
+        Path.Combine(RepositoryRoot.Path, "bench", "Benchmarks", "bin", RepositoryRoot.Configuration, "net10.0", "MovieRecommender.Benchmarks.dll");
+
+    [Fact]
+    public async Task ServeWritesARowPerRateWithTheRequiredFieldsAndExactRecall1()
+    {
+        using var work = new TempFolder();
+        var json = Path.Combine(work.Path, "serve.json");
+        var capacity = Path.Combine(work.Path, "capacity.md");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var result = await ChildProcess.RunAsync(ChildProcess.DotnetHost(),
+        [
+            Benchmarks, "serve", "--movies", "2000", "--users", "500", "--index", "exact", "--rates", "20", "--duration", "2",
+            "--warmup-seconds", "0", "--recall-sample", "40", "--in-process-queries", "100", "--p99-ms", "5000",
+            "--out", work.Path, "--json", json, "--capacity", capacity, "--no-build",
+        ], work.Path, null, timeout.Token, withoutInheritedOtel: true);
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Tail(20)}");
+
+        var report = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
+        var rows = report["rows"]!.AsArray();
+        var row = Assert.Single(rows)!;
+        foreach (var field in new[] { "index", "movies", "rps", "p50Ms", "p99Ms", "recallAt10", "failures", "targetRps", "siloCpuMsPerRecommendation", "inProcessCpuMsPerRecommendation" })
+            Assert.True(row[field] is not null, $"row lacks {field}: {row.ToJsonString()}");
+        Assert.Equal("exact", row["index"]!.GetValue<string>());
+        Assert.Equal(2000, row["movies"]!.GetValue<int>());
+        Assert.Equal(0, row["failures"]!.GetValue<long>());
+        Assert.Equal(1.0, row["recallAt10"]!.GetValue<double>());
+        Assert.True(row["recallAnswers"]!.GetValue<int>() > 0);
+        Assert.Equal("exact x16", report["indexes"]![0]!["shardTiers"]!.GetValue<string>());
+        Assert.Equal(1.0, report["indexes"]![0]!["inProcess"]!["recallAt10"]!.GetValue<double>());
+        Assert.False(string.IsNullOrEmpty(report["machine"]!["cpuModel"]!.GetValue<string>()));
+        Assert.Contains("<svg", await File.ReadAllTextAsync(Path.ChangeExtension(json, ".svg")));
+        Assert.Contains("| exact |", await File.ReadAllTextAsync(capacity));
+    }
+}

@@ -1,0 +1,35 @@
+using MovieRecommender.Grains.Shards;
+
+namespace MovieRecommender.Serving.Tests.Shards;
+
+/// <summary>The ascending row sets a search's exclusions are made of.</summary>
+public sealed class SortedRowsTests
+{
+    [Fact]
+    public void UnionMergesInOrderAndKeepsARowOfBothOnce()
+    {
+        Assert.Equal([1, 2, 3, 5, 6, 9], SortedRows.Union([1, 3, 5, 9], [2, 3, 6]));
+        Assert.Equal([0, 4, 7], SortedRows.Union([4, 7], [0, 7]));
+    }
+
+    [Fact]
+    public void UnionWithAnEmptySideIsTheOther()
+    {
+        Assert.Equal([2, 8], SortedRows.Union([], [2, 8]));
+        Assert.Equal([2, 8], SortedRows.Union([2, 8], []));
+        Assert.Empty(SortedRows.Union([], []));
+    }
+
+    [Fact]
+    public void LowerBoundIsThePositionOfTheFirstRowNotBelow()
+    {
+        int[] rows = [2, 4, 4, 8];
+
+        Assert.Equal(0, SortedRows.LowerBound(rows, 0));
+        Assert.Equal(0, SortedRows.LowerBound(rows, 2));
+        Assert.Equal(1, SortedRows.LowerBound(rows, 4));
+        Assert.Equal(3, SortedRows.LowerBound(rows, 5));
+        Assert.Equal(4, SortedRows.LowerBound(rows, 9));
+        Assert.Equal(0, SortedRows.LowerBound([], 3));
+    }
+}
