@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it: install what is missing (TorchSharp's libstdc++, redis-server, Debian's chromium
 # for the dashboard's browser test, the Aspire dashboard package), then every test project of the solution.
-# The test projects (one per area: tests/*.Tests) run as parallel processes, the longest first, one per core.
+# The test projects (one per area: tests/*.Tests) run as parallel processes, one per core, the two longest first.
 # Ends with one line 'N passed, N failed' summed over the test assemblies. Arguments go on to 'dotnet test', e.g.
 #   ./scripts/test.sh --filter Dashboard        only the tests whose names contain Dashboard
 set -euo pipefail
@@ -22,13 +22,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # Built once, then every test assembly in one run with --parallel: one test host per assembly, as many at a time as
-# there are cores ('dotnet test Orleans.sln' would run them one after another). Longest first, so the short ones fill in.
-longest_first=(CommandLine EndToEnd Serving Trainer HttpApi Index)
+# there are cores ('dotnet test Orleans.sln' would run them one after another). The two longest go first, so the
+# short ones fill in beside them.
 assemblies=()
-for area in "${longest_first[@]}"; do assemblies+=("tests/$area.Tests/bin/Release/net10.0/MovieRecommender.$area.Tests.dll"); done
-for project in tests/*.Tests; do
-  area=$(basename "$project" .Tests)
-  [[ " ${longest_first[*]} " == *" $area "* ]] || assemblies+=("$project/bin/Release/net10.0/MovieRecommender.$area.Tests.dll")
+for project in tests/CommandLine.Tests tests/EndToEnd.Tests tests/*.Tests; do
+  dll="$project/bin/Release/net10.0/MovieRecommender.$(basename "$project").dll"
+  [[ " ${assemblies[*]} " == *" $dll "* ]] || assemblies+=("$dll")
 done
 { dotnet build Orleans.sln -c Release -nologo -clp:ErrorsOnly && dotnet test "${assemblies[@]}" --parallel "$@"; } 2>&1 | tee "$log" || status=$?
 # A test project that does not build runs no test: its errors are counted too, so the line never reads as all passed.

@@ -38,7 +38,6 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             options.Mode = RecommenderClusterOptions.LocalhostMode;
             options.GatewayPort = port;
-            ValidatedOptions.Checked(options, new RecommenderClusterOptionsValidator());
         }
         var gatewayPort = options.GatewayPort;
         var redis = options.IsRedis ? options.RedisForDisplay : null;

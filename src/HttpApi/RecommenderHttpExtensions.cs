@@ -29,9 +29,10 @@ public static class RecommenderHttpExtensions
     /// <exception cref="OptionsValidationException">A setting of section <c>Http</c> is wrong; the message names its key.</exception>
     public static HttpApiOptions AddRecommenderHttpApi(this WebApplicationBuilder builder)
     {
-        // Read now, as well as for IOptions: where Kestrel listens and whether the dashboard is mounted shape the host.
+        // Read and checked now (where Kestrel listens and whether the dashboard is mounted shape the host); the
+        // routes, readiness and the keys get this same instance.
         var options = ValidatedOptions.Read(builder.Configuration, HttpApiOptions.Section, new HttpApiOptionsValidator());
-        builder.Services.AddValidatedOptions<HttpApiOptions, HttpApiOptionsValidator>(builder.Configuration, HttpApiOptions.Section);
+        builder.Services.AddSingleton(Options.Create(options));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

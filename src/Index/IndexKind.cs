@@ -48,25 +48,18 @@ public static class IndexKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>Reads a written kind, in any case; <c>ivf</c> is <c>ivf-int8</c>, and the enum's own names are taken too (<c>IvfPq4</c>).</summary>
-    public static bool TryParse(string? text, out IndexKind kind)
+    /// <summary>Reads a kind as a spec writes it, in any case (<c>ivf-pq4</c>); <c>ivf</c> is <c>ivf-int8</c>.</summary>
+    public static bool TryParseWritten(string? text, out IndexKind kind) => TryMatch(text, kind => kind.Name(), out kind);
+
+    /// <summary>Reads a written kind, or the enum's own name (<c>IvfPq4</c>), as configuration may give either.</summary>
+    public static bool TryParse(string? text, out IndexKind kind) =>
+        TryParseWritten(text, out kind) || TryMatch(text, kind => kind.ToString().ToLowerInvariant(), out kind);
+
+    private static bool TryMatch(string? text, Func<IndexKind, string> nameOf, out IndexKind kind)
     {
         var name = (text ?? "").Trim().ToLowerInvariant();
-        if (name == "ivf")
-        {
-            kind = IndexKind.IvfInt8;
-            return true;
-        }
-        foreach (var candidate in Enum.GetValues<IndexKind>())
-        {
-            if (candidate.Name() == name || candidate.ToString().ToLowerInvariant() == name)
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-        kind = IndexKind.Auto;
-        return false;
+        kind = name == "ivf" ? IndexKind.IvfInt8 : Enum.GetValues<IndexKind>().FirstOrDefault(k => nameOf(k) == name, (IndexKind)(-1));
+        return Enum.IsDefined(kind);
     }
 
     public static bool IsIvf(this IndexKind kind) => kind is IndexKind.IvfInt8 or IndexKind.IvfPq4;

@@ -32,7 +32,7 @@ public sealed record IndexSpec(
         var trimmed = (text ?? "").Trim();
         var colon = trimmed.IndexOf(':');
         var kind = (colon < 0 ? trimmed : trimmed[..colon]).Trim().ToLowerInvariant();
-        if (!IndexKinds.TryParse(kind, out var parsedKind) || kind != parsedKind.Name() && kind != "ivf")
+        if (!IndexKinds.TryParseWritten(kind, out var parsedKind))
         {
             error = $"unknown index kind '{kind}'; expected one of {string.Join(", ", IndexKinds.Names)}, e.g. ivf-int8:lists=1000,probe=20.";
             return false;

@@ -25,8 +25,9 @@ public sealed class ConsoleTelemetry : IDisposable
     public static ConsoleTelemetry Start(string serviceName)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        if (!RecommenderOpenTelemetry.Exports(configuration)) return None;
-        return new ConsoleTelemetry(OpenTelemetrySdk.Create(otel => otel.AddRecommenderTelemetry(configuration, serviceName)));
+        var telemetry = TelemetryOptions.From(configuration);
+        if (!telemetry.ConsoleExports(OtlpEndpoints.From(configuration))) return None;
+        return new ConsoleTelemetry(OpenTelemetrySdk.Create(otel => otel.AddRecommenderTelemetry(configuration, serviceName, telemetry: telemetry)));
     }
 
     public void Dispose() => _sdk?.Dispose();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace MovieRecommender.ServiceDefaults;
@@ -22,9 +23,11 @@ public static class HostTelemetry
         var configuration = builder.Configuration;
         var options = TelemetryOptions.From(configuration);
         var otlp = OtlpEndpoints.From(configuration);
+        // What the host reads of its telemetry (its ready line names the Prometheus endpoint) is this instance.
+        builder.Services.AddSingleton(Options.Create(options));
         // ASP.NET Core's request spans are left out: every HTTP root would be traced.
-        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, serviceName, serviceInstanceId,
-            traces: ExportsTraces(otlp, options), meters: ExportsMetrics(otlp, options), metrics: metrics =>
+        builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, serviceName, serviceInstanceId, telemetry: options,
+            traces: options.ExportsTraces(otlp), meters: options.ExportsMetrics(otlp), metrics: metrics =>
         {
             metrics.AddMeter(TelemetryNames.OrleansMeter).AddMeter(AspNetCoreMeters);
             if (options.PrometheusPort > 0)
@@ -36,14 +39,4 @@ public static class HostTelemetry
         });
         return builder;
     }
-
-    /// <summary>Some exporter takes traces (OTLP or the console); else the host records no span at all.</summary>
-    public static bool ExportsTraces(OtlpEndpoints otlp, TelemetryOptions options) => otlp.All || otlp.Traces || options.Console;
-
-    /// <summary>
-    /// Some exporter takes metrics (OTLP, the console or Prometheus); else no instrument is listened to, and what
-    /// only feeds an instrument (Orleans' per-message meter, the live served-recall checks) is not done.
-    /// </summary>
-    public static bool ExportsMetrics(OtlpEndpoints otlp, TelemetryOptions options) =>
-        otlp.All || otlp.Metrics || options.Console || options.PrometheusPort > 0;
 }

@@ -17,17 +17,19 @@ public static class RecommenderOpenTelemetry
 {
     /// <summary>True when some exporter is configured; a console program skips OpenTelemetry entirely otherwise.</summary>
     public static bool Exports(IConfiguration configuration) =>
-        OtlpEndpoints.From(configuration).Any || TelemetryOptions.From(configuration).Console;
+        TelemetryOptions.From(configuration).ConsoleExports(OtlpEndpoints.From(configuration));
 
     /// <param name="serviceName">The default <c>service.name</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> win.</param>
     /// <param name="serviceInstanceId">This process among its service's (a silo's address); null: a generated id.</param>
     /// <param name="traces">False: no tracer provider, so no span is recorded at all (a silo whose traces go nowhere).</param>
     /// <param name="meters">False: no meter provider, so no instrument is listened to (a silo whose metrics go nowhere).</param>
     /// <param name="metrics">More meters and exporters for this program (a silo's Orleans meter and Prometheus endpoint).</param>
+    /// <param name="telemetry">The section <c>Telemetry</c> when the caller has read it already; else read here.</param>
     public static IOpenTelemetryBuilder AddRecommenderTelemetry(this IOpenTelemetryBuilder otel, IConfiguration configuration,
-        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true, bool meters = true)
+        string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true, bool meters = true,
+        TelemetryOptions? telemetry = null)
     {
-        var console = TelemetryOptions.From(configuration).Console;
+        var console = (telemetry ?? TelemetryOptions.From(configuration)).Console;
         otel.ConfigureResource(resource => resource
             .AddService(serviceName, serviceInstanceId: serviceInstanceId, autoGenerateServiceInstanceId: serviceInstanceId is null)
             // Again after our defaults, so the standard variables override them.

@@ -28,6 +28,20 @@ public sealed class TelemetryOptions
 
     /// <summary>The Prometheus endpoint's prefix, e.g. <c>http://localhost:9464/</c>; null when there is none.</summary>
     public string? PrometheusPrefix => PrometheusPort <= 0 ? null : $"http://{PrometheusHost}:{PrometheusPort}/";
+
+    // What goes nowhere is not recorded: a signal no exporter takes has no provider, and costs no request anything.
+
+    /// <summary>Some exporter takes traces: OTLP (<paramref name="otlp"/>) or the console.</summary>
+    public bool ExportsTraces(OtlpEndpoints otlp) => otlp.All || otlp.Traces || Console;
+
+    /// <summary>
+    /// Some exporter takes metrics: OTLP, the console or a host's Prometheus endpoint. Without one, what only feeds an
+    /// instrument (Orleans' per-message meter, the live served-recall checks) is not done either.
+    /// </summary>
+    public bool ExportsMetrics(OtlpEndpoints otlp) => otlp.All || otlp.Metrics || Console || PrometheusPort > 0;
+
+    /// <summary>A console program (no Prometheus endpoint of its own) exports anything at all.</summary>
+    public bool ConsoleExports(OtlpEndpoints otlp) => otlp.Any || Console;
 }
 
 /// <summary>Checks <see cref="TelemetryOptions"/>; each fault names its key, the value and what it expects.</summary>

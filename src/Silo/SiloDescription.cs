@@ -16,7 +16,7 @@ public static class SiloDescription
 {
     public static string Describe(IServiceProvider services, IConfiguration configuration)
     {
-        var telemetry = TelemetryOptions.From(configuration);
+        var telemetry = services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         var prometheus = telemetry.PrometheusPrefix is { } prefix ? $", metrics {prefix}metrics" : "";
         var otlp = OtlpEndpoints.From(configuration).Any
             ? $", telemetry over OTLP to {configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "the per-signal endpoints"}" : "";

@@ -13,7 +13,7 @@ public sealed class DocumentedCommandsTests
     {
         ["recommender"] = RepositoryRoot.ProgramPath("Client"),
         ["recommender-trainer"] = RepositoryRoot.ProgramPath("Trainer"),
-        ["benchmarks"] = Path.Combine(RepositoryRoot.Path, "bench", "Benchmarks", "bin", RepositoryRoot.Configuration, "net10.0", "MovieRecommender.Benchmarks.dll"),
+        ["benchmarks"] = RepositoryRoot.BenchmarksPath,
     };
 
     [Fact]

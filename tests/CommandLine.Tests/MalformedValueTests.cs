@@ -19,7 +19,7 @@ public sealed partial class MalformedValueTests
     [
         RepositoryRoot.ProgramPath("Client"),
         RepositoryRoot.ProgramPath("Trainer"),
-        Path.Combine(RepositoryRoot.Path, "bench", "Benchmarks", "bin", RepositoryRoot.Configuration, "net10.0", "MovieRecommender.Benchmarks.dll"),
+        RepositoryRoot.BenchmarksPath,
     ];
 
     private static readonly SemaphoreSlim Slots = new(Math.Max(2, Environment.ProcessorCount * 2));

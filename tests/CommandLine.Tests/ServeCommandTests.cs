@@ -9,7 +9,7 @@ namespace MovieRecommender.CommandLine.Tests;
 public sealed class ServeCommandTests
 {
     private static readonly string Benchmarks =
-        Path.Combine(RepositoryRoot.Path, "bench", "Benchmarks", "bin", RepositoryRoot.Configuration, "net10.0", "MovieRecommender.Benchmarks.dll");
+        RepositoryRoot.BenchmarksPath;
 
     [Fact]
     public async Task ServeWritesARowPerRateWithTheRequiredFieldsAndExactRecall1()

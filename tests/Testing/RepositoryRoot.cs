@@ -34,6 +34,10 @@ public static class RepositoryRoot
     public static string ProgramPath(string project, string? root = null, string? configuration = null) =>
         System.IO.Path.Combine(root ?? Path, "src", project, "bin", configuration ?? Configuration, "net10.0", $"MovieRecommender.{project}.dll");
 
+    /// <summary>Where the benchmarks' DLL (bench/Benchmarks) is built, whether it is there or not.</summary>
+    public static string BenchmarksPath =>
+        System.IO.Path.Combine(Path, "bench", "Benchmarks", "bin", Configuration, "net10.0", "MovieRecommender.Benchmarks.dll");
+
     /// <summary>The built DLL of a program of src/ in this program's configuration; throws when it is not built.</summary>
     public static string ProgramDll(string project)
     {

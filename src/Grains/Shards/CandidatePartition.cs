@@ -102,6 +102,8 @@ public sealed class CandidatePartition
             }
         }
         Writes++;
+        // Derived from the ids just written: built again on the next look-up.
+        _localOfId = null;
     }
 
     /// <summary>The movie's row and embedding, or null: not in this shard, or the shard is not complete yet.</summary>
