@@ -1,3 +1,5 @@
+using MovieRecommender.Artifacts.Towers;
+
 namespace MovieRecommender.Artifacts;
 
 /// <summary>
@@ -17,7 +19,8 @@ public sealed record ModelArtifact(
     IReadOnlyList<CatalogItem> Items,
     EmbeddingMatrix ItemEmbeddings,
     IReadOnlyList<ArtifactUser> Users,
-    EmbeddingMatrix UserEmbeddings)
+    EmbeddingMatrix UserEmbeddings,
+    FeatureTowers? Towers = null)
 {
     public static ModelArtifact Load(string folder)
     {
@@ -59,7 +62,8 @@ public sealed record ModelArtifact(
             CheckFinite(itemEmbeddings, itemEmbeddingsPath);
             var userEmbeddings = NpyFile.Read(userEmbeddingsPath);
             CheckFinite(userEmbeddings, userEmbeddingsPath);
-            return new ModelArtifact(folder, manifest, items, itemEmbeddings, users, userEmbeddings);
+            var towers = FeatureTowersReader.Read(folder, manifest, items.Count);
+            return new ModelArtifact(folder, manifest, items, itemEmbeddings, users, userEmbeddings, towers);
         }
         catch (InvalidDataException e)
         {

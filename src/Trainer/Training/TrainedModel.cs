@@ -1,4 +1,5 @@
 using MovieRecommender.Artifacts;
+using MovieRecommender.Artifacts.Towers;
 
 namespace MovieRecommender.Trainer.Training;
 
@@ -9,7 +10,7 @@ namespace MovieRecommender.Trainer.Training;
 /// <see cref="FinalCurve"/> the run whose weights these are.
 /// </summary>
 public sealed class TrainedModel(TwoTowerModel network, TrainingConfig config, LossKind loss, int epochs, EmbeddingMatrix userEmbeddings,
-    EmbeddingMatrix itemEmbeddings, IReadOnlyList<EpochRecord> validationCurve, IReadOnlyList<EpochRecord> finalCurve, double trainingSeconds) : IDisposable
+    EmbeddingMatrix itemEmbeddings, IReadOnlyList<EpochRecord> validationCurve, IReadOnlyList<EpochRecord> finalCurve, double trainingSeconds, FeatureTowers? towers = null) : IDisposable
 {
     public TwoTowerModel Network { get; } = network;
     public TrainingConfig Config { get; } = config;
@@ -25,6 +26,9 @@ public sealed class TrainedModel(TwoTowerModel network, TrainingConfig config, L
     public IReadOnlyList<EpochRecord> FinalCurve { get; } = finalCurve;
     public IReadOnlyList<double> EpochLosses => FinalCurve.Select(e => e.Loss).ToList();
     public double TrainingSeconds { get; } = trainingSeconds;
+
+    /// <summary>What serving embeds new movies and users with (null for a model without movie features).</summary>
+    public FeatureTowers? Towers { get; } = towers;
 
     /// <summary>Saves the TorchSharp weights (state dict) to a file, loadable with <c>module.load(path)</c>.</summary>
     public void SaveWeights(string path) => Network.save(path);

@@ -139,6 +139,7 @@ public static class TrainingPipeline
     private static void WriteExtraFiles(string folder, TrainingRun run)
     {
         run.Model.SaveWeights(Path.Combine(folder, WeightsFile));
+        run.Model.Towers?.Write(folder);
         var curve = new JsonObject
         {
             ["lossUnit"] = "mean cross-entropy per training pair",

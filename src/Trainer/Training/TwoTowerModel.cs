@@ -52,11 +52,13 @@ public sealed class TwoTowerModel : nn.Module
         {
             if (userFeatureMatrix.Rows != users) throw new ArgumentException($"{userFeatureMatrix.Rows} user feature rows for {users} users.");
             userFeatures = nn.Embedding(userFeatureMatrix.VocabularySize, config.Dimension, padding_idx: 0);
+            UserVocabulary = userFeatureMatrix.Vocabulary;
         }
         if (itemFeatureMatrix is { VocabularySize: > 1 })
         {
             if (itemFeatureMatrix.Rows != items) throw new ArgumentException($"{itemFeatureMatrix.Rows} item feature rows for {items} items.");
             itemFeatures = nn.Embedding(itemFeatureMatrix.VocabularySize, config.Dimension, padding_idx: 0);
+            ItemVocabulary = itemFeatureMatrix.Vocabulary;
         }
         if (history is not null)
         {
@@ -95,6 +97,23 @@ public sealed class TwoTowerModel : nn.Module
     public bool HasUserFeatures => userFeatures is not null;
     public bool HasItemFeatures => itemFeatures is not null;
     public HistoryPooling Pooling { get; }
+
+    /// <summary>The names of the user / movie feature table's rows (row 0 the padding); empty without such features.</summary>
+    public IReadOnlyList<string> UserVocabulary { get; } = [];
+    public IReadOnlyList<string> ItemVocabulary { get; } = [];
+
+    /// <summary>The feature embedding tables, [vocabulary, dim] (null without such features): what the artifact's towers carry.</summary>
+    public Tensor? UserFeatureTable => userFeatures?.weight;
+    public Tensor? ItemFeatureTable => itemFeatures?.weight;
+
+    /// <summary>Every movie's id embedding plus its feature sum, before normalisation: [items, dim].</summary>
+    public Tensor AllItemSums()
+    {
+        using var scope = NewDisposeScope();
+        var features = itemFeatures is not null && itemFeatureMembership is not null ? itemFeatureMembership.mm(itemFeatures.weight!) : null;
+        var sums = features is null ? itemIds.weight!.clone() : itemIds.weight!.add(features, one);
+        return sums.MoveToOuterDisposeScope();
+    }
     public bool HasHistory => history is not null;
 
     /// <summary>The embeddings the history bag pools: its own table, or the movies' id table when shared.</summary>

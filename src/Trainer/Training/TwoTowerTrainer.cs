@@ -54,13 +54,23 @@ public static class TwoTowerTrainer
         try
         {
             var (users, items) = Export(model, config.Temperature);
-            return new TrainedModel(model, config, loss, epochs, users, items, validationCurve, finalCurve, stopwatch.Elapsed.TotalSeconds);
+            var towers = TowerExport.From(model, config, ColdMovieBias(model));
+            return new TrainedModel(model, config, loss, epochs, users, items, validationCurve, finalCurve, stopwatch.Elapsed.TotalSeconds, towers);
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The bias a movie the model never saw is served with: the catalogue's mean learned bias (0 without a bias).</summary>
+    private static float ColdMovieBias(TwoTowerModel model)
+    {
+        if (!model.HasItemBias) return 0;
+        using var noGrad = no_grad();
+        using var mean = model.AllItemBiases().mean();
+        return mean.item<float>();
     }
 
     private sealed record FitResult(TwoTowerModel Model, List<EpochRecord> Curve, int BestEpochs);
