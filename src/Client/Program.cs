@@ -15,6 +15,8 @@ Command[] commands =
     LoadCommand.Create(),
     PublishCommand.Create(),
     .. RateCommand.Create(),
+    .. CatalogueCommand.Create(),
+    ProfileCommand.Create(),
     .. VersionsCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);

@@ -90,6 +90,7 @@ public static class ValueRules
     public static Option<T> ExistingFile<T>(this Option<T> option) where T : class? => Install(option, FileRule, (r, rule) => ParseSingle<T>(r, rule, Typed<T>(FileParser)));
 
     /// <summary>A file the command will write: not a folder, and its folder exists or can be created, and can be written.</summary>
+    public static Argument<string> ExistingFile(this Argument<string> argument) => Install(argument, FileRule, (r, rule) => ParseSingle(r, rule, FileParser));
     public static Option<T> FileToWrite<T>(this Option<T> option) where T : class? => Install(option, WriteFileRule, (r, rule) => ParseSingle<T>(r, rule, Typed<T>(WriteFileParser)));
 
     /// <summary>A folder the command will create or write into: not a file, and it or its nearest existing parent can be written.</summary>

@@ -46,6 +46,13 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string[]> Genres();
 
+    /// <summary>Applies live catalogue changes of movies this shard holds: puts embedded by the version's towers, takedowns hidden.</summary>
+    Task Apply(LiveMovie[] changes);
+
+    /// <summary>Which of the movies (ids this shard's sealed rows hold) are taken down.</summary>
+    [AlwaysInterleave]
+    Task<string[]> Withdrawn(string[] movieIds);
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

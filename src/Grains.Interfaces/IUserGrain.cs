@@ -24,4 +24,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// embedding refreshed from it; a user unknown to the model gets recommendations from their ratings.
     /// </summary>
     Task Rate(string movieId, double rating);
+
+    /// <summary>
+    /// Records what the user tells of themselves. A user the model does not know is then served from the query
+    /// tower's embedding of it (source <see cref="RecommendationSource.Profile"/>), their ratings folded in; a known
+    /// user keeps their trained embedding, which knows them better.
+    /// </summary>
+    Task SetProfile(UserDemographics demographics);
 }

@@ -11,6 +11,14 @@ public static class Partitioning
         return (start, end - start);
     }
 
+    /// <summary>The shard whose contiguous rows (<see cref="ShardRows"/>) hold <paramref name="row"/>.</summary>
+    public static int ShardOfRow(int itemCount, int shards, int row)
+    {
+        for (var shard = shards - 1; shard > 0; shard--)
+            if (ShardRows(itemCount, shards, shard).Start <= row) return shard;
+        return 0;
+    }
+
     /// <summary>A stable (process-independent) hash of the user id, FNV-1a over its UTF-16 code units.</summary>
     public static int UserShardOf(string userId, int shards)
     {

@@ -15,4 +15,7 @@ public enum RecommendationSource
 
     /// <summary>Movies similar to a movie: its candidate embedding as the query.</summary>
     Similar = 3,
+
+    /// <summary>The user is unknown to the model but gave a profile: the query tower's embedding of their demographics, ratings folded in.</summary>
+    Profile = 4,
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MovieRecommender.Grains.Catalogue;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Shards;
@@ -15,7 +17,8 @@ namespace MovieRecommender.Grains;
 /// <c>auto</c>: by the shard's size) off the grain's turn, through <see cref="IShardIndexBuilder"/>. Until it is
 /// built the shard answers by exact scan of its float32 rows: the same answer, only slower. Every index returns
 /// exact float32 scores. Kept alive while loaded: rebuilding the index costs time. Only the Orleans plumbing is
-/// here; the rows and the index live in plain classes (<see cref="CandidatePartition"/>, <see cref="ShardIndexSlot"/>).
+/// here; the rows, the index and the live catalogue's changes live in plain classes (<see cref="CandidatePartition"/>,
+/// <see cref="ShardIndexSlot"/>, <see cref="LiveOverlay"/>).
 /// </summary>
 [KeepAlive, ShardSpreadPlacement]
 public sealed class CandidateShardGrain(
@@ -24,25 +27,31 @@ public sealed class CandidateShardGrain(
     IOptions<ShardRebalanceOptions> rebalance,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
+    ILogger<CandidateShardGrain> logger,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
     // Null until the first chunk (or the stored partition) arrives, and again once retired.
     private CandidatePartition? _partition;
+    // The live catalogue's changes over the sealed rows (empty until the shard is sealed or reloaded).
+    private LiveOverlay? _live;
 
     private string Key => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A sealed partition in storage: this activation follows a restart, a crash or a move.
+        // A sealed partition in storage: this activation follows a restart, a crash or a move. It serves the live
+        // catalogue's changes from its first answer on.
         if (state.RecordExists && state.State.Model is { } model)
+        {
             StartIndexBuild(_partition = CandidatePartition.FromState(state.State, ShardOf(model)));
+            _live = await LiveChanges.ReplayAsync(GrainFactory, _partition, logger);
+        }
         if (rebalance.Value is { Enabled: true, Interval: var interval })
         {
             var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)interval.TotalMilliseconds));
             this.RegisterGrainTimer(_ => MoveIfMisplaced(), new GrainTimerCreationOptions(interval + jitter, interval) { Interleave = true });
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -80,9 +89,30 @@ public sealed class CandidateShardGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<ScoredMovie[]> Search(ShardSearchRequest request) => Task.FromResult(_slot.Search(Loaded(), request));
+    public Task<ScoredMovie[]> Search(ShardSearchRequest request)
+    {
+        var partition = Loaded();
+        if (_live is not { } live) return Task.FromResult(_slot.Search(partition, request, []));
+        return Task.FromResult(LiveChanges.Merge(_slot.Search(partition, request, live.HiddenSealedRows), live, request));
+    }
 
-    public Task<ExactShardAnswer> SearchExact(ShardSearchRequest request) => Task.FromResult(_slot.SearchExact(Loaded(), request));
+    public Task<ExactShardAnswer> SearchExact(ShardSearchRequest request)
+    {
+        var partition = Loaded();
+        var answer = _slot.SearchExact(partition, request, _live?.HiddenSealedRows ?? []);
+        return Task.FromResult(_live is { } live ? answer with { Movies = LiveChanges.Merge(answer.Movies, live, request) } : answer);
+    }
+
+    public async Task Apply(LiveMovie[] changes)
+    {
+        var partition = Loaded();
+        await LiveChanges.ApplyAsync(GrainFactory, partition, _live ??= new LiveOverlay(partition.Model.Dimension), changes);
+    }
+
+    public Task<string[]> Withdrawn(string[] movieIds) =>
+        Task.FromResult(_live is { } live && _partition is { } partition
+            ? movieIds.Where(id => live.Find(id) is null && partition.LocalRowOf(id) is { } local && live.Hides(local)).ToArray()
+            : []);
 
     public async Task<ShardIndexStatus> WaitForIndex(TimeSpan patience)
     {
@@ -92,9 +122,16 @@ public sealed class CandidateShardGrain(
 
     public Task<ShardIndexStatus> IndexStatus() => Task.FromResult(_slot.Status(Key, _partition));
 
-    public Task<MovieVector?> Find(string movieId) => Task.FromResult((_partition ?? throw NotLoaded()).Find(movieId));
+    public Task<MovieVector?> Find(string movieId)
+    {
+        var partition = _partition ?? throw NotLoaded();
+        if (_live is not { } live) return Task.FromResult(partition.Find(movieId));
+        // A put movie as it serves now; a sealed one unless taken down (hidden and not put again).
+        return Task.FromResult(live.Find(movieId) ?? (partition.LocalRowOf(movieId) is { } local && !live.Hides(local) ? partition.VectorAt(local) : null));
+    }
 
-    public Task<string[]> Genres() => Task.FromResult(_partition?.Genres() ?? []);
+    public Task<string[]> Genres() =>
+        Task.FromResult((_partition?.Genres() ?? []).Concat(_live?.Genres() ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
 
     /// <summary>
     /// Started from the grain's turn, so that the slot's continuation, which installs the built index, runs on this
@@ -141,6 +178,7 @@ public sealed class CandidateShardGrain(
         ServingState.ShardUnloaded(Key);
         _slot.Drop();
         _partition = null;
+        _live = null;
         await state.ClearStateAsync();
         DeactivateOnIdle();
     }

@@ -114,6 +114,7 @@ public sealed class ModelRegistryGrain(
             retirements.Add(GrainFactory.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version.Version, shard)).Retire());
         for (var shard = 0; shard < version.UserShards; shard++)
             retirements.Add(GrainFactory.GetGrain<IUserShardGrain>(IUserShardGrain.Key(version.Version, shard)).Retire());
+        retirements.Add(GrainFactory.GetGrain<IModelTowersGrain>(version.Version).Retire());
         await Task.WhenAll(retirements);
     }
 }

@@ -23,6 +23,8 @@ public sealed class UserGrain(
 {
     private string? _cachedVersion;
     private UserProfile? _profile;
+    // A user the version does not know, with a profile: the query tower's embedding of it.
+    private float[]? _featureQuery;
     // The query and excluded rows for the cached version and the ratings folded so far.
     private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
     private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
@@ -82,8 +84,10 @@ public sealed class UserGrain(
 
         if (query is null)
         {
-            var popular = active.Popular.Where(p => filter.Matches(p.Genres, p.Year) && Array.BinarySearch(excluded, p.Movie.Row) < 0)
-                .Take(k).Select(p => p.Movie).ToImmutableArray();
+            var candidates = active.Popular.Where(p => filter.Matches(p.Genres, p.Year) && Array.BinarySearch(excluded, p.Movie.Row) < 0)
+                .Select(p => p.Movie).ToArray();
+            var withdrawn = await ShardFanOut.WithdrawnAsync(GrainFactory, model, candidates);
+            var popular = candidates.Where(m => !withdrawn.Contains(m.Id)).Take(k).ToImmutableArray();
             return new Recommendation(userId, model.Version, RecommendationSource.Popular, popular, ShardsAnswered: 0, ShardCount: 0);
         }
         var request = new ShardSearchRequest(query, k, excluded, filter.IsEmpty ? null : filter, tuning.IsEmpty ? null : tuning);
@@ -91,7 +95,8 @@ public sealed class UserGrain(
             versionConfirmed: model.Version == unloadedVersion);
         // Only complete answers are comparable with the exact top K of every shard.
         if (answered == model.CandidateShards) servedRecall.Consider(model, request, movies);
-        return new Recommendation(userId, model.Version, _profile is null ? RecommendationSource.Ratings : RecommendationSource.Model,
+        var source = _profile is not null ? RecommendationSource.Model : _featureQuery is not null ? RecommendationSource.Profile : RecommendationSource.Ratings;
+        return new Recommendation(userId, model.Version, source,
             [.. movies], answered, model.CandidateShards);
     }
 
@@ -114,6 +119,15 @@ public sealed class UserGrain(
             $"The rating of movie '{movieId}' by user {record.UserId} was not recorded: the store failed ({error}). Rate again once it is back.");
         await GrainFactory.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).Append(record);
         RecommenderTelemetry.RatingsRecorded.Add(1);
+    }
+
+    public async Task SetProfile(UserDemographics demographics)
+    {
+        if (demographics.Problem() is { } problem) throw new ArgumentException(problem, nameof(demographics));
+        await StoreFailure.WriteOrRestoreAsync(ratings, ratings.State with { Demographics = demographics }, error =>
+            $"The profile of user {this.GetPrimaryKeyString()} was not recorded: the store failed ({error}). Send it again once it is back.");
+        // Embedded again on the next recommendation.
+        _cachedVersion = null;
     }
 
     /// <summary>
@@ -163,6 +177,9 @@ public sealed class UserGrain(
             _profile = await GrainFactory
                 .GetGrain<IUserShardGrain>(IUserShardGrain.Key(model.Version, Partitioning.UserShardOf(this.GetPrimaryKeyString(), model.UserShards)))
                 .Get(this.GetPrimaryKeyString());
+            _featureQuery = _profile is null && ratings.State.Demographics is { } told
+                ? await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).EmbedUser(told)
+                : null;
             _ratedMovies.Clear();
             _query = null;
             _cachedVersion = model.Version;
@@ -183,10 +200,10 @@ public sealed class UserGrain(
         }
 
         float[]? query;
-        if (_profile is not null)
+        if ((_profile?.Embedding ?? _featureQuery) is { } trained)
         {
-            query = _profile.Embedding;
-            var seen = new HashSet<int>(_profile.SeenRows);
+            query = trained;
+            var seen = new HashSet<int>(_profile?.SeenRows ?? []);
             foreach (var movie in vectors.Where(v => !seen.Contains(v.Row)))
             {
                 query = QueryFolding.Fold(query, movie.Embedding, seen.Count, model.BiasColumn);

@@ -95,6 +95,7 @@ public static class RecommenderHttpExtensions
         var v1 = app.MapGroup("/v1").RequireRateLimiting(ClientRateLimit.Policy);
         v1.MapUserRoutes();
         v1.MapMovieRoutes();
+        v1.MapCatalogueRoutes();
         v1.MapVersionRoutes();
 
         if (options.DashboardMounted)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
+using MovieRecommender.Artifacts.Towers;
 using MovieRecommender.Index;
 
 namespace MovieRecommender.Testing;
@@ -24,6 +25,31 @@ public static class TestArtifacts
 
     public static string Write(string root, int users, int items, int dim, int seed, int? userIdBase = null) =>
         ArtifactWriter.Write(root, Content(users, items, dim, seed, userIdBase: userIdBase));
+
+    /// <summary>
+    /// The content with feature towers, as a trained artifact carries them: the catalogue's genres and a few more,
+    /// random feature tables scaled by <paramref name="scale"/> (large: a movie put from features then outranks the
+    /// catalogue's), no normalisation, and demographics for new users.
+    /// </summary>
+    public static ArtifactContent WithTowers(ArtifactContent content, int seed, float scale = 4)
+    {
+        var random = new Random(seed);
+        var dim = content.ItemEmbeddings.Columns;
+        string[] movieVocabulary = [FeatureTowersReader.Padding, .. new[] { "Drama", "Comedy", "Action", "Sci-Fi", "Horror" }.Select(FeatureNames.Genre)];
+        string[] userVocabulary = [FeatureTowersReader.Padding, FeatureNames.Gender("F"), FeatureNames.Gender("M"), FeatureNames.Occupation("writer"), FeatureNames.Age(30)];
+        var settings = new TowerSettings(FeatureTowers.CurrentFormatVersion, dim, Normalize: false, Temperature: 1, BiasColumn: false, ColdMovieBias: 0,
+            movieVocabulary, userVocabulary);
+        var towers = new FeatureTowers(settings, Scaled(RandomMatrix(movieVocabulary.Length, dim, random), scale),
+            Scaled(RandomMatrix(userVocabulary.Length, dim, random), scale), [.. Enumerable.Repeat(1f, content.Items.Count)]);
+        return content with { WriteExtraFiles = towers.Write };
+    }
+
+    private static EmbeddingMatrix Scaled(EmbeddingMatrix m, float scale)
+    {
+        var values = m.Values.Select(v => v * scale).ToArray();
+        values.AsSpan(0, m.Columns).Clear(); // the padding row
+        return new EmbeddingMatrix(m.Rows, m.Columns, values);
+    }
 
     public static EmbeddingMatrix RandomMatrix(int rows, int dim, Random random) =>
         new(rows, dim, Enumerable.Range(0, rows * dim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());

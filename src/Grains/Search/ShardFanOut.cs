@@ -52,6 +52,15 @@ public static class ShardFanOut
         return null;
     }
 
+    /// <summary>The ids among <paramref name="movies"/> (rows of the version's catalogue) that the live catalogue took down: one call per shard they fall in.</summary>
+    public static async Task<HashSet<string>> WithdrawnAsync(IGrainFactory grains, ModelVersionInfo model, IReadOnlyList<ScoredMovie> movies)
+    {
+        var byShard = movies.GroupBy(m => Partitioning.ShardOfRow(model.ItemCount, model.CandidateShards, m.Row));
+        var answers = await Task.WhenAll(byShard.Select(g =>
+            grains.GetGrainFast<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, g.Key)).Withdrawn([.. g.Select(m => m.Id)])));
+        return answers.SelectMany(a => a).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static async Task<ScoredMovie[]?> SearchShard(IGrainFactory grains, ShardFanOutOptions options, string version, int shard, ShardSearchRequest request,
         ILogger? logger, bool versionConfirmed)
     {

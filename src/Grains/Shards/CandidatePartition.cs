@@ -107,15 +107,23 @@ public sealed class CandidatePartition
     }
 
     /// <summary>The movie's row and embedding, or null: not in this shard, or the shard is not complete yet.</summary>
-    public MovieVector? Find(string movieId)
+    public MovieVector? Find(string movieId) => LocalRowOf(movieId) is { } row ? VectorAt(row) : null;
+
+    /// <summary>The local row of the movie, or null: not in this shard, or the shard is not complete yet.</summary>
+    public int? LocalRowOf(string movieId)
     {
         if (!IsComplete) return null;
         // Built on the first look-up only: most shards are never asked.
         _localOfId ??= _rows.Ids.Select((id, local) => (id, local)).ToDictionary(p => p.id, p => p.local, StringComparer.Ordinal);
-        if (!_localOfId.TryGetValue(movieId, out var row)) return null;
-        var embedding = Vectors.AsSpan(row * Model.Dimension, Model.Dimension).ToArray();
-        return new MovieVector(FirstRow + row, movieId, _rows.Titles[row], embedding);
+        return _localOfId.TryGetValue(movieId, out var row) ? row : null;
     }
+
+    /// <summary>The movie at a local row: its global row, id, title and embedding.</summary>
+    public MovieVector VectorAt(int local) =>
+        new(FirstRow + local, _rows.Ids[local], _rows.Titles[local], Vectors.AsSpan(local * Model.Dimension, Model.Dimension).ToArray());
+
+    /// <summary>What the version says of the movie at a local row: the features it was embedded from.</summary>
+    public MovieDescription DescriptionAt(int local) => new(_rows.Titles[local], _rows.Genres[local], _rows.Years[local]);
 
     /// <summary>The distinct genres of the rows written so far (case-insensitively), in no particular order.</summary>
     public string[] Genres() =>

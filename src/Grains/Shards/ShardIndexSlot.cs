@@ -37,7 +37,7 @@ public sealed class ShardIndexSlot(IShardIndexBuilder builder, IndexOptions opti
         _exact ??= VectorIndex.Build(partition.Vectors, partition.Model.Dimension, ExactSpec, options);
 
     /// <summary>The complete partition's K best movies from the index it serves with, skipping its exclusions; traced and timed.</summary>
-    public ScoredMovie[] Search(CandidatePartition partition, ShardSearchRequest request)
+    public ScoredMovie[] Search(CandidatePartition partition, ShardSearchRequest request, int[]? hidden = null)
     {
         var exact = Exact(partition);
         if (request.K < 1) throw new ArgumentOutOfRangeException(nameof(request), "K must be at least 1.");
@@ -50,17 +50,24 @@ public sealed class ShardIndexSlot(IShardIndexBuilder builder, IndexOptions opti
         activity?.SetTag("recommender.shard.rows", index.Count);
         if (_index is null) activity?.SetTag("recommender.index.building", true);
         var parameters = request.Tuning is { } tuning ? new SearchParameters(tuning.Rerank, tuning.Probe) : default;
-        var result = partition.Scored(index.Search(request.Query, request.K, partition.Exclusions.Of(request), parameters));
+        var result = partition.Scored(index.Search(request.Query, request.K, Skipped(partition, request, hidden), parameters));
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("tier", kind));
         return result;
     }
 
     /// <summary>The same search by exact scan whatever the index (same K, exclusion and tie rules), and the kind of index served with.</summary>
-    public ExactShardAnswer SearchExact(CandidatePartition partition, ShardSearchRequest request)
+    public ExactShardAnswer SearchExact(CandidatePartition partition, ShardSearchRequest request, int[]? hidden = null)
     {
         var exact = Exact(partition);
-        return new ExactShardAnswer(partition.Scored(exact.Search(request.Query, request.K, partition.Exclusions.Of(request))), (_index ?? exact).Spec.Kind.Name());
+        return new ExactShardAnswer(partition.Scored(exact.Search(request.Query, request.K, Skipped(partition, request, hidden))), (_index ?? exact).Spec.Kind.Name());
+    }
+
+    /// <summary>The index ids to skip: the request's exclusions and filter, and the rows the live catalogue hides (ascending).</summary>
+    private static int[] Skipped(CandidatePartition partition, ShardSearchRequest request, int[]? hidden)
+    {
+        var skipped = partition.Exclusions.Of(request);
+        return hidden is not { Length: > 0 } ? skipped : SortedRows.Union(skipped, hidden);
     }
 
     /// <summary>

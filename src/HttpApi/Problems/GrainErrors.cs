@@ -31,6 +31,10 @@ public static class GrainErrors
         {
             return ApiProblems.Unavailable("No model version is active", ApiProblems.OneLine(e.Message));
         }
+        catch (NotSupportedException e)
+        {
+            return ApiProblems.Conflict("Not supported by the active version", ApiProblems.OneLine(e.Message));
+        }
         catch (TimeoutException e)
         {
             return ApiProblems.Unavailable("The cluster did not answer in time", $"{ApiProblems.OneLine(e.Message)} Is a silo overloaded or stopping? Try again.");

@@ -5,7 +5,7 @@ using MovieRecommender.HttpApi.Security;
 
 namespace MovieRecommender.HttpApi.Routes;
 
-/// <summary><c>/v1/users/{id}</c>: a user's recommendations and recording a rating, over <see cref="IUserGrain"/>.</summary>
+/// <summary><c>/v1/users/{id}</c>: a user's recommendations, recording a rating, and the user's profile, over <see cref="IUserGrain"/>.</summary>
 public static class UserRoutes
 {
     public static void MapUserRoutes(this RouteGroupBuilder v1)
@@ -23,7 +23,30 @@ public static class UserRoutes
             .Produces<RatingRecorded>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPut("", SetProfile)
+            .WithName("PutUserProfile")
+            .WithSummary("Record a user's age, gender, occupation and zip: a user the model does not know is then served from the query tower's embedding of them.")
+            .Produces<UserProfileRequest>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
     }
+
+    private static async Task<IResult> SetProfile(
+        [Description("A user id (a positive integer, e.g. 5000).")] string id,
+        UserProfileRequest? body,
+        [FromServices] IGrainFactory grains)
+    {
+        if (!QueryValues.TryId(id, "userId", "5000", out var problem)) return problem!;
+        if (body is null) return ApiProblems.BadParameter("body", "The body is missing: send JSON such as {\"age\": 30, \"gender\": \"F\", \"occupation\": \"writer\", \"zip\": \"94110\"}.");
+        var demographics = new UserDemographics(body.Age, Blank(body.Gender), Blank(body.Occupation), Blank(body.Zip));
+        if (demographics.Problem() is { } wrong) return ApiProblems.BadParameter("body", wrong);
+        return await GrainErrors.Call(async () =>
+        {
+            await grains.GetGrainFast<IUserGrain>(id).SetProfile(demographics);
+            return TypedResults.Ok(body);
+        });
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static async Task<IResult> Recommend(
         [Description("A MovieLens user id (a positive integer, e.g. 42). A user the model does not know gets the most popular movies, source 'popular'.")] string id,

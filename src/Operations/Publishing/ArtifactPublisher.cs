@@ -45,6 +45,9 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
     private async Task PushAndActivateAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
         Dictionary<string, int> rowOfItem, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
+        // The towers first: a shard that restarts mid-publish places the live catalogue's movies with them.
+        using (PublishTelemetry.ActivitySource.StartActivity("publish.towers"))
+            await grains.GetGrain<IModelTowersGrain>(info.Version).Load(TowersOf(artifact, info));
         using (var movies = PublishTelemetry.ActivitySource.StartActivity("publish.movies"))
         {
             movies?.SetTag("recommender.rows", info.ItemCount);
@@ -65,6 +68,12 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
             indexes?.SetTag("recommender.index", string.Join("; ", built.Select(b => b.Built).Distinct()));
         }
 
+        // The live catalogue's movies, put and taken down since earlier versions, before the version serves: a takedown
+        // never comes back with a publish. Changes made from here on reach this version too.
+        using (PublishTelemetry.ActivitySource.StartActivity("publish.live_catalogue"))
+            await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions)
+                .Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).ApplyTo(info)));
+
         using (PublishTelemetry.ActivitySource.StartActivity("publish.activate"))
         {
             var popular = MostPopular(artifact, rowOfItem, options.PopularCount);
@@ -73,6 +82,12 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
                 .Activate(new ActiveModel(info, popular), artifact.Manifest.ToJson(), bytes);
         }
     }
+
+    /// <summary>The artifact's towers (none when it has none) and its movie ids in row order, as the towers grain takes them.</summary>
+    private static ModelTowers TowersOf(ModelArtifact artifact, ModelVersionInfo info) => artifact.Towers is { } towers
+        ? new ModelTowers(info, System.Text.Json.JsonSerializer.Serialize(towers.Settings, Artifacts.Towers.TowerSettings.JsonOptions),
+            towers.MovieFeatures.Values, towers.UserFeatures?.Values, towers.MovieNorms, [.. artifact.Items.Select(i => i.Id)])
+        : new ModelTowers(info, null, [], null, [], [.. artifact.Items.Select(i => i.Id)]);
 
     /// <summary>Every candidate shard's built index, asked in rounds shorter than a grain call's timeout (a 10M-row build takes longer).</summary>
     private async Task<ShardIndexStatus[]> WaitForIndexesAsync(ModelVersionInfo info, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)

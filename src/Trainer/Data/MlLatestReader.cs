@@ -1,3 +1,4 @@
+using MovieRecommender.Artifacts;
 using System.Text;
 
 namespace MovieRecommender.Trainer.Data;

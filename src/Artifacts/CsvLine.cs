@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MovieRecommender.Trainer.Data;
+namespace MovieRecommender.Artifacts;
 
 /// <summary>Splits one line of RFC 4180 CSV: fields may be quoted, a quoted field may hold commas, and a doubled
 /// quote inside it stands for one quote. MovieLens never breaks a field across lines.</summary>

@@ -1,0 +1,26 @@
+namespace MovieRecommender.Grains;
+
+/// <summary>
+/// One partition of the live catalogue (key: <see cref="Key"/>, movies split by <see cref="LiveRows.PartitionOf"/>): the
+/// movies put and taken down while serving, recorded durably before they are applied to the active version's
+/// shards, and applied again to every version published later.
+/// </summary>
+public interface ILiveCatalogueGrain : IGrainWithStringKey
+{
+    static string Key(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    static ILiveCatalogueGrain For(IGrainFactory grains, string movieId) => grains.GetGrain<ILiveCatalogueGrain>(Key(LiveRows.PartitionOf(movieId)));
+
+    /// <summary>Adds the movie, or changes a known one's features, or puts a taken-down one back; served by every silo once this returns.</summary>
+    Task<LiveMovie> Put(string movieId, MovieDescription description);
+
+    /// <summary>Takes the movie down: in no answer once this returns. False when no version nor the live catalogue knows it.</summary>
+    Task<bool> TakeDown(string movieId);
+
+    /// <summary>Every movie of this partition the live catalogue holds (latest change of each), oldest first.</summary>
+    [AlwaysInterleave]
+    Task<LiveMovie[]> List();
+
+    /// <summary>Applies every change to <paramref name="version"/> (being published), and every later change too.</summary>
+    Task ApplyTo(ModelVersionInfo version);
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using MovieRecommender.Grains.Catalogue;
+using MovieRecommender.Grains.Registry;
+using MovieRecommender.Grains.Storage;
+
+namespace MovieRecommender.Grains;
+
+/// <summary>
+/// One partition of the live catalogue: records each put and takedown durably (an append to the open segment of
+/// its log, so a change costs the same at the millionth as at the first), then applies it to the shard that holds
+/// the movie in the active version, and in any version being published, before the call returns. A shard that
+/// restarts, and every version published later, replay the partition (<see cref="List"/>, <see cref="ApplyTo"/>).
+/// </summary>
+public sealed class LiveCatalogueGrain(
+    [PersistentState("catalogue", ModelStorage.ProviderName)] IPersistentState<LiveCatalogueState> state,
+    ActiveModelView activeModel,
+    ILogger<LiveCatalogueGrain> logger) : Grain, ILiveCatalogueGrain
+{
+    /// <summary>Changes per segment: the open segment, rewritten on every change, never holds more.</summary>
+    public const int SegmentSize = 64;
+
+    // The latest change of each movie; the log in memory.
+    private readonly Dictionary<string, LiveMovie> _latest = new(StringComparer.Ordinal);
+    // Versions being published: they take every change too, until they serve (or are gone).
+    private readonly Dictionary<string, ModelVersionInfo> _publishing = [];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var segment = 0; segment < state.State.SealedSegments; segment++)
+            foreach (var change in await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, segment)).Read())
+                _latest[change.Id] = change;
+        foreach (var change in state.State.Open) _latest[change.Id] = change;
+    }
+
+    public async Task<LiveMovie> Put(string movieId, MovieDescription description)
+    {
+        if (description.Problem() is { } problem) throw new ArgumentException(problem, nameof(description));
+        var model = await ActiveAsync();
+        // Every check before the change is recorded: a refused put changes nothing.
+        var towers = GrainFactory.GetGrain<IModelTowersGrain>(model.Version);
+        var known = await towers.Genres();
+        if (known.Length == 0)
+            throw new NotSupportedException($"Version {model.Version} carries no feature towers, so it cannot embed a new movie; train and publish a model with movie features.");
+        foreach (var genre in description.Genres)
+            if (!known.Contains(genre, StringComparer.Ordinal))
+                throw new ArgumentException($"Genre '{genre}' is not one the model knows; use one of {string.Join(", ", known)}.", nameof(description));
+
+        var change = new LiveMovie(movieId, description, TakenDown: false, SequenceOf(movieId), DateTimeOffset.UtcNow);
+        await RecordAsync(change, movieId);
+        await ApplyEverywhereAsync(model, change);
+        return change;
+    }
+
+    public async Task<bool> TakeDown(string movieId)
+    {
+        var model = await ActiveAsync();
+        var live = _latest.GetValueOrDefault(movieId);
+        if (live is { TakenDown: true }) return true;
+        var placement = (await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).Place([movieId]))[0];
+        if (live is null && !placement.Known) return false;
+        var change = new LiveMovie(movieId, live?.Description, TakenDown: true, SequenceOf(movieId), DateTimeOffset.UtcNow);
+        await RecordAsync(change, movieId);
+        await ApplyEverywhereAsync(model, change);
+        return true;
+    }
+
+    public Task<LiveMovie[]> List() => Task.FromResult(_latest.Values.OrderBy(m => m.Sequence).ToArray());
+
+    public async Task ApplyTo(ModelVersionInfo version)
+    {
+        _publishing[version.Version] = version;
+        await ApplyAsync(version, [.. _latest.Values.OrderBy(m => m.Sequence)]);
+    }
+
+    /// <summary>The movie's sequence: its first change's, else the next.</summary>
+    private long SequenceOf(string movieId) => _latest.TryGetValue(movieId, out var earlier) ? earlier.Sequence : state.State.NextSequence;
+
+    /// <summary>Appends the change to the open segment, sealing it when full; durable before anything serves it.</summary>
+    private async Task RecordAsync(LiveMovie change, string movieId)
+    {
+        var current = state.State;
+        var open = current.Open.Add(change);
+        var next = current with { Open = open, NextSequence = Math.Max(current.NextSequence, change.Sequence + 1) };
+        if (open.Count >= SegmentSize)
+        {
+            var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
+            // Sealed first: a crash before the state's write leaves the changes in both places, and a replay applies them twice, harmlessly.
+            await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, current.SealedSegments)).Store([.. open]);
+            next = next with { SealedSegments = current.SealedSegments + 1, Open = [] };
+        }
+        await StoreFailure.WriteOrRestoreAsync(state, next, error =>
+            $"The change to movie '{movieId}' was not recorded: the store failed ({error}). Nothing changed; try again once it is back.");
+        _latest[movieId] = change;
+    }
+
+    private async Task ApplyEverywhereAsync(ModelVersionInfo active, LiveMovie change)
+    {
+        _publishing.Remove(active.Version);
+        await ApplyAsync(active, [change]);
+        foreach (var version in _publishing.Values.ToArray())
+        {
+            try
+            {
+                await ApplyAsync(version, [change]);
+            }
+            catch (VersionNotLoadedException)
+            {
+                // Its publish failed or it was retired: it takes no more changes.
+                _publishing.Remove(version.Version);
+            }
+        }
+    }
+
+    /// <summary>Sends each change to the shard that holds the movie in <paramref name="version"/>.</summary>
+    private async Task ApplyAsync(ModelVersionInfo version, LiveMovie[] changes)
+    {
+        if (changes.Length == 0) return;
+        var placements = await GrainFactory.GetGrain<IModelTowersGrain>(version.Version).Place([.. changes.Select(c => c.Id)]);
+        await Task.WhenAll(changes.Zip(placements).GroupBy(p => p.Second.Shard).Select(shard =>
+            GrainFactory.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(version.Version, shard.Key)).Apply([.. shard.Select(p => p.First)])));
+        logger.LogDebug("Applied {Changes} live catalogue changes to version {Version}", changes.Length, version.Version);
+    }
+
+    private async Task<ModelVersionInfo> ActiveAsync() => (await activeModel.CurrentAsync())?.Info
+        ?? throw new InvalidOperationException("No model is published yet: train one with 'train --publish' or run 'publish ARTIFACT_DIR'.");
+}

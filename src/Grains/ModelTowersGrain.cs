@@ -1,0 +1,53 @@
+using MovieRecommender.Grains.Catalogue;
+using MovieRecommender.Grains.Storage;
+
+namespace MovieRecommender.Grains;
+
+/// <summary>
+/// One version's feature towers and movie placement (<see cref="LoadedTowers"/>): embeds what the version never saw
+/// from features alone, for the live catalogue and for new users. Read-only once loaded, so every call interleaves.
+/// </summary>
+[KeepAlive]
+public sealed class ModelTowersGrain(
+    [PersistentState("towers", ModelStorage.ProviderName)] IPersistentState<ModelTowersState> state) : Grain, IModelTowersGrain
+{
+    private LoadedTowers? _loaded;
+
+    private LoadedTowers Loaded => _loaded ??= state.State.Towers is { } towers
+        ? new LoadedTowers(towers)
+        : throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
+
+    public async Task Load(ModelTowers towers)
+    {
+        var loaded = new LoadedTowers(towers);
+        state.State = new ModelTowersState { Towers = towers };
+        await state.WriteStateAsync();
+        _loaded = loaded;
+    }
+
+    public Task<MoviePlacement[]> Place(string[] movieIds) => Task.FromResult(movieIds.Select(Loaded.Place).ToArray());
+
+    // A sealed row's year 0 means the catalogue had none: the trainer gave it no year feature.
+    public Task<float[]> EmbedMovie(MovieDescription description, int row, float[]? current, MovieDescription? before)
+    {
+        var towers = Loaded.Require();
+        foreach (var genre in description.Genres)
+            if (!towers.KnowsGenre(genre))
+                throw new ArgumentException($"Genre '{genre}' is not one version {Loaded.Model.Version} knows; use one of {string.Join(", ", towers.Genres)}.");
+        return Task.FromResult(current is not null && before is not null
+            ? towers.ReembedMovie(row, current, (before.Title, before.Genres, before.Year == 0 ? null : before.Year), (description.Title, description.Genres, description.Year))
+            : towers.EmbedNewMovie(description.Title, description.Genres, description.Year));
+    }
+
+    public Task<float[]?> EmbedUser(UserDemographics demographics) =>
+        Task.FromResult(Loaded.Towers?.EmbedNewUser(demographics.Age, demographics.Gender, demographics.Occupation, demographics.Zip));
+
+    public Task<string[]> Genres() => Task.FromResult(Loaded.Towers?.Genres.ToArray() ?? []);
+
+    public async Task Retire()
+    {
+        _loaded = null;
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+}
