@@ -5,9 +5,10 @@ namespace MovieRecommender.Artifacts;
 /// <summary>
 /// The ground truth of serving: a user's top K of users.npy · items.npyᵀ, seen movies excluded, scored in
 /// double precision, in <see cref="TopKOrder"/> (the order the shards use). A bounded heap keeps
-/// it cheap at a million movies.
+/// it cheap at a million movies. With <paramref name="live"/>, the live catalogue's changes count too: its hidden
+/// rows are left out and its put movies ranked with the rest.
 /// </summary>
-public sealed class ExactRecommender(ModelArtifact artifact)
+public sealed class ExactRecommender(ModelArtifact artifact, LiveCatalogueTruth? live = null)
 {
     private readonly Dictionary<string, int> _rowOfItem =
         artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
@@ -18,10 +19,14 @@ public sealed class ExactRecommender(ModelArtifact artifact)
         var query = artifact.UserEmbeddings.Row(userRow);
         // The heap's root is the worst pair kept: the lowest score, then the highest row.
         var heap = new PriorityQueue<int, (double Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
-        for (var row = 0; row < artifact.Items.Count; row++)
+        var hidden = live?.HiddenRows;
+        var extra = live?.Rows ?? [];
+        for (var at = 0; at < artifact.Items.Count + extra.Count; at++)
         {
-            if (excluded.Contains(row)) continue;
-            var item = artifact.ItemEmbeddings.Row(row);
+            var isSealed = at < artifact.Items.Count;
+            var row = isSealed ? at : extra[at - artifact.Items.Count].Row;
+            if (excluded.Contains(row) || isSealed && hidden is not null && hidden.Contains(row)) continue;
+            var item = isSealed ? artifact.ItemEmbeddings.Row(at) : extra[at - artifact.Items.Count].Vector;
             double sum = 0;
             for (var d = 0; d < query.Length; d++) sum += (double)query[d] * item[d];
             if (heap.Count < k) heap.Enqueue(row, (sum, row));

@@ -121,6 +121,10 @@ public sealed class LiveCatalogueTests
                 TestArtifacts.WithTowers(TestArtifacts.Content(users: 20, items: 120, dim: 8, seed: 2323), seed: 6)));
             await new ArtifactPublisher(cluster.Client).PublishAsync(next, new PublishOptions { CandidateShards = 2, UserShards = 2 });
             await AssertServing(silos, userId, victim);
+            // verify's reference counts the live catalogue: every user exact, with the put movie and without the taken-down one.
+            var report = await new MovieRecommender.Operations.Verification.ServingVerifier(cluster.Client, next).VerifyAsync(K);
+            Assert.True(report.Passed, string.Join("; ", report.Examples));
+            Assert.Equal(2, report.LiveChanges);
             var nextVector = next.Towers!.EmbedNewMovie(description.Title, description.Genres, description.Year);
             var nextUser = Enumerable.Range(0, next.Users.Count).MaxBy(u => Dot(next.UserEmbeddings.Row(u), nextVector));
             foreach (var silo in silos)

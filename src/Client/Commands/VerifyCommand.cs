@@ -39,6 +39,8 @@ public static class VerifyCommand
         var verdict = report.Passed ? "[green]exact[/]" : "[red]NOT exact[/]";
         AnsiConsole.MarkupLine($"Version {Markup.Escape(artifact.Manifest.Version)}: {report.Exact}/{report.Users} users served their exact top {k} ({verdict}); " +
             $"{report.Mismatched} mismatched, {report.Failed} failed, largest score error {report.MaxScoreError:G3}.");
+        if (report.LiveChanges > 0)
+            AnsiConsole.MarkupLineInterpolated($"The reference counted the live catalogue's {report.LiveChanges} changes (movies put and taken down since the version was published).");
         return report.Passed ? 0 : 1;
     }
 }

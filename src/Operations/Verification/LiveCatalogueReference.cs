@@ -1,0 +1,37 @@
+using MovieRecommender.Artifacts;
+using MovieRecommender.Grains;
+
+namespace MovieRecommender.Operations.Verification;
+
+/// <summary>
+/// What the cluster should serve beside an artifact: the live catalogue's changes read from the cluster, embedded
+/// independently by the artifact's own towers (as the shards embed them), for <see cref="ExactRecommender"/>.
+/// </summary>
+public static class LiveCatalogueReference
+{
+    public static async Task<(LiveCatalogueTruth Truth, int Changes)> ReadAsync(IGrainFactory grains, ModelArtifact artifact)
+    {
+        var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions).Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
+        var changes = lists.SelectMany(l => l).ToArray();
+        if (changes.Length == 0) return (LiveCatalogueTruth.None, 0);
+        var rowOf = artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
+        var hidden = new HashSet<int>();
+        var rows = new List<(int, float[])>();
+        foreach (var change in changes)
+        {
+            int? known = rowOf.TryGetValue(change.Id, out var r) ? r : null;
+            if (known is { } k) hidden.Add(k);
+            if (change.TakenDown || change.Description is not { } d || artifact.Towers is not { } towers) continue;
+            if (known is { } row)
+            {
+                var before = artifact.Items[row];
+                rows.Add((row, towers.ReembedMovie(row, artifact.ItemEmbeddings.Row(row), (before.Title, before.Genres, before.Year), (d.Title, d.Genres, d.Year))));
+            }
+            else
+            {
+                rows.Add((LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence), towers.EmbedNewMovie(d.Title, d.Genres, d.Year)));
+            }
+        }
+        return (new LiveCatalogueTruth(hidden, rows), changes.Length);
+    }
+}
