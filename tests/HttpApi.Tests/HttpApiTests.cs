@@ -250,6 +250,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
         Assert.Equal(mapped, documented);
         Assert.Equal(
         [
+            "DELETE /v1/movies/{id}",
             "GET /v1/movies/{id}/similar",
             "GET /v1/users/{id}/recommendations",
             "GET /v1/versions",
@@ -257,6 +258,8 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
             "POST /v1/users/{id}/ratings",
             "POST /v1/versions/rollback",
             "POST /v1/versions/{version}/activate",
+            "PUT /v1/movies/{id}",
+            "PUT /v1/users/{id}",
         ], documented);
     }
 
