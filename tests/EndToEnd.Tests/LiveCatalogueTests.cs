@@ -27,13 +27,8 @@ public sealed class LiveCatalogueTests
     {
         using var temp = new TempFolder();
         using var redis = await RedisServer.StartAsync(Path.Combine(temp.Path, "redis"));
-        var clusterId = $"test-{Guid.NewGuid():N}";
-        string[] siloSettings = ["--Cluster:Mode=redis", $"--Cluster:Redis={redis.Configuration}", $"--Cluster:ClusterId={clusterId}", $"--Cluster:ServiceId={clusterId}",
-            $"--Http:OperatorKey={OperatorKey}", $"--Http:ClientKeys:0={ClientKey}"];
-        var clientSettings = new Dictionary<string, string?>
-        {
-            ["Cluster:Mode"] = "redis", ["Cluster:Redis"] = redis.Configuration, ["Cluster:ClusterId"] = clusterId, ["Cluster:ServiceId"] = clusterId,
-        };
+        var (clusterArguments, clientSettings) = redis.NewCluster();
+        string[] siloSettings = [.. clusterArguments, $"--Http:OperatorKey={OperatorKey}", $"--Http:ClientKeys:0={ClientKey}"];
         var artifact = ModelArtifact.Load(ArtifactWriter.Write(Path.Combine(temp.Path, "models"),
             TestArtifacts.WithTowers(TestArtifacts.Content(users: 20, items: 120, dim: 8, seed: 2323), seed: 5)));
         var towers = artifact.Towers!;

@@ -23,12 +23,7 @@ public sealed class RedisClusterChaosTests
     {
         using var temp = new TempFolder();
         using var redis = await RedisServer.StartAsync(Path.Combine(temp.Path, "redis"));
-        var clusterId = $"test-{Guid.NewGuid():N}";
-        string[] siloSettings = ["--Cluster:Mode=redis", $"--Cluster:Redis={redis.Configuration}", $"--Cluster:ClusterId={clusterId}", $"--Cluster:ServiceId={clusterId}"];
-        var clientSettings = new Dictionary<string, string?>
-        {
-            ["Cluster:Mode"] = "redis", ["Cluster:Redis"] = redis.Configuration, ["Cluster:ClusterId"] = clusterId, ["Cluster:ServiceId"] = clusterId,
-        };
+        var (siloSettings, clientSettings) = redis.NewCluster();
         var artifact = ModelArtifact.Load(TestArtifacts.Write(Path.Combine(temp.Path, "models"), users: 30, items: 240, dim: 8, seed: 4242));
         var expected = Enumerable.Range(0, artifact.Users.Count).Select(row => TestArtifacts.BruteForceTopK(artifact, row, K)).ToArray();
         var rater = artifact.Users[0].Id;

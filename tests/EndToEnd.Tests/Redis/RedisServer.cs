@@ -26,6 +26,17 @@ public sealed class RedisServer : IDisposable
     /// <summary>The StackExchange.Redis configuration string of this server, with its password when it has one.</summary>
     public string Configuration => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
+    /// <summary>A new cluster's settings on this Redis: the silos' command-line arguments, and the same as a client's configuration.</summary>
+    public (string[] SiloArguments, Dictionary<string, string?> ClientSettings) NewCluster()
+    {
+        var clusterId = $"test-{Guid.NewGuid():N}";
+        var client = new Dictionary<string, string?>
+        {
+            ["Cluster:Mode"] = "redis", ["Cluster:Redis"] = Configuration, ["Cluster:ClusterId"] = clusterId, ["Cluster:ServiceId"] = clusterId,
+        };
+        return ([.. client.Select(s => $"--{s.Key}={s.Value}")], client);
+    }
+
     public static async Task<RedisServer> StartAsync(string dataDir, string? password = null)
     {
         await EnsureInstalledAsync();
