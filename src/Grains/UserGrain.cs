@@ -200,9 +200,9 @@ public sealed class UserGrain(
         }
 
         float[]? query;
-        if ((_profile?.Embedding ?? _featureQuery) is { } trained)
+        if ((_profile?.Embedding ?? _featureQuery) is { } embedded)
         {
-            query = trained;
+            query = embedded;
             var seen = new HashSet<int>(_profile?.SeenRows ?? []);
             foreach (var movie in vectors.Where(v => !seen.Contains(v.Row)))
             {

@@ -19,11 +19,12 @@ public static class CatalogueRoutes
             .WithSummary("Add a movie, or change a known one's title, genres and year, while serving: embedded by the active version's candidate tower and served at once.")
             .Produces<LiveMovieJson>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         movies.MapDelete("", TakeDown)
             .WithName("TakeDownMovie")
             .WithSummary("Take a movie down: in no answer from the moment this returns, across restarts and later publishes, until it is put again.")
-            .Produces<LiveMovieJson>()
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
