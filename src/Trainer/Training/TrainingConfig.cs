@@ -52,6 +52,14 @@ public sealed record TrainingConfig
     /// leaves seen movies out of a recommendation.</summary>
     public bool ExcludeHistoryFromSoftmax { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="LossKind.PerUser"/>: the share of users, and of movies, whose id embedding is left out at each step
+    /// (drawn afresh every step), so that the towers learn to place a user from demographics alone and a movie from its
+    /// features alone, as serving must for one the model never saw. A dropped movie scores with the shared cold bias
+    /// (<see cref="TwoTowerModel.ColdBias"/>) instead of its own. 0 never drops an id.
+    /// </summary>
+    public double IdDropout { get; init; }
+
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Embeddings start uniform in [-InitScale, InitScale].</summary>
@@ -118,6 +126,7 @@ public sealed record TrainingConfig
         ShareHistoryTable = true,
         TargetShare = 0.5,
         ExcludeHistoryFromSoftmax = true,
+        IdDropout = 0.2,
         Schedule = LearningRateSchedule.Cosine,
         ValidationFraction = 0,
         Patience = 10,
@@ -162,6 +171,7 @@ public sealed record TrainingConfig
         if (!(ValidationFraction >= 0 && ValidationFraction < 0.5)) throw new ArgumentException($"--validation must be in [0, 0.5) (got {F(ValidationFraction)}).");
         if (Patience < 1) throw new ArgumentException($"--patience must be at least 1 (got {Patience}).");
         if (!(TargetShare > 0 && TargetShare < 1)) throw new ArgumentException($"--target-share must be between 0 and 1, both excluded (got {F(TargetShare)}).");
+        if (!(IdDropout >= 0 && IdDropout < 1)) throw new ArgumentException($"--id-dropout must be at least 0 and below 1 (got {F(IdDropout)}).");
         if (Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {Threads}).");
     }
 
@@ -185,6 +195,7 @@ public sealed record TrainingConfig
         ["shareHistoryTable"] = ShareHistoryTable,
         ["targetShare"] = TargetShare,
         ["excludeHistoryFromSoftmax"] = ExcludeHistoryFromSoftmax,
+        ["idDropout"] = IdDropout,
         ["lrSchedule"] = ScheduleName(Schedule),
         ["initScale"] = InitScale,
         ["validationFraction"] = ValidationFraction,

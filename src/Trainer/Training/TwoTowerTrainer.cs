@@ -64,13 +64,16 @@ public static class TwoTowerTrainer
         }
     }
 
-    /// <summary>The bias a movie the model never saw is served with: the catalogue's mean learned bias (0 without a bias).</summary>
-    private static float ColdMovieBias(TwoTowerModel model)
+    /// <summary>
+    /// The bias a movie the model never saw is served with: with id dropout, the cold bias the dropped movies were trained
+    /// with (the bias that goes with the feature-only tower); without it, the catalogue's mean learned bias; 0 without a bias.
+    /// </summary>
+    public static float ColdMovieBias(TwoTowerModel model)
     {
         if (!model.HasItemBias) return 0;
         using var noGrad = no_grad();
-        using var mean = model.AllItemBiases().mean();
-        return mean.item<float>();
+        using var bias = model.HasColdBias ? model.ColdBias.sum() : model.AllItemBiases().mean();
+        return bias.item<float>();
     }
 
     private sealed record FitResult(TwoTowerModel Model, List<EpochRecord> Curve, int BestEpochs);
@@ -210,10 +213,13 @@ public static class TwoTowerTrainer
             using var scope = NewDisposeScope();
             var users = shuffled.AsSpan(b * config.BatchSize, Math.Min(config.BatchSize, model.Users - b * config.BatchSize));
             var (history, targets) = PerUserSoftmax.Split(PerUserSoftmax.DenseRows(trainRows, users), config.TargetShare, generator);
-            var queries = model.QueryVectors(tensor(users.ToArray()), model.HasHistory ? PerUserSoftmax.PoolingWeights(history, model.Pooling) : null);
+            // Id dropout: these users and movies are scored by their features alone this step, as a new one would be served.
+            var keepUserId = config.IdDropout > 0 ? IdDropout.KeepMask(users.Length, config.IdDropout, generator) : null;
+            var keepItemId = config.IdDropout > 0 ? IdDropout.KeepMask(model.Items, config.IdDropout, generator) : null;
+            var queries = model.QueryVectors(tensor(users.ToArray()), model.HasHistory ? PerUserSoftmax.PoolingWeights(history, model.Pooling) : null, keepUserId);
             if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
-            var logits = queries.matmul(model.AllItemVectors().t());
-            if (model.HasItemBias) logits = logits.add(model.AllItemBiases().unsqueeze(0), model.One);
+            var logits = queries.matmul(model.AllItemVectors(keepItemId).t());
+            if (model.HasItemBias) logits = logits.add(model.AllItemBiases(keepItemId).unsqueeze(0), model.One);
             var count = targets.sum().item<float>();
             double perPair = Step(optimizer, PerUserSoftmax.Loss(logits, history, targets, config.ExcludeHistoryFromSoftmax), epoch, b);
             lossSum += perPair * count;
