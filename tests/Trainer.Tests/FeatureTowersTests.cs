@@ -31,7 +31,7 @@ public sealed class FeatureTowersTests : IClassFixture<FeatureTowersTests.Traine
         // The bias column is the cold bias the trainer's feature-only tower uses, which the model learned (id dropout is on).
         Assert.Equal(TwoTowerTrainer.ColdMovieBias(_trained.Run.Model.Network), towers.Settings.ColdMovieBias);
         Assert.True(_trained.Run.Model.Network.HasColdBias);
-        Assert.Contains("coldBias", _trained.Run.Model.Network.state_dict().Keys); // trained and saved with the weights
+        Assert.Contains("coldBias.weight", _trained.Run.Model.Network.state_dict().Keys); // trained and saved with the weights
         Assert.NotEqual(0f, towers.Settings.ColdMovieBias);
     }
 

@@ -29,15 +29,15 @@ public static class SpreadCommand
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds of the splits and of training, one run each (several: --seeds 42 1 2).", DefaultValueFactory = _ => DefaultSeeds, AllowMultipleArgumentsPerToken = true }.Integers(min: 0);
         var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "spread.json") }.FileToWrite();
-        var idDropout = IdDropoutOption.Create();
-        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, idDropout, json, datasetOptions.SkipBadRows };
+        var idDropout = new IdDropoutOption();
+        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, idDropout.Share, idDropout.UserShare, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
             var dataset = datasetOptions.Load(parsed, console);
             var threadCount = ThreadsOption.Resolve(parsed, threads);
             var seedList = parsed.GetValue(seeds)!.Distinct().ToArray(); // a repeated seed would repeat its run exactly
-            var config = TrainingConfig.Default with { Threads = threadCount, IdDropout = parsed.GetValue(idDropout) ?? TrainingConfig.Default.IdDropout };
+            var config = idDropout.Apply(parsed, TrainingConfig.Default with { Threads = threadCount });
 
             var rows = new List<SpreadRow>();
             foreach (var (seed, index) in seedList.Select((s, i) => (s, i)))
@@ -59,6 +59,7 @@ public static class SpreadCommand
             var report = TrainerReport.Start("spread", dataset.Name);
             report["preset"] = TrainingConfig.Default.Preset;
             report["idDropout"] = config.IdDropout;
+            report["userIdDropout"] = config.EffectiveUserIdDropout;
             report["metric"] = "top-K accuracy with each user's training movies excluded; gain = model / EASE - 1, in percent";
             report["goalGainPercent"] = GoalGainPercent;
             report["seedsMeetingGoal"] = meeting;

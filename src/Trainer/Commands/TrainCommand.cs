@@ -35,7 +35,7 @@ public static class TrainCommand
         var pooling = new Option<string?>("--history-pooling") { Description = "How the history feature pools its movies: mean (1/n each) or sqrt (1/√n each)." }.OneOf("mean", "sqrt");
         var shareHistory = new Option<bool?>("--share-history") { Description = "The history pools the movies' id embeddings instead of a table of its own (true/false)." };
         var targetShare = new Option<double?>("--target-share") { Description = "With --loss per-user: the share of each user's movies hidden and predicted at each step." }.Number(min: 0, max: 0.95, above: true);
-        var idDropout = new Option<double?>("--id-dropout") { Description = "With --loss per-user: the share of users and of movies whose id embedding is left out at each step, so that new ones embed well from features alone (0: never)." }.Number(min: 0, max: 0.95);
+        var idDropout = new IdDropoutOption();
         var schedule = new Option<string?>("--lr-schedule") { Description = "constant, or cosine (decay to a tenth of --lr over --epochs)." }.OneOf("constant", "cosine");
         var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
         var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." }.Number(min: 0, max: 0.49);
@@ -49,7 +49,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, pooling, shareHistory, targetShare, idDropout, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
+            itemBias, pooling, shareHistory, targetShare, idDropout.Share, idDropout.UserShare, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -87,12 +87,12 @@ public static class TrainCommand
                 HistoryPooling = parsed.GetValue(pooling) switch { "mean" => HistoryPooling.Mean, "sqrt" => HistoryPooling.SquareRoot, _ => config.HistoryPooling },
                 ShareHistoryTable = parsed.GetValue(shareHistory) ?? config.ShareHistoryTable,
                 TargetShare = parsed.GetValue(targetShare) ?? config.TargetShare,
-                IdDropout = parsed.GetValue(idDropout) ?? config.IdDropout,
                 Schedule = parsed.GetValue(schedule) switch { "constant" => LearningRateSchedule.Constant, "cosine" => LearningRateSchedule.Cosine, _ => config.Schedule },
                 ValidationFraction = parsed.GetValue(validation) ?? config.ValidationFraction,
                 Patience = parsed.GetValue(patience) ?? config.Patience,
                 Threads = Math.Min(parsed.GetValue(threads) ?? config.Threads, Environment.ProcessorCount),
             };
+            config = idDropout.Apply(parsed, config);
             if (parsed.GetValue(threads) is < 1) throw new UserFacingException($"--threads must be at least 1 (got {parsed.GetValue(threads)}).");
             try { config.Validate(); }
             catch (ArgumentException e) { throw new UserFacingException(e.Message, e); }
@@ -141,7 +141,7 @@ public static class TrainCommand
             console.MarkupLineInterpolated($"Split with seed [bold]{config.Seed}[/]: {split.TrainCount:N0} train, {split.TestCount:N0} test pairs.");
             var loss = config.EffectiveLoss(items);
             console.MarkupLineInterpolated(
-                $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}{(config.IdDropout > 0 && loss == LossKind.PerUser ? $", id dropout {F(config.IdDropout)}" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
+                $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}{(loss == LossKind.PerUser && config.IdDropout + config.EffectiveUserIdDropout > 0 ? $", id dropout {F(config.IdDropout)} of movies and {F(config.EffectiveUserIdDropout)} of users" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
         }
 
         public override TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train)

@@ -23,7 +23,7 @@ public static class FeatureOnlyTowers
         using var scope = NewDisposeScope();
         using var inverseTemperature = (1.0 / temperature).ToScalar();
         using var bias = coldBias.ToScalar();
-        var users = model.UserFeatureVectors(arange(model.Users, dtype: ScalarType.Int64)).mul(inverseTemperature);
+        var users = model.UserFeatureVectors(tensor(Enumerable.Range(0, model.Users).Select(u => (long)u).ToArray())).mul(inverseTemperature);
         var items = model.AllItemFeatureVectors()!;
         if (model.HasItemBias)
         {

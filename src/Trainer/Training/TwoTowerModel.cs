@@ -23,7 +23,7 @@ public sealed class TwoTowerModel : nn.Module
     private readonly Embedding? itemFeatures;
     private readonly Embedding? historyItems;
     private readonly Embedding? itemBias;
-    private readonly Parameter? coldBias;
+    private readonly Embedding? coldBias;
 
     // Feature indices per user / item row (0 = padding), and the users' histories: data, not weights.
     private readonly Tensor? userFeatureIndex;
@@ -72,8 +72,8 @@ public sealed class TwoTowerModel : nn.Module
         }
         if (config.ItemBias) itemBias = nn.Embedding(items, 1);
         // Only trained when ids are dropped: the dropped movies score with it, so it learns what a movie known by its
-        // features alone deserves (see ColdBias).
-        if (config.ItemBias && config.IdDropout > 0) coldBias = nn.Parameter(zeros(1));
+        // features alone deserves (see ColdBias). A table of one row, like the movies' biases.
+        if (config.ItemBias && config.IdDropout > 0) coldBias = nn.Embedding(1, 1);
         RegisterComponents();
 
         using (no_grad())
@@ -84,6 +84,7 @@ public sealed class TwoTowerModel : nn.Module
                 nn.init.uniform_(e.weight!, -config.InitScale, config.InitScale, generator);
             }
             itemBias?.weight!.zero_();
+            coldBias?.weight!.zero_();
             userFeatures?.weight!.narrow(0, 0, 1).zero_();
             itemFeatures?.weight!.narrow(0, 0, 1).zero_();
         }
@@ -130,7 +131,7 @@ public sealed class TwoTowerModel : nn.Module
     public bool HasColdBias => coldBias is not null;
 
     /// <summary>The learned shared bias of the movies whose id was dropped, [1] (only with <see cref="HasColdBias"/>).</summary>
-    public Tensor ColdBias => coldBias!;
+    public Tensor ColdBias => coldBias!.weight!.view(1);
 
     /// <summary>The movies' learned biases, [n] (only with <see cref="HasItemBias"/>).</summary>
     public Tensor ItemBiases(Tensor items) => itemBias!.call(items).squeeze(1);
@@ -197,7 +198,7 @@ public sealed class TwoTowerModel : nn.Module
         if (keepId is null || coldBias is null) return own;
         using var scope = NewDisposeScope();
         var keep = keepId.squeeze(1);
-        return own.mul(keep).add(coldBias.mul(keep.neg().add(one)), one).MoveToOuterDisposeScope();
+        return own.mul(keep).add(coldBias.weight!.view(1).mul(keep.neg().add(one)), one).MoveToOuterDisposeScope();
     }
 
     /// <summary>
