@@ -61,17 +61,19 @@ public static class ColdStartEvaluation
             towers.Settings.ColdMovieBias, Math.Round(model.TrainingSeconds, 1));
     }
 
+    /// <summary>The users held out with <paramref name="seed"/>: a shuffle of their own, not the movies' (seed + 1000).</summary>
+    private static int[] HeldOutUsers(InteractionDataset dataset, int seed) => ColdStartCarve.HeldOut(dataset.Users.Count, seed + 1_000);
+
     /// <summary>The held-out users' figures; <paramref name="validation"/> as for <see cref="Movies"/>.</summary>
     public static ColdUserFigures Users(InteractionDataset dataset, TrainingConfig config, bool validation, CancellationToken ct)
     {
         if (validation)
         {
-            var rest = ColdStartCarve.WithoutUsersPairs(dataset, ColdStartCarve.HeldOut(dataset.Users.Count, config.Seed));
+            var rest = ColdStartCarve.WithoutUsersPairs(dataset, HeldOutUsers(dataset, config.Seed));
             dataset = ColdStartCarve.TrainingPairsOnly(rest, ColdStartCarve.Split(rest, config.Seed));
             config = config with { Seed = config.Seed + 1 };
         }
-        // Users are drawn with a seed of their own, so that the movies and users held out are not the same shuffle.
-        var heldOut = ColdStartCarve.HeldOut(dataset.Users.Count, config.Seed + 1_000);
+        var heldOut = HeldOutUsers(dataset, config.Seed);
         var warm = ColdStartCarve.WithoutUsersPairs(dataset, heldOut);
         var split = ColdStartCarve.Split(warm, config.Seed);
         using var model = TwoTowerTrainer.Train(warm, split, config, cancellationToken: ct);
