@@ -71,9 +71,9 @@ public sealed class TwoTowerModel : nn.Module
             if (!config.ShareHistoryTable) historyItems = nn.Embedding(items, config.Dimension);
         }
         if (config.ItemBias) itemBias = nn.Embedding(items, 1);
-        // Only trained when ids are dropped: the dropped movies score with it, so it learns what a movie known by its
-        // features alone deserves (see ColdBias). A table of one row, like the movies' biases.
-        if (config.ItemBias && config.IdDropout > 0) coldBias = nn.Embedding(1, 1);
+        // Only where ids are dropped (the per-user loss): the dropped movies score with it, so it learns what a movie known
+        // by its features alone deserves (see ColdBias). A table of one row, like the movies' biases.
+        if (config.ItemBias && config.IdDropout > 0 && config.Loss == LossKind.PerUser) coldBias = nn.Embedding(1, 1);
         RegisterComponents();
 
         using (no_grad())

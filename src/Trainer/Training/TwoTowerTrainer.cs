@@ -72,8 +72,8 @@ public static class TwoTowerTrainer
     {
         if (!model.HasItemBias) return 0;
         using var noGrad = no_grad();
-        using var bias = model.HasColdBias ? model.ColdBias.sum() : model.AllItemBiases().mean();
-        return bias.item<float>();
+        using var scope = NewDisposeScope();
+        return (model.HasColdBias ? model.ColdBias.sum() : model.AllItemBiases().mean()).item<float>();
     }
 
     private sealed record FitResult(TwoTowerModel Model, List<EpochRecord> Curve, int BestEpochs);
