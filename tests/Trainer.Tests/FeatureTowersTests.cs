@@ -98,6 +98,25 @@ public sealed class FeatureTowersTests : IClassFixture<FeatureTowersTests.Traine
         Assert.Contains(normsPath, Assert.Throws<ArtifactException>(() => FeatureTowersReader.Read(copy.Path, _trained.Artifact.Manifest, _trained.Artifact.Items.Count)).Message);
     }
 
+    [Fact]
+    public void WithoutIdDropoutANewMovieGetsTheMeanLearnedBias()
+    {
+        using var data = new TempFolder();
+        TestData.WriteSynthetic100K(data.Path);
+        var dataset = MovieLensLoader.Load(data.Path);
+        var split = TrainTestSplit.Create(dataset, 42);
+        var small = TrainingConfig.Default with { Dimension = 8, Epochs = 2 };
+        // No dropout; and dropout asked of a loss that has none (only the per-user loss drops ids).
+        foreach (var config in new[] { small with { IdDropout = 0 }, small with { Loss = LossKind.Full } })
+        {
+            using var model = TwoTowerTrainer.Train(dataset, split, config);
+            Assert.False(model.Network.HasColdBias);
+            var biases = Enumerable.Range(0, model.ItemEmbeddings.Rows).Select(r => (double)model.ItemEmbeddings.Row(r)[^1]).ToList();
+            Assert.Equal(biases.Average(), model.Towers!.Settings.ColdMovieBias, 1e-5);
+            Assert.NotEqual(0, biases.Average());
+        }
+    }
+
     private static float LargestDifference(ReadOnlySpan<float> served, ReadOnlySpan<float> trainer)
     {
         Assert.Equal(trainer.Length, served.Length);
