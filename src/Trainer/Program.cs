@@ -16,4 +16,5 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(AblationCommand.Create());
 root.Subcommands.Add(SpreadCommand.Create());
+root.Subcommands.Add(ColdStartCommand.Create());
 return await CommandRunner.RunAsync(root, args, program, TelemetryNames.TrainerService);

@@ -29,19 +29,21 @@ public static class SpreadCommand
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds of the splits and of training, one run each (several: --seeds 42 1 2).", DefaultValueFactory = _ => DefaultSeeds, AllowMultipleArgumentsPerToken = true }.Integers(min: 0);
         var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "spread.json") }.FileToWrite();
-        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, json, datasetOptions.SkipBadRows };
+        var idDropout = new IdDropoutOption();
+        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, idDropout.Share, idDropout.UserShare, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
             var dataset = datasetOptions.Load(parsed, console);
             var threadCount = ThreadsOption.Resolve(parsed, threads);
             var seedList = parsed.GetValue(seeds)!.Distinct().ToArray(); // a repeated seed would repeat its run exactly
+            var config = idDropout.Apply(parsed, TrainingConfig.Default with { Threads = threadCount });
 
             var rows = new List<SpreadRow>();
             foreach (var (seed, index) in seedList.Select((s, i) => (s, i)))
             {
                 SpreadRow row = null!;
-                console.Status().Start($"seed {seed} ({index + 1} of {seedList.Length}): training ...", _ => row = Measure(dataset, seed, threadCount, ct));
+                console.Status().Start($"seed {seed} ({index + 1} of {seedList.Length}): training ...", _ => row = Measure(dataset, config with { Seed = seed }, ct));
                 console.MarkupLineInterpolated(
                     $"seed {seed}: test top-10 {F(row.Test.Model10)} vs EASE {F(row.Test.Ease10)} ({P(row.Test.Gain10)}), top-100 {F(row.Test.Model100)} vs {F(row.Test.Ease100)} ({P(row.Test.Gain100)}); {row.Seconds:F1} s");
                 rows.Add(row);
@@ -56,6 +58,8 @@ public static class SpreadCommand
             var path = parsed.GetValue(json)!;
             var report = TrainerReport.Start("spread", dataset.Name);
             report["preset"] = TrainingConfig.Default.Preset;
+            report["idDropout"] = config.IdDropout;
+            report["userIdDropout"] = config.EffectiveUserIdDropout;
             report["metric"] = "top-K accuracy with each user's training movies excluded; gain = model / EASE - 1, in percent";
             report["goalGainPercent"] = GoalGainPercent;
             report["seedsMeetingGoal"] = meeting;
@@ -73,9 +77,9 @@ public static class SpreadCommand
     /// One seed: what <c>train --seed</c> trains and evaluates on the test pairs, and the same configuration's validation
     /// figures (<see cref="TrainingConfig.AsValidationProbe"/>) beside EASE on the same validation pairs.
     /// </summary>
-    public static SpreadRow Measure(InteractionDataset dataset, int seed, int threads, CancellationToken ct)
+    public static SpreadRow Measure(InteractionDataset dataset, TrainingConfig config, CancellationToken ct)
     {
-        var config = TrainingConfig.Default with { Seed = seed, Threads = threads };
+        var seed = config.Seed;
         using var run = TrainingPipeline.Run(dataset, seed, config, cancellationToken: ct);
         var test = SpreadFigures.Of(run.Evaluation.Model.SeenExcluded, run.Evaluation.Ease.SeenExcluded);
         var probeConfig = config.AsValidationProbe();

@@ -35,19 +35,21 @@ public static class TrainCommand
         var pooling = new Option<string?>("--history-pooling") { Description = "How the history feature pools its movies: mean (1/n each) or sqrt (1/√n each)." }.OneOf("mean", "sqrt");
         var shareHistory = new Option<bool?>("--share-history") { Description = "The history pools the movies' id embeddings instead of a table of its own (true/false)." };
         var targetShare = new Option<double?>("--target-share") { Description = "With --loss per-user: the share of each user's movies hidden and predicted at each step." }.Number(min: 0, max: 0.95, above: true);
+        var idDropout = new IdDropoutOption();
         var schedule = new Option<string?>("--lr-schedule") { Description = "constant, or cosine (decay to a tenth of --lr over --epochs)." }.OneOf("constant", "cosine");
         var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
         var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." }.Number(min: 0, max: 0.49);
         var patience = new Option<int?>("--patience") { Description = "Epochs without a better validation score before stopping." }.Integer(min: 1, max: 100_000);
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default 2, at most the processor count)." }.Integer(min: 1, max: 1024);
         var extraRatings = new Option<string?>("--extra-ratings") { Description = "A ratings.csv of ratings recorded since (the client's export-ratings), merged into the data." }.ExistingFile();
+        var extraMovies = new Option<string?>("--extra-movies") { Description = "A movies CSV (movieId,title,genres,year; the console's export-catalogue): a listed movie's title, genres and year replaced, a new id added to the catalogue." }.ExistingFile();
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows (malformed, unknown movie, rating outside 0.5-5, repeated id) and report how many of each, instead of stopping at the first." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
 
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, pooling, shareHistory, targetShare, schedule, validation, patience, threads, extraRatings, skipBadRows, publish,
+            itemBias, pooling, shareHistory, targetShare, idDropout.Share, idDropout.UserShare, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -90,6 +92,7 @@ public static class TrainCommand
                 Patience = parsed.GetValue(patience) ?? config.Patience,
                 Threads = Math.Min(parsed.GetValue(threads) ?? config.Threads, Environment.ProcessorCount),
             };
+            config = idDropout.Apply(parsed, config);
             if (parsed.GetValue(threads) is < 1) throw new UserFacingException($"--threads must be at least 1 (got {parsed.GetValue(threads)}).");
             try { config.Validate(); }
             catch (ArgumentException e) { throw new UserFacingException(e.Message, e); }
@@ -99,8 +102,11 @@ public static class TrainCommand
             var extra = parsed.GetValue(extraRatings);
             if (extra is not null && !File.Exists(extra))
                 throw new UserFacingException($"--extra-ratings: {(Directory.Exists(extra) ? $"{extra} is a folder, not a ratings file" : $"{extra}: no such file")}; write one with 'recommender export-ratings --out FILE'.");
+            var movies = parsed.GetValue(extraMovies);
+            if (movies is not null && !File.Exists(movies))
+                throw new UserFacingException($"--extra-movies: {(Directory.Exists(movies) ? $"{movies} is a folder, not a movies file" : $"{movies}: no such file")}; write one with 'recommender export-catalogue'.");
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), console);
-            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, extra, parsed.GetValue(skipBadRows));
+            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, extra, parsed.GetValue(skipBadRows), movies);
             if (parsed.GetValue(publish))
                 await PublishConsole.PublishAsync(artifactDir, console, PublishConsole.ReadLayout(parsed), ct);
             Console.Out.WriteLine(artifactDir);
@@ -111,9 +117,9 @@ public static class TrainCommand
 
     /// <summary>Loads, trains, evaluates, prints and writes; returns the artifact folder.</summary>
     public static async Task<string> RunAsync(string dataDir, string outRoot, TrainingConfig config, IAnsiConsole console, CancellationToken ct,
-        string? extraRatings = null, bool skipBadRows = false)
+        string? extraRatings = null, bool skipBadRows = false, string? extraMovies = null)
     {
-        var dataset = DatasetLoading.Load(dataDir, extraRatings, skipBadRows, console);
+        var dataset = DatasetLoading.Load(dataDir, extraRatings, skipBadRows, console, extraMovies);
         console.MarkupLineInterpolated(
             $"Loaded [bold]{dataset.Name}[/] ({dataset.Layout}): {dataset.Ratings:N0} ratings, {dataset.PairCount:N0} unique pairs, {dataset.Users.Count:N0} users, {dataset.Items.Count:N0} movies.");
         if (dataset.PairCount < 2) throw new UserFacingException($"{dataDir}: {dataset.PairCount} interactions are too few to split and train.");
@@ -135,7 +141,7 @@ public static class TrainCommand
             console.MarkupLineInterpolated($"Split with seed [bold]{config.Seed}[/]: {split.TrainCount:N0} train, {split.TestCount:N0} test pairs.");
             var loss = config.EffectiveLoss(items);
             console.MarkupLineInterpolated(
-                $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
+                $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}{(loss == LossKind.PerUser && config.IdDropout + config.EffectiveUserIdDropout > 0 ? $", id dropout {F(config.IdDropout)} of movies and {F(config.EffectiveUserIdDropout)} of users" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
         }
 
         public override TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train)

@@ -7,11 +7,11 @@ namespace MovieRecommender.Trainer.Data;
 /// file, line and fault (<see cref="UserFacingException"/>, exit 1); what was skipped or merged is printed.</summary>
 public static class DatasetLoading
 {
-    public static InteractionDataset Load(string dir, string? extraRatings, bool skipBadRows, IAnsiConsole console)
+    public static InteractionDataset Load(string dir, string? extraRatings, bool skipBadRows, IAnsiConsole console, string? extraMovies = null)
     {
         try
         {
-            return MovieLensLoader.Load(dir, extraRatings, skipBadRows, line => console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"));
+            return MovieLensLoader.Load(dir, extraRatings, skipBadRows, line => console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]"), extraMovies);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {

@@ -46,13 +46,15 @@ public static class LayoutReader
     }
 
     /// <summary>Unique pairs in order of first appearance; users and items indexed in ordinal order of their keys,
-    /// as the PyTorch reference's <c>sorted()</c> does (user ids as strings; titles for ML-100K, movieIds for ml-latest).</summary>
+    /// as the PyTorch reference's <c>sorted()</c> does (user ids as strings; titles for ML-100K, movieIds for ml-latest).
+    /// The catalogue is the movies rated, and <paramref name="listedItems"/> (<c>--extra-movies</c>) even if nobody rated them.</summary>
     public static InteractionDataset Build(string name, DatasetLayout layout, List<(string User, string Item)> pairs, int ratings,
-        Func<string, DatasetUser> user, Func<string, DatasetItem> item)
+        Func<string, DatasetUser> user, Func<string, DatasetItem> item, IReadOnlyList<string>? listedItems = null)
     {
         var userKeys = new SortedSet<string>(StringComparer.Ordinal);
         var itemKeys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (u, i) in pairs) { userKeys.Add(u); itemKeys.Add(i); }
+        if (listedItems is not null) itemKeys.UnionWith(listedItems);
         var userIndex = new Dictionary<string, int>(userKeys.Count, StringComparer.Ordinal);
         foreach (var u in userKeys) userIndex[u] = userIndex.Count;
         var itemIndex = new Dictionary<string, int>(itemKeys.Count, StringComparer.Ordinal);

@@ -17,7 +17,7 @@ public static class Ml100kReader
     private static readonly UserRowFormat Users =
         new(FieldSeparator.Pipe, "id, age, gender, occupation, zip", "user id", "age", AgeColumn: 1, GenderColumn: 2);
 
-    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad)
+    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad, ExtraMovies? extraMovies = null)
     {
         var dataPath = LayoutReader.Require(dir, "u.data", Needs);
         var itemPath = LayoutReader.Require(dir, "u.item", Needs);
@@ -53,6 +53,7 @@ public static class Ml100kReader
                 movieOfTitle[title] = movie;
         });
 
+        var listed = extraMovies?.Apply(titleOfId, movieOfTitle) ?? [];
         var users = File.Exists(userPath) ? Users.Read(userPath, Encoding.Latin1, bad) : new Dictionary<string, DatasetUser>();
 
         var pairs = new List<(string User, string Title)>();
@@ -61,7 +62,7 @@ public static class Ml100kReader
         if (extraRatings is not null) ratings += MlLatestReader.ReadRatings(extraRatings, titleOf, catalogue, pairs, bad);
         return LayoutReader.Build(LayoutReader.DatasetName(dir), DatasetLayout.MovieLens100K, pairs, ratings,
             userId => users.TryGetValue(userId, out var u) ? u : new DatasetUser(userId),
-            title => movieOfTitle[title]);
+            title => movieOfTitle[title], listed);
     }
 
     /// <summary>u.genre rows: name|index, the indexes 0..n-1 in any order. A bad row is a bad file, never skipped: every

@@ -21,7 +21,7 @@ public static class Ml1mReader
 
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad)
+    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad, ExtraMovies? extraMovies = null)
     {
         var ratingsPath = LayoutReader.Require(dir, "ratings.dat", Needs);
         var moviesPath = LayoutReader.Require(dir, "movies.dat", Needs);
@@ -33,13 +33,14 @@ public static class Ml1mReader
 
         var users = File.Exists(usersPath) ? Users.Read(usersPath, TextEncoding(usersPath), bad) : new Dictionary<string, DatasetUser>();
 
+        var listed = extraMovies?.Apply(movies) ?? [];
         var pairs = new List<(string User, string Movie)>();
         var catalogue = Path.GetFileName(moviesPath);
         Func<string, string?> keyOf = movie => movies.ContainsKey(movie) ? movie : null;
         var ratings = Ratings.Read(ratingsPath, Encoding.UTF8, bad, keyOf, catalogue, pairs);
         if (extraRatings is not null) ratings += MlLatestReader.ReadRatings(extraRatings, keyOf, catalogue, pairs, bad);
         return LayoutReader.Build(LayoutReader.DatasetName(dir), DatasetLayout.MovieLens1M, pairs, ratings,
-            id => users.TryGetValue(id, out var u) ? u : new DatasetUser(id), id => movies[id]);
+            id => users.TryGetValue(id, out var u) ? u : new DatasetUser(id), id => movies[id], listed);
     }
 
     /// <summary>ml-1m's text files are Latin-1, later releases' UTF-8: UTF-8 when every byte of the file decodes as such, else Latin-1.</summary>

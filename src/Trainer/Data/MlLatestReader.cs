@@ -19,7 +19,7 @@ public static class MlLatestReader
 
     private static readonly MovieRowFormat Movies = new(FieldSeparator.Comma, "movieId, title, genres", "movieId", "; quote a title that holds commas");
 
-    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad)
+    public static InteractionDataset Load(string dir, string? extraRatings, BadRowPolicy bad, ExtraMovies? extraMovies = null)
     {
         var ratingsPath = LayoutReader.Require(dir, "ratings.csv", Needs);
         var moviesPath = LayoutReader.Require(dir, "movies.csv", Needs);
@@ -33,12 +33,13 @@ public static class MlLatestReader
             Movies.Add(movies, f, moviesPath, lineNumber);
         }, MoviesHeader);
 
+        var listed = extraMovies?.Apply(movies) ?? [];
         var pairs = new List<(string User, string Movie)>();
         var catalogue = Path.GetFileName(moviesPath);
         Func<string, string?> keyOf = movie => movies.ContainsKey(movie) ? movie : null;
         var ratings = ReadRatings(ratingsPath, keyOf, catalogue, pairs, bad);
         if (extraRatings is not null) ratings += ReadRatings(extraRatings, keyOf, catalogue, pairs, bad);
-        return LayoutReader.Build(LayoutReader.DatasetName(dir), DatasetLayout.MovieLensLatest, pairs, ratings, id => new DatasetUser(id), id => movies[id]);
+        return LayoutReader.Build(LayoutReader.DatasetName(dir), DatasetLayout.MovieLensLatest, pairs, ratings, id => new DatasetUser(id), id => movies[id], listed);
     }
 
     /// <summary>

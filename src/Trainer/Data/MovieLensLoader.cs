@@ -36,22 +36,30 @@ public static partial class MovieLensLoader
     /// <param name="extraRatings">Optional ratings recorded since (the client's <c>export-ratings</c> file: ratings.csv rows), merged in.</param>
     /// <param name="skipBadRows">Skip bad rows (counted by kind, see <see cref="BadRowKind"/>) instead of stopping at the first.</param>
     /// <param name="report">Told, one line each, how many rows of each kind were skipped and how many repeated ratings were merged.</param>
-    public static InteractionDataset Load(string dir, string? extraRatings = null, bool skipBadRows = false, Action<string>? report = null)
+    /// <param name="extraMovies">Optional movies to add or replace (<see cref="ExtraMoviesReader"/>: the console's <c>export-catalogue</c> file),
+    /// read before the ratings so that the extra ratings may rate a new movie.</param>
+    public static InteractionDataset Load(string dir, string? extraRatings = null, bool skipBadRows = false, Action<string>? report = null,
+        string? extraMovies = null)
     {
         var layout = DetectLayout(dir);
         if (extraRatings is not null && !File.Exists(extraRatings))
             throw new FileNotFoundException($"{extraRatings}: no such ratings file.");
+        if (extraMovies is not null && !File.Exists(extraMovies))
+            throw new FileNotFoundException($"{extraMovies}: no such movies file.");
         var rows = new BadRowPolicy(skipBadRows);
+        var movies = extraMovies is null ? null : new ExtraMovies(extraMovies, ExtraMoviesReader.Read(extraMovies, rows));
         var dataset = layout switch
         {
-            DatasetLayout.MovieLens100K => Ml100kReader.Load(dir, extraRatings, rows),
-            DatasetLayout.MovieLens1M => Ml1mReader.Load(dir, extraRatings, rows),
-            _ => MlLatestReader.Load(dir, extraRatings, rows),
+            DatasetLayout.MovieLens100K => Ml100kReader.Load(dir, extraRatings, rows, movies),
+            DatasetLayout.MovieLens1M => Ml1mReader.Load(dir, extraRatings, rows, movies),
+            _ => MlLatestReader.Load(dir, extraRatings, rows, movies),
         };
         dataset.SkippedRows = rows.Counts;
         if (report is not null)
         {
             foreach (var line in rows.Describe()) report(line);
+            if (movies is not null)
+                report($"Merged {movies.Movies.Count:N0} {(movies.Movies.Count == 1 ? "movie" : "movies")} from {movies.Path}: {movies.Replaced:N0} replaced, {movies.Added:N0} added.");
             var repeated = dataset.Ratings - dataset.PairCount;
             if (repeated > 0)
                 report($"{repeated:N0} {(repeated == 1 ? "rating repeats" : "ratings repeat")} a (user, movie) pair already rated: merged, each pair is one interaction whatever its ratings.");

@@ -11,7 +11,9 @@ namespace MovieRecommender.Trainer.Training;
 /// categorical features and the pooled embeddings of the user's training movies (history: their mean or their sum
 /// over √n, from a table of its own or the movies' id table); the candidate tower
 /// sums the movie's id embedding and its feature embeddings (genres, year, title words). With
-/// <see cref="TrainingConfig.Normalize"/> both outputs are L2-normalised.
+/// <see cref="TrainingConfig.Normalize"/> both outputs are L2-normalised. The same towers run with the id embedding
+/// left out (<see cref="UserFeatureVectors"/>, <see cref="AllItemFeatureVectors"/>) are what serving computes for a user
+/// or a movie the model never saw; id dropout (<see cref="TrainingConfig.IdDropout"/>) trains them.
 /// </summary>
 public sealed class TwoTowerModel : nn.Module
 {
@@ -21,6 +23,7 @@ public sealed class TwoTowerModel : nn.Module
     private readonly Embedding? itemFeatures;
     private readonly Embedding? historyItems;
     private readonly Embedding? itemBias;
+    private readonly Embedding? coldBias;
 
     // Feature indices per user / item row (0 = padding), and the users' histories: data, not weights.
     private readonly Tensor? userFeatureIndex;
@@ -68,6 +71,9 @@ public sealed class TwoTowerModel : nn.Module
             if (!config.ShareHistoryTable) historyItems = nn.Embedding(items, config.Dimension);
         }
         if (config.ItemBias) itemBias = nn.Embedding(items, 1);
+        // Only where ids are dropped (the per-user loss): the dropped movies score with it, so it learns what a movie known
+        // by its features alone deserves (see ColdBias). A table of one row, like the movies' biases.
+        if (config.ItemBias && config.IdDropout > 0 && config.Loss == LossKind.PerUser) coldBias = nn.Embedding(1, 1);
         RegisterComponents();
 
         using (no_grad())
@@ -78,6 +84,7 @@ public sealed class TwoTowerModel : nn.Module
                 nn.init.uniform_(e.weight!, -config.InitScale, config.InitScale, generator);
             }
             itemBias?.weight!.zero_();
+            coldBias?.weight!.zero_();
             userFeatures?.weight!.narrow(0, 0, 1).zero_();
             itemFeatures?.weight!.narrow(0, 0, 1).zero_();
         }
@@ -120,6 +127,12 @@ public sealed class TwoTowerModel : nn.Module
     private Tensor HistoryTable => (historyItems ?? itemIds).weight!;
     public bool HasItemBias => itemBias is not null;
 
+    /// <summary>True when the model learned a shared bias for movies scored without their id (id dropout with an item bias).</summary>
+    public bool HasColdBias => coldBias is not null;
+
+    /// <summary>The learned shared bias of the movies whose id was dropped, [1] (only with <see cref="HasColdBias"/>).</summary>
+    public Tensor ColdBias => coldBias!.weight!.view(1);
+
     /// <summary>The movies' learned biases, [n] (only with <see cref="HasItemBias"/>).</summary>
     public Tensor ItemBiases(Tensor items) => itemBias!.call(items).squeeze(1);
 
@@ -141,10 +154,12 @@ public sealed class TwoTowerModel : nn.Module
     /// The query tower for a 1-D int64 tensor of users, given their history bags as a dense (users x movies) matrix of
     /// pooling weights (ignored without the history feature): [n, dim].
     /// </summary>
-    public Tensor QueryVectors(Tensor users, Tensor? historyWeights)
+    /// <param name="keepId">[n, 1] of 0 and 1: 0 leaves that user's id embedding out (id dropout); null keeps every id.</param>
+    public Tensor QueryVectors(Tensor users, Tensor? historyWeights, Tensor? keepId = null)
     {
         using var scope = NewDisposeScope();
         var v = userIds?.call(users) ?? zeros(users.shape[0], Dimension);
+        if (keepId is not null) v = v.mul(keepId);
         if (userFeatures is not null && userFeatureIndex is not null)
             v = v.add(userFeatures.call(userFeatureIndex.index_select(0, users)).sum(1), one);
         if (HasHistory && historyWeights is not null)
@@ -166,15 +181,50 @@ public sealed class TwoTowerModel : nn.Module
     /// Every movie's vector, [items, dim]. Straight from the tables, without looking every movie up: a lookup of all of
     /// them copies the table forward and scatters its gradient back, every step of the full and per-user softmaxes.
     /// </summary>
-    public Tensor AllItemVectors()
+    /// <param name="keepId">[items, 1] of 0 and 1: 0 leaves that movie's id embedding out (id dropout); null keeps every id.</param>
+    public Tensor AllItemVectors(Tensor? keepId = null)
     {
         using var scope = NewDisposeScope();
         var features = itemFeatures is not null && itemFeatureMembership is not null ? itemFeatureMembership.mm(itemFeatures.weight!) : null;
-        return CandidateTower(itemIds.weight!, features).MoveToOuterDisposeScope();
+        var ids = keepId is null ? itemIds.weight! : itemIds.weight!.mul(keepId);
+        return CandidateTower(ids, features).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Every movie's bias, [items] (only with <see cref="HasItemBias"/>).</summary>
-    public Tensor AllItemBiases() => itemBias!.weight!.squeeze(1);
+    /// <summary>Every movie's bias, [items] (only with <see cref="HasItemBias"/>); with <paramref name="keepId"/> ([items, 1]
+    /// of 0 and 1), a movie whose id is dropped has the cold bias instead of its own.</summary>
+    public Tensor AllItemBiases(Tensor? keepId = null)
+    {
+        var own = itemBias!.weight!.squeeze(1);
+        if (keepId is null || coldBias is null) return own;
+        using var scope = NewDisposeScope();
+        var keep = keepId.squeeze(1);
+        return own.mul(keep).add(coldBias.weight!.view(1).mul(keep.neg().add(one)), one).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Every movie's vector from its features alone, the id embedding left out, normalised if configured: [items, dim], or
+    /// null without movie features. What serving computes for a movie the model never saw.
+    /// </summary>
+    public Tensor? AllItemFeatureVectors()
+    {
+        if (itemFeatures is null || itemFeatureMembership is null) return null;
+        using var scope = NewDisposeScope();
+        var sums = itemFeatureMembership.mm(itemFeatures.weight!);
+        return (Normalize ? nn.functional.normalize(sums, p: 2.0, dim: -1) : sums).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The query tower from demographics alone, the id embedding (and the history) left out, normalised if configured: [n, dim]
+    /// (zeros without demographic features). What serving computes for a user the model never saw.
+    /// </summary>
+    public Tensor UserFeatureVectors(Tensor users)
+    {
+        using var scope = NewDisposeScope();
+        var v = userFeatures is not null && userFeatureIndex is not null
+            ? userFeatures.call(userFeatureIndex.index_select(0, users)).sum(1)
+            : zeros(users.shape[0], Dimension);
+        return (Normalize ? nn.functional.normalize(v, p: 2.0, dim: -1) : v).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The movies' id vectors plus the sums of their feature vectors (if any), normalised if configured.</summary>
     private Tensor CandidateTower(Tensor idVectors, Tensor? featureSums)

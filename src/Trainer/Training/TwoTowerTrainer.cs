@@ -64,13 +64,16 @@ public static class TwoTowerTrainer
         }
     }
 
-    /// <summary>The bias a movie the model never saw is served with: the catalogue's mean learned bias (0 without a bias).</summary>
-    private static float ColdMovieBias(TwoTowerModel model)
+    /// <summary>
+    /// The bias a movie the model never saw is served with: with id dropout, the cold bias the dropped movies were trained
+    /// with (the bias that goes with the feature-only tower); without it, the catalogue's mean learned bias; 0 without a bias.
+    /// </summary>
+    public static float ColdMovieBias(TwoTowerModel model)
     {
         if (!model.HasItemBias) return 0;
         using var noGrad = no_grad();
-        using var mean = model.AllItemBiases().mean();
-        return mean.item<float>();
+        using var scope = NewDisposeScope();
+        return (model.HasColdBias ? model.ColdBias.sum() : model.AllItemBiases().mean()).item<float>();
     }
 
     private sealed record FitResult(TwoTowerModel Model, List<EpochRecord> Curve, int BestEpochs);
@@ -210,12 +213,22 @@ public static class TwoTowerTrainer
             using var scope = NewDisposeScope();
             var users = shuffled.AsSpan(b * config.BatchSize, Math.Min(config.BatchSize, model.Users - b * config.BatchSize));
             var (history, targets) = PerUserSoftmax.Split(PerUserSoftmax.DenseRows(trainRows, users), config.TargetShare, generator);
-            var queries = model.QueryVectors(tensor(users.ToArray()), model.HasHistory ? PerUserSoftmax.PoolingWeights(history, model.Pooling) : null);
-            if (config.Temperature != 1) queries = queries.mul(inverseTemperature);
-            var logits = queries.matmul(model.AllItemVectors().t());
-            if (model.HasItemBias) logits = logits.add(model.AllItemBiases().unsqueeze(0), model.One);
+            var userIndex = tensor(users.ToArray());
+            var pooling = model.HasHistory ? PerUserSoftmax.PoolingWeights(history, model.Pooling) : null;
+            var loss = PerUserSoftmax.Loss(PerUserLogits(model, userIndex, pooling, inverseTemperature, config.Temperature, null, null), history, targets, config.ExcludeHistoryFromSoftmax);
+            var total = loss;
+            if (config.IdDropout > 0 || config.EffectiveUserIdDropout > 0)
+            {
+                // Id dropout, as a second loss beside the full one: the same targets predicted again with a share of the
+                // users and movies known by their features alone, as a new one would be served. Beside, not instead: the
+                // full towers keep every step's signal.
+                var keepUserId = config.EffectiveUserIdDropout > 0 ? IdDropout.KeepMask(users.Length, config.EffectiveUserIdDropout, generator) : null;
+                var keepItemId = config.IdDropout > 0 ? IdDropout.KeepMask(model.Items, config.IdDropout, generator) : null;
+                var dropped = PerUserLogits(model, userIndex, pooling, inverseTemperature, config.Temperature, keepUserId, keepItemId);
+                total = loss.add(PerUserSoftmax.Loss(dropped, history, targets, config.ExcludeHistoryFromSoftmax));
+            }
             var count = targets.sum().item<float>();
-            double perPair = Step(optimizer, PerUserSoftmax.Loss(logits, history, targets, config.ExcludeHistoryFromSoftmax), epoch, b);
+            double perPair = Step(optimizer, total, epoch, b, loss);
             lossSum += perPair * count;
             targetSum += count;
             progress?.Report(new TrainingProgress(phase, epoch, epochs, b + 1, batches, perPair, last));
@@ -223,13 +236,25 @@ public static class TwoTowerTrainer
         return targetSum > 0 ? lossSum / targetSum : 0;
     }
 
-    /// <summary>One optimiser step on a batch's loss; returns the loss, refusing one that is not finite.</summary>
-    private static float Step(optim.Optimizer optimizer, Tensor batchLoss, int epoch, int batch)
+    /// <summary>The per-user softmax's logits, [users, items]: queries / temperature against every movie, plus the biases; the
+    /// keep masks leave those users' and movies' ids out (null keeps them all).</summary>
+    private static Tensor PerUserLogits(TwoTowerModel model, Tensor users, Tensor? pooling, Scalar inverseTemperature, double temperature,
+        Tensor? keepUserId, Tensor? keepItemId)
+    {
+        var queries = model.QueryVectors(users, pooling, keepUserId);
+        if (temperature != 1) queries = queries.mul(inverseTemperature);
+        var logits = queries.matmul(model.AllItemVectors(keepItemId).t());
+        return model.HasItemBias ? logits.add(model.AllItemBiases(keepItemId).unsqueeze(0), model.One) : logits;
+    }
+
+    /// <summary>One optimiser step on a batch's loss; returns the loss (<paramref name="reported"/> if given: the part the
+    /// curves show), refusing one that is not finite.</summary>
+    private static float Step(optim.Optimizer optimizer, Tensor batchLoss, int epoch, int batch, Tensor? reported = null)
     {
         optimizer.zero_grad();
         batchLoss.backward();
         optimizer.step();
-        var value = batchLoss.item<float>();
+        var value = (reported ?? batchLoss).item<float>();
         if (!float.IsFinite(value))
             throw new InvalidOperationException($"the loss became {value} in epoch {epoch + 1}, batch {batch + 1}; lower --lr.");
         return value;
