@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MovieRecommender.Artifacts;
 
 namespace MovieRecommender.Trainer.Data;
 
