@@ -37,7 +37,7 @@ public static class TestArtifacts
         var dim = content.ItemEmbeddings.Columns;
         string[] movieVocabulary = [FeatureTowersReader.Padding, .. new[] { "Drama", "Comedy", "Action", "Sci-Fi", "Horror" }.Select(FeatureNames.Genre)];
         string[] userVocabulary = [FeatureTowersReader.Padding, FeatureNames.Gender("F"), FeatureNames.Gender("M"), FeatureNames.Occupation("writer"), FeatureNames.Age(30)];
-        var settings = new TowerSettings(FeatureTowers.CurrentFormatVersion, dim, Normalize: false, Temperature: 1, BiasColumn: false, ColdMovieBias: 0,
+        var settings = new TowerSettings(FeatureTowers.CurrentFormatVersion, dim, Normalize: false, Temperature: 1, BiasColumn: false, ColdMovieBias: 0, NewUserScale: 1,
             movieVocabulary, userVocabulary);
         var towers = new FeatureTowers(settings, Scaled(RandomMatrix(movieVocabulary.Length, dim, random), scale),
             Scaled(RandomMatrix(userVocabulary.Length, dim, random), scale), [.. Enumerable.Repeat(1f, content.Items.Count)]);

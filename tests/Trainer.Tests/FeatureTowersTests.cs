@@ -137,7 +137,7 @@ public sealed class FeatureTowersTests : IClassFixture<FeatureTowersTests.Traine
             Run = TrainingPipeline.Run(dataset, 42, config);
             Folder = ArtifactWriter.Write(_output.Path, TrainingPipeline.ToArtifact(Run));
             Artifact = ModelArtifact.Load(Folder);
-            FeatureOnly = FeatureOnlyTowers.Export(Run.Model.Network, config.Temperature);
+            FeatureOnly = FeatureOnlyTowers.Export(Run.Model.Network, Run.Model.Towers!.Settings.NewUserScale);
         }
 
         public TrainingRun Run { get; }

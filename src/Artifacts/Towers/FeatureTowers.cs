@@ -6,9 +6,11 @@ namespace MovieRecommender.Artifacts.Towers;
 /// <summary>
 /// What serving needs to embed a movie or a user from features alone, without TorchSharp: each tower's feature
 /// vocabulary and embedding table, the normalisation, the temperature, and the bias handling. A movie's row is
-/// <c>[normalise(Σ feature embeddings), bias]</c>, a user's <c>[normalise(Σ feature embeddings) / temperature, 1]</c>:
+/// <c>[normalise(Σ feature embeddings), bias]</c>, a user's <c>[normalise(Σ feature embeddings) x scale, 1]</c>:
 /// the trainer's towers with the id embedding left out, exported as the trainer exports <c>items.npy</c> and <c>users.npy</c>.
-/// A new movie gets <see cref="ColdMovieBias"/> (it has no learned bias; see the trainer's docs for the value's choice).
+/// A new movie gets <see cref="TowerSettings.ColdMovieBias"/> (it has no learned bias; see the trainer's docs for the value's
+/// choice), and a new user's direction is scaled by <see cref="TowerSettings.NewUserScale"/> rather than 1 / temperature
+/// (demographics say less than a trained embedding, so popularity, the bias column, weighs more).
 /// A known movie whose features change keeps its id embedding: its pre-normalisation norm (<see cref="MovieNorms"/>)
 /// recovers it from its exported row, so the artifact carries one float per movie instead of its id table.
 /// </summary>
@@ -59,7 +61,7 @@ public sealed class FeatureTowers
         var row = new float[RowWidth];
         var direction = row.AsSpan(0, Settings.Dimension);
         AddFeatures(direction, FeatureNames.Movie(title, genres, year), _movieIndex, MovieFeatures, 1);
-        if (Settings.Normalize) Normalise(direction, 1);
+        if (Settings.Normalize) Normalise(direction);
         if (Settings.BiasColumn) row[^1] = Settings.ColdMovieBias;
         return row;
     }
@@ -79,7 +81,7 @@ public sealed class FeatureTowers
         for (var d = 0; d < direction.Length; d++) direction[d] *= norm;
         AddFeatures(direction, FeatureNames.Movie(before.Title, before.Genres, before.Year), _movieIndex, MovieFeatures, -1);
         AddFeatures(direction, FeatureNames.Movie(after.Title, after.Genres, after.Year), _movieIndex, MovieFeatures, 1);
-        if (Settings.Normalize) Normalise(direction, 1);
+        if (Settings.Normalize) Normalise(direction);
         return result;
     }
 
@@ -90,9 +92,9 @@ public sealed class FeatureTowers
         var row = new float[RowWidth];
         var direction = row.AsSpan(0, Settings.Dimension);
         if (AddFeatures(direction, FeatureNames.User(age, gender, occupation, zip), _userIndex, UserFeatures, 1) == 0) return null;
-        if (Settings.Normalize) Normalise(direction, 1);
-        var inverseTemperature = (float)(1 / Settings.Temperature);
-        for (var d = 0; d < direction.Length; d++) direction[d] *= inverseTemperature;
+        if (Settings.Normalize) Normalise(direction);
+        var scale = (float)Settings.NewUserScale;
+        for (var d = 0; d < direction.Length; d++) direction[d] *= scale;
         if (Settings.BiasColumn) row[^1] = 1;
         return row;
     }
@@ -112,11 +114,11 @@ public sealed class FeatureTowers
     }
 
     /// <summary>Scales to unit length (left as it is when zero), as torch's normalize with its epsilon of 1e-12.</summary>
-    private static void Normalise(Span<float> v, float scale)
+    private static void Normalise(Span<float> v)
     {
         double sum = 0;
         foreach (var x in v) sum += (double)x * x;
-        var factor = (float)(scale / Math.Max(Math.Sqrt(sum), 1e-12));
+        var factor = (float)(1 / Math.Max(Math.Sqrt(sum), 1e-12));
         for (var d = 0; d < v.Length; d++) v[d] *= factor;
     }
 
@@ -154,6 +156,8 @@ public sealed record TowerSettings(
     [property: JsonPropertyName("temperature")] double Temperature,
     [property: JsonPropertyName("biasColumn")] bool BiasColumn,
     [property: JsonPropertyName("coldMovieBias")] float ColdMovieBias,
+    // What a new user's normalised demographic direction is multiplied by (a trained user's is 1 / temperature).
+    [property: JsonPropertyName("newUserScale")] double NewUserScale,
     [property: JsonPropertyName("movieVocabulary")] IReadOnlyList<string> MovieVocabulary,
     [property: JsonPropertyName("userVocabulary")] IReadOnlyList<string> UserVocabulary)
 {

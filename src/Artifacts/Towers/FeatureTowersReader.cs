@@ -32,6 +32,8 @@ public static class FeatureTowersReader
             throw new ArtifactException($"{settingsPath}: dimension {settings.Dimension}{(settings.BiasColumn ? " plus the bias column" : "")} does not make the manifest's {manifest.Dimension} columns.");
         if (!(settings.Temperature > 0) || !double.IsFinite(settings.Temperature))
             throw new ArtifactException($"{settingsPath}: temperature {settings.Temperature} is not a positive number.");
+        if (!(settings.NewUserScale > 0) || !double.IsFinite(settings.NewUserScale))
+            throw new ArtifactException($"{settingsPath}: newUserScale {settings.NewUserScale} is not a positive number.");
         if (!float.IsFinite(settings.ColdMovieBias))
             throw new ArtifactException($"{settingsPath}: coldMovieBias is not finite.");
         CheckVocabulary(settings.MovieVocabulary, settingsPath, "movieVocabulary");

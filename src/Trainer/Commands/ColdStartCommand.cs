@@ -22,19 +22,19 @@ public static class ColdStartCommand
         var datasetOptions = new DatasetOptions();
         var seed = new Option<int>("--seed") { Description = "Seed of the movies and users held out, of the split and of training.", DefaultValueFactory = _ => 42 }.Integer(min: 0);
         var threads = ThreadsOption.Create();
-        var idDropout = new IdDropoutOption();
+        var coldStart = new ColdStartOptions();
         var validation = new Option<bool>("--validation") { Description = "Measure on a validation carve of the training pairs (the test run's held-out movies, users and test pairs left out), to choose settings by." };
         var json = new Option<string>("--json") { Description = "Where to write the results.", Required = true }.FileToWrite();
         var command = new Command("cold-start", "Measure how the default ranks held-out movies and users embedded from features alone, beside content, random and popular.")
         {
-            datasetOptions.Data, seed, threads, idDropout.Share, idDropout.UserShare, validation, json, datasetOptions.SkipBadRows,
+            datasetOptions.Data, seed, threads, coldStart.Share, coldStart.UserShare, coldStart.NewUserScale, validation, json, datasetOptions.SkipBadRows,
         };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
             var dataset = datasetOptions.Load(parsed, console);
             var threadCount = ThreadsOption.Resolve(parsed, threads);
-            var config = idDropout.Apply(parsed, TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = threadCount });
+            var config = coldStart.Apply(parsed, TrainingConfig.Default with { Seed = parsed.GetValue(seed), Threads = threadCount });
             var onValidation = parsed.GetValue(validation);
 
             ColdMovieFigures movies = null!;
@@ -52,6 +52,7 @@ public static class ColdStartCommand
             report["split"] = onValidation ? "validation carve of the training pairs" : "test";
             report["idDropout"] = config.IdDropout;
             report["userIdDropout"] = config.EffectiveUserIdDropout;
+            report["newUserScale"] = config.NewUserScale;
             report["metric"] = "top-K hit rate over the held-out movies' (users') pairs, each user's training movies excluded";
             report["machine"] = MachineDescription.ForTraining(threadCount);
             report["movies"] = new JsonObject { ["model"] = Figures(movies.Model), ["content"] = Figures(movies.Content), ["random"] = Figures(movies.Random) };

@@ -29,15 +29,15 @@ public static class SpreadCommand
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds of the splits and of training, one run each (several: --seeds 42 1 2).", DefaultValueFactory = _ => DefaultSeeds, AllowMultipleArgumentsPerToken = true }.Integers(min: 0);
         var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "spread.json") }.FileToWrite();
-        var idDropout = new IdDropoutOption();
-        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, idDropout.Share, idDropout.UserShare, json, datasetOptions.SkipBadRows };
+        var coldStart = new ColdStartOptions();
+        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, coldStart.Share, coldStart.UserShare, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
             var dataset = datasetOptions.Load(parsed, console);
             var threadCount = ThreadsOption.Resolve(parsed, threads);
             var seedList = parsed.GetValue(seeds)!.Distinct().ToArray(); // a repeated seed would repeat its run exactly
-            var config = idDropout.Apply(parsed, TrainingConfig.Default with { Threads = threadCount });
+            var config = coldStart.Apply(parsed, TrainingConfig.Default with { Threads = threadCount });
 
             var rows = new List<SpreadRow>();
             foreach (var (seed, index) in seedList.Select((s, i) => (s, i)))

@@ -35,7 +35,7 @@ public static class TrainCommand
         var pooling = new Option<string?>("--history-pooling") { Description = "How the history feature pools its movies: mean (1/n each) or sqrt (1/√n each)." }.OneOf("mean", "sqrt");
         var shareHistory = new Option<bool?>("--share-history") { Description = "The history pools the movies' id embeddings instead of a table of its own (true/false)." };
         var targetShare = new Option<double?>("--target-share") { Description = "With --loss per-user: the share of each user's movies hidden and predicted at each step." }.Number(min: 0, max: 0.95, above: true);
-        var idDropout = new IdDropoutOption();
+        var coldStart = new ColdStartOptions();
         var schedule = new Option<string?>("--lr-schedule") { Description = "constant, or cosine (decay to a tenth of --lr over --epochs)." }.OneOf("constant", "cosine");
         var itemBias = new Option<bool?>("--item-bias") { Description = "Learn a per-movie bias added to every score (true/false)." };
         var validation = new Option<double?>("--validation") { Description = "Share of training pairs held out to choose the epoch count by early stopping (0: train exactly --epochs)." }.Number(min: 0, max: 0.49);
@@ -49,7 +49,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, pooling, shareHistory, targetShare, idDropout.Share, idDropout.UserShare, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
+            itemBias, pooling, shareHistory, targetShare, coldStart.Share, coldStart.UserShare, coldStart.NewUserScale, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -92,7 +92,7 @@ public static class TrainCommand
                 Patience = parsed.GetValue(patience) ?? config.Patience,
                 Threads = Math.Min(parsed.GetValue(threads) ?? config.Threads, Environment.ProcessorCount),
             };
-            config = idDropout.Apply(parsed, config);
+            config = coldStart.Apply(parsed, config);
             if (parsed.GetValue(threads) is < 1) throw new UserFacingException($"--threads must be at least 1 (got {parsed.GetValue(threads)}).");
             try { config.Validate(); }
             catch (ArgumentException e) { throw new UserFacingException(e.Message, e); }

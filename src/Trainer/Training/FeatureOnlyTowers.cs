@@ -6,14 +6,14 @@ namespace MovieRecommender.Trainer.Training;
 
 /// <summary>
 /// The trainer's towers run with the id embedding left out, exported as <see cref="TwoTowerTrainer.Export"/> exports the
-/// full ones: a user row is <c>[normalise(demographics) / temperature, 1]</c>, a movie row <c>[normalise(features), cold bias]</c>.
+/// full ones: a user row is <c>[normalise(demographics) x new-user scale, 1]</c> (<see cref="NewUserScale"/>), a movie row <c>[normalise(features), cold bias]</c>.
 /// They are what serving's <see cref="MovieRecommender.Artifacts.Towers.FeatureTowers"/> must reproduce from the artifact
 /// alone, and what a cold-start evaluation scores a held-out user or movie with.
 /// </summary>
 public static class FeatureOnlyTowers
 {
     /// <summary>Every user's and every movie's feature-only row; the movies' bias column holds <see cref="TwoTowerTrainer.ColdMovieBias"/>.</summary>
-    public static (EmbeddingMatrix Users, EmbeddingMatrix Items) Export(TwoTowerModel model, double temperature)
+    public static (EmbeddingMatrix Users, EmbeddingMatrix Items) Export(TwoTowerModel model, double newUserScale)
     {
         if (!model.HasItemFeatures)
             throw new InvalidOperationException("the model has no movie features: there is no feature-only candidate tower.");
@@ -21,9 +21,9 @@ public static class FeatureOnlyTowers
         var coldBias = TwoTowerTrainer.ColdMovieBias(model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var inverseTemperature = (1.0 / temperature).ToScalar();
+        using var userScale = newUserScale.ToScalar();
         using var bias = coldBias.ToScalar();
-        var users = model.UserFeatureVectors(tensor(Enumerable.Range(0, model.Users).Select(u => (long)u).ToArray())).mul(inverseTemperature);
+        var users = model.UserFeatureVectors(tensor(Enumerable.Range(0, model.Users).Select(u => (long)u).ToArray())).mul(userScale);
         var items = model.AllItemFeatureVectors()!;
         if (model.HasItemBias)
         {

@@ -12,12 +12,12 @@ namespace MovieRecommender.Trainer.Training;
 public static class TowerExport
 {
     /// <summary>The towers of a model with movie features; null without them (nothing to embed a new movie from).</summary>
-    public static FeatureTowers? From(TwoTowerModel model, TrainingConfig config, float coldMovieBias)
+    public static FeatureTowers? From(TwoTowerModel model, TrainingConfig config, float coldMovieBias, double newUserScale)
     {
         if (model.ItemFeatureTable is not { } itemTable) return null;
         using var noGrad = no_grad();
         var settings = new TowerSettings(FeatureTowers.CurrentFormatVersion, model.Dimension, model.Normalize, config.Temperature,
-            model.HasItemBias, coldMovieBias, model.ItemVocabulary, model.UserVocabulary);
+            model.HasItemBias, coldMovieBias, newUserScale, model.ItemVocabulary, model.UserVocabulary);
         float[] norms;
         using (var sums = model.AllItemSums())
         using (var n = sums.norm(1, false, 2))

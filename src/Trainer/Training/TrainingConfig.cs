@@ -68,6 +68,13 @@ public sealed record TrainingConfig
     /// <summary>The share of users whose id embedding is left out at each step.</summary>
     public double EffectiveUserIdDropout => UserIdDropout ?? IdDropout;
 
+    /// <summary>
+    /// A new user's demographic direction is scaled by this fraction of 1 / <see cref="Temperature"/>, where a trained
+    /// user's is scaled by 1 / temperature: demographics say less than a trained embedding, so popularity (the bias
+    /// column) must weigh more. Exported in the artifact's towers.
+    /// </summary>
+    public double NewUserScale { get; init; } = 1;
+
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Embeddings start uniform in [-InitScale, InitScale].</summary>
@@ -138,6 +145,7 @@ public sealed record TrainingConfig
         ExcludeHistoryFromSoftmax = true,
         IdDropout = 0.05,
         UserIdDropout = 0,
+        NewUserScale = 0.5,
         Schedule = LearningRateSchedule.Cosine,
         ValidationFraction = 0,
         Patience = 10,
@@ -182,6 +190,7 @@ public sealed record TrainingConfig
         if (!(ValidationFraction >= 0 && ValidationFraction < 0.5)) throw new ArgumentException($"--validation must be in [0, 0.5) (got {F(ValidationFraction)}).");
         if (Patience < 1) throw new ArgumentException($"--patience must be at least 1 (got {Patience}).");
         if (!(TargetShare > 0 && TargetShare < 1)) throw new ArgumentException($"--target-share must be between 0 and 1, both excluded (got {F(TargetShare)}).");
+        if (!(NewUserScale > 0) || double.IsInfinity(NewUserScale)) throw new ArgumentException($"--new-user-scale must be a positive number (got {F(NewUserScale)}).");
         if (!(IdDropout >= 0 && IdDropout < 1)) throw new ArgumentException($"--id-dropout must be at least 0 and below 1 (got {F(IdDropout)}).");
         if (!(EffectiveUserIdDropout >= 0 && EffectiveUserIdDropout < 1)) throw new ArgumentException($"--user-id-dropout must be at least 0 and below 1 (got {F(EffectiveUserIdDropout)}).");
         if (Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {Threads}).");
@@ -209,6 +218,7 @@ public sealed record TrainingConfig
         ["excludeHistoryFromSoftmax"] = ExcludeHistoryFromSoftmax,
         ["idDropout"] = IdDropout,
         ["userIdDropout"] = EffectiveUserIdDropout,
+        ["newUserScale"] = NewUserScale,
         ["lrSchedule"] = ScheduleName(Schedule),
         ["initScale"] = InitScale,
         ["validationFraction"] = ValidationFraction,

@@ -54,7 +54,7 @@ public static class TwoTowerTrainer
         try
         {
             var (users, items) = Export(model, config.Temperature);
-            var towers = TowerExport.From(model, config, ColdMovieBias(model));
+            var towers = TowerExport.From(model, config, ColdMovieBias(model), config.NewUserScale / config.Temperature);
             return new TrainedModel(model, config, loss, epochs, users, items, validationCurve, finalCurve, stopwatch.Elapsed.TotalSeconds, towers);
         }
         catch

@@ -4,8 +4,8 @@ using MovieRecommender.Trainer.Training;
 
 namespace MovieRecommender.Trainer.Commands;
 
-/// <summary><c>--id-dropout</c> and <c>--user-id-dropout</c> of train and the measuring commands (spread, cold-start).</summary>
-public sealed class IdDropoutOption
+/// <summary><c>--id-dropout</c>, <c>--user-id-dropout</c> and <c>--new-user-scale</c> of train and the measuring commands (spread, cold-start): how the model serves what it never saw.</summary>
+public sealed class ColdStartOptions
 {
     public Option<double?> Share { get; } =
         new Option<double?>("--id-dropout") { Description = "With --loss per-user: the share of movies, and of users, whose id embedding is left out at each step, so that new ones embed well from features alone (0: never)." }.Number(min: 0, max: 0.95);
@@ -13,7 +13,10 @@ public sealed class IdDropoutOption
     public Option<double?> UserShare { get; } =
         new Option<double?>("--user-id-dropout") { Description = "The users' share when it should differ from --id-dropout's." }.Number(min: 0, max: 0.95);
 
-    /// <summary>The configuration with the shares given (those not given left as they are).</summary>
+    public Option<double?> NewUserScale { get; } =
+        new Option<double?>("--new-user-scale") { Description = "A new user's demographic direction is scaled by this fraction of 1 / temperature (a trained user's by 1 / temperature), so that popularity weighs more." }.Number(min: 0.01, max: 4);
+
+    /// <summary>The configuration with the values given (those not given left as they are).</summary>
     public TrainingConfig Apply(ParseResult parsed, TrainingConfig config)
     {
         var share = parsed.GetValue(Share);
@@ -23,6 +26,7 @@ public sealed class IdDropoutOption
             IdDropout = share ?? config.IdDropout,
             // --id-dropout alone sets both shares.
             UserIdDropout = userShare ?? (share is not null ? null : config.UserIdDropout),
+            NewUserScale = parsed.GetValue(NewUserScale) ?? config.NewUserScale,
         };
     }
 }
