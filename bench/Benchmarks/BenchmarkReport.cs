@@ -23,6 +23,15 @@ public static class BenchmarkReport
         AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{jsonPath}[/].");
     }
 
+    /// <summary>A report's head: the benchmark, the run's name, when it started and the commit it ran.</summary>
+    public static async Task<JsonObject> HeadAsync(string benchmark, string name, DateTime startedUtc, string root, CancellationToken ct) => new()
+    {
+        ["benchmark"] = benchmark,
+        ["name"] = name,
+        ["startedUtc"] = startedUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["commit"] = await RepositoryRoot.CommitAsync(root, ct),
+    };
+
     /// <summary>The machine: the CPU's model, the index kernels' and the CPU's vector instruction sets, processors, OS, .NET
     /// and the load average around the run.</summary>
     public static JsonObject Machine(double? loadAtStart, double? loadAtEnd)

@@ -15,6 +15,7 @@ Command[] commands =
     MovieRecommender.Benchmarks.Telemetry.ServedRecallCommand.Create(),
     MovieRecommender.Benchmarks.Http.HttpBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Serving.ServeBenchmarkCommand.Create(),
+    MovieRecommender.Benchmarks.Catalogue.LiveCatalogueBenchmarkCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, program);

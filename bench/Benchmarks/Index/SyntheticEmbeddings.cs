@@ -31,14 +31,21 @@ public sealed class SyntheticEmbeddings
 
     public static SyntheticEmbeddings Generate(int n, int dim, int queries, int clusters, int seed, double normSigma = 0.5, double spread = 0.6)
     {
-        var centers = new float[clusters * dim];
-        var random = new Random(seed);
-        for (var i = 0; i < centers.Length; i++) centers[i] = (float)Gaussian(random);
+        var centers = Centers(dim, clusters, seed);
         var items = new float[checked(n * dim)];
         Fill(items, dim, centers, clusters, seed + 1, normSigma, spread);
         var query = new float[queries * dim];
         Fill(query, dim, centers, clusters, seed + 2, 0.25, spread * 1.5);
         return new SyntheticEmbeddings(dim, items, query);
+    }
+
+    /// <summary>The clusters' centers of <see cref="Generate"/> with the same seed (clusters x dim, row-major); a small index is a large cluster.</summary>
+    public static float[] Centers(int dim, int clusters, int seed)
+    {
+        var centers = new float[clusters * dim];
+        var random = new Random(seed);
+        for (var i = 0; i < centers.Length; i++) centers[i] = (float)Gaussian(random);
+        return centers;
     }
 
     /// <summary>Unstructured: every component of items and queries iid N(0, 1/dim), as the publish benchmark generates.</summary>
@@ -90,7 +97,8 @@ public sealed class SyntheticEmbeddings
         });
     }
 
-    private static double Gaussian(Random random)
+    /// <summary>A standard normal value (Box-Muller).</summary>
+    public static double Gaussian(Random random)
     {
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();

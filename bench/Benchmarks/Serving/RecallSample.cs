@@ -24,7 +24,9 @@ public sealed class RecallSample
     /// <summary>Seconds the brute force took.</summary>
     public double Seconds { get; }
 
-    public static RecallSample Compute(ModelArtifact artifact, int size, int k, int seed, CancellationToken ct)
+    /// <summary>The sample of <paramref name="size"/> users (the same for the same seed) and their exact top K; with
+    /// <paramref name="live"/>, over the live catalogue's changes too (its hidden rows left out, its put movies ranked).</summary>
+    public static RecallSample Compute(ModelArtifact artifact, int size, int k, int seed, CancellationToken ct, LiveCatalogueTruth? live = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var random = new Random(seed);
@@ -32,7 +34,7 @@ public sealed class RecallSample
         var count = Math.Min(size, artifact.Users.Count);
         while (rows.Count < count) rows.Add(random.Next(artifact.Users.Count));
         var sorted = rows.Order().ToArray();
-        var exact = new ExactRecommender(artifact);
+        var exact = new ExactRecommender(artifact, live);
         var truth = new HashSet<int>[sorted.Length];
         Parallel.For(0, sorted.Length, new ParallelOptions { CancellationToken = ct },
             i => truth[i] = exact.TopK(sorted[i], k).Select(p => p.Row).ToHashSet());
@@ -40,6 +42,9 @@ public sealed class RecallSample
     }
 
     public bool Contains(int userRow) => _truth.ContainsKey(userRow);
+
+    /// <summary>The exact top K rows of a sampled user.</summary>
+    public IReadOnlySet<int> Truth(int userRow) => _truth[userRow];
 
     /// <summary>The recall of one answer (its global movie rows) for a sampled user.</summary>
     public double Recall(int userRow, IEnumerable<int> servedRows)

@@ -37,19 +37,8 @@ public static class ServeBenchmark
         var siloDll = await BenchmarkReport.EnsureBuiltAsync(root, "Silo", "the silo", s.Build, console, ct, RepositoryRoot.Configuration);
         Directory.CreateDirectory(s.OutRoot);
 
-        // The catalogue: generated once per parameters, reused by later runs (and other processes) unless --regenerate.
-        var watch = Stopwatch.StartNew();
-        (string Folder, bool Reused) made = ("", false);
         var dataName = s.Data.ToString().ToLowerInvariant();
-        await console.Status().StartAsync($"Generating {s.Movies:N0} movies and {s.Users:N0} users x {s.Dim} ({dataName}, seed {s.Seed}) under {s.OutRoot} ...",
-            _ => { made = GeneratedArtifact.Ensure(s.OutRoot, s.Movies, s.Users, s.Dim, s.Seed, reuse: !s.Regenerate, s.Data); return Task.CompletedTask; });
-        double? generateSeconds = made.Reused ? null : watch.Elapsed.TotalSeconds;
-        console.MarkupLineInterpolated($"{(made.Reused ? "Reusing" : "Generated")} {made.Folder}{(made.Reused ? "" : $" in {generateSeconds:F1} s")}.");
-        watch.Restart();
-        ModelArtifact artifact = null!;
-        await console.Status().StartAsync("Loading and verifying the artifact ...", _ => { artifact = ModelArtifact.Load(made.Folder); return Task.CompletedTask; });
-        var loadSeconds = watch.Elapsed.TotalSeconds;
-        console.MarkupLineInterpolated($"Loaded {artifact.Manifest.Version} in {loadSeconds:F1} s.");
+        var (made, generateSeconds, artifact, loadSeconds) = await LoadCatalogueAsync(s.OutRoot, s.Movies, s.Users, s.Dim, s.Seed, s.Regenerate, s.Data, towers: false, console);
 
         RecallSample sample = null!;
         await console.Status().StartAsync($"Brute force of {Math.Min(s.RecallSample, s.Users)} sampled users over {s.Movies:N0} movies ...",
@@ -112,61 +101,42 @@ public static class ServeBenchmark
             $"{cpu}, {Environment.ProcessorCount} cores, {BenchTools.SimdPath()}, load average {BenchTools.F(loadAtStart, "F1")} at the start, one silo, {s.Movies:N0} movies x {s.Dim} ({dataName}), {s.Users:N0} users, {s.Shards} shards",
             $"benchmarks serve, commit {await RepositoryRoot.CommitAsync(root, ct)}, {startedUtc:yyyy-MM-dd}");
         var loadAtEnd = ProcessStats.LoadAverage();
-        var json = new JsonObject
+        var json = await BenchmarkReport.HeadAsync("serve", name, startedUtc, root, ct);
+        json["artifact"] = GeneratedArtifact.Describe(made.Folder, artifact, s.Movies, s.Users, s.Dim, s.Data, s.Seed, made.Reused, generateSeconds, loadSeconds);
+        json["settings"] = new JsonObject
         {
-            ["benchmark"] = "serve",
-            ["name"] = name,
-            ["startedUtc"] = startedUtc.ToString("O", CultureInfo.InvariantCulture),
-            ["commit"] = await RepositoryRoot.CommitAsync(root, ct),
-            ["artifact"] = new JsonObject
-            {
-                ["folder"] = made.Folder,
-                ["version"] = artifact.Manifest.Version,
-                ["movies"] = s.Movies,
-                ["users"] = s.Users,
-                ["dim"] = s.Dim,
-                ["data"] = dataName,
-                ["clusters"] = s.Data == SyntheticData.Clustered ? GeneratedArtifact.Clusters : null,
-                ["seed"] = s.Seed,
-                ["reused"] = made.Reused,
-                ["generateSeconds"] = R(generateSeconds, 1),
-                ["loadSeconds"] = Math.Round(loadSeconds, 1),
-            },
-            ["settings"] = new JsonObject
-            {
-                ["indexes"] = new JsonArray([.. s.Indexes.Select(i => (JsonNode)JsonValue.Create(i.ToString()))]),
-                ["indexRouting"] = "publish (recorded with the version); one silo per index setting",
-                ["shards"] = s.Shards,
-                ["userShards"] = s.UserShards,
-                ["userPool"] = s.UserPool > 0 ? s.UserPool : null,
-                ["k"] = ServingLoad.K,
-                ["rates"] = new JsonArray([.. s.Rates.Select(r => (JsonNode)JsonValue.Create(r))]),
-                ["refine"] = s.Refine,
-                ["durationSeconds"] = s.Rules.DurationSeconds,
-                ["warmupSeconds"] = s.WarmupSeconds,
-                ["p99BarMs"] = s.Rules.P99BarMs,
-                ["minAchievedShare"] = s.Rules.MinAchieved,
-                ["concurrency"] = s.Rules.Concurrency,
-                ["timeoutMs"] = s.Rules.TimeoutMs,
-                ["inProcessQueries"] = s.InProcessQueries,
-                ["siloMemoryGb"] = s.SiloMemoryGb,
-            },
-            ["method"] = "Per index setting: the same shards built in this process and every query searched through them one at a time (CPU per recommendation without Orleans); "
-                + "then a real silo process (its own ports and store) serving the artifact published through a real Orleans client, and the load generator's open loop "
-                + "(one attempt per request, latency from when a request was due, users uniform over all users or the --user-pool, the recall sample spread among them) at each rate: "
-                + "a ladder until the first miss, then bisection. Sustained: no failure, achieved >= min share of the target, p99 under the bar. Silo CPU from /proc over each step, "
-                + "also net of the silo's CPU at rest (measured for up to 3 s after the warm-up). CPU ratio at a moderate rate: the highest sustained at most half the best.",
-            ["recallSample"] = new JsonObject
-            {
-                ["users"] = sample.UserRows.Count,
-                ["bruteForceSeconds"] = Math.Round(sample.Seconds, 1),
-                ["rule"] = "|served rows ∩ exact top 10 rows| / 10 over the sampled users' answers in each step; exact: brute force over the artifact's float32 rows in double precision, seen movies excluded (ExactRecommender).",
-            },
-            ["indexes"] = indexReports,
-            ["rows"] = new JsonArray([.. rows.Select(r => (JsonNode)r.ToJson())]),
-            ["capacity"] = capacityText,
-            ["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd),
+            ["indexes"] = new JsonArray([.. s.Indexes.Select(i => (JsonNode)JsonValue.Create(i.ToString()))]),
+            ["indexRouting"] = "publish (recorded with the version); one silo per index setting",
+            ["shards"] = s.Shards,
+            ["userShards"] = s.UserShards,
+            ["userPool"] = s.UserPool > 0 ? s.UserPool : null,
+            ["k"] = ServingLoad.K,
+            ["rates"] = new JsonArray([.. s.Rates.Select(r => (JsonNode)JsonValue.Create(r))]),
+            ["refine"] = s.Refine,
+            ["durationSeconds"] = s.Rules.DurationSeconds,
+            ["warmupSeconds"] = s.WarmupSeconds,
+            ["p99BarMs"] = s.Rules.P99BarMs,
+            ["minAchievedShare"] = s.Rules.MinAchieved,
+            ["concurrency"] = s.Rules.Concurrency,
+            ["timeoutMs"] = s.Rules.TimeoutMs,
+            ["inProcessQueries"] = s.InProcessQueries,
+            ["siloMemoryGb"] = s.SiloMemoryGb,
         };
+        json["method"] = "Per index setting: the same shards built in this process and every query searched through them one at a time (CPU per recommendation without Orleans); "
+            + "then a real silo process (its own ports and store) serving the artifact published through a real Orleans client, and the load generator's open loop "
+            + "(one attempt per request, latency from when a request was due, users uniform over all users or the --user-pool, the recall sample spread among them) at each rate: "
+            + "a ladder until the first miss, then bisection. Sustained: no failure, achieved >= min share of the target, p99 under the bar. Silo CPU from /proc over each step, "
+            + "also net of the silo's CPU at rest (measured for up to 3 s after the warm-up). CPU ratio at a moderate rate: the highest sustained at most half the best.";
+        json["recallSample"] = new JsonObject
+        {
+            ["users"] = sample.UserRows.Count,
+            ["bruteForceSeconds"] = Math.Round(sample.Seconds, 1),
+            ["rule"] = "|served rows ∩ exact top 10 rows| / 10 over the sampled users' answers in each step; exact: brute force over the artifact's float32 rows in double precision, seen movies excluded (ExactRecommender).",
+        };
+        json["indexes"] = indexReports;
+        json["rows"] = new JsonArray([.. rows.Select(r => (JsonNode)r.ToJson())]);
+        json["capacity"] = capacityText;
+        json["machine"] = BenchmarkReport.Machine(loadAtStart, loadAtEnd);
         return new ServeOutcome(json, rows, capacityText);
     }
 
@@ -184,13 +154,7 @@ public static class ServeBenchmark
             var rssIdle = silo.Program.RssBytes();
             console.MarkupLineInterpolated($"[bold]{label}[/]: silo pid {silo.ProcessId} (gateway {silo.GatewayPort}), RSS {rssIdle / 1e6:F0} MB.");
 
-            // Publish: movies (pushed and sealed; each shard then builds its index in the silo), users, and the wait for the indexes.
-            var tracker = new PublishProgressTracker();
-            var publishWatch = Stopwatch.StartNew();
-            await console.Status().StartAsync($"{label}: publishing {artifact.Items.Count:N0} movies and {artifact.Users.Count:N0} users into {s.Shards} + {s.UserShards} shards ...",
-                async _ => await new ArtifactPublisher(client).PublishAsync(artifact, new PublishOptions { CandidateShards = s.Shards, UserShards = s.UserShards, Index = spec }, tracker, ct));
-            var publishSeconds = publishWatch.Elapsed.TotalSeconds;
-            var moviesSeconds = tracker.UsersStartedSeconds ?? publishSeconds;
+            var (publishSeconds, moviesSeconds) = await PublishAsync(client, artifact, s.Shards, s.UserShards, spec, label, console, ct);
             var rssPublished = silo.Program.RssBytes();
             var tiers = await ShardTiersAsync(client, artifact, s.Shards);
             console.MarkupLineInterpolated($"  published in {publishSeconds:F1} s (movies {moviesSeconds:F1} s, users {publishSeconds - moviesSeconds:F1} s); shards built {tiers}; RSS {rssPublished / 1e6:F0} MB.");
@@ -296,8 +260,45 @@ public static class ServeBenchmark
         }
     }
 
+    /// <summary>
+    /// The catalogue: generated once per parameters, reused by later runs (and other processes) unless
+    /// <paramref name="regenerate"/>; then loaded and verified. Returns its folder, whether it was reused, the seconds
+    /// generating took (null when reused), the artifact and the seconds loading took.
+    /// </summary>
+    public static async Task<((string Folder, bool Reused) Made, double? GenerateSeconds, ModelArtifact Artifact, double LoadSeconds)> LoadCatalogueAsync(
+        string outRoot, int movies, int users, int dim, int seed, bool regenerate, SyntheticData data, bool towers, IAnsiConsole console)
+    {
+        var watch = Stopwatch.StartNew();
+        (string Folder, bool Reused) made = ("", false);
+        await console.Status().StartAsync($"Generating {movies:N0} movies{(towers ? " with towers" : "")} and {users:N0} users x {dim} ({data.ToString().ToLowerInvariant()}, seed {seed}) under {outRoot} ...",
+            _ => { made = GeneratedArtifact.Ensure(outRoot, movies, users, dim, seed, reuse: !regenerate, data, towers); return Task.CompletedTask; });
+        double? generateSeconds = made.Reused ? null : watch.Elapsed.TotalSeconds;
+        console.MarkupLineInterpolated($"{(made.Reused ? "Reusing" : "Generated")} {made.Folder}{(made.Reused ? "" : $" in {generateSeconds:F1} s")}.");
+        watch.Restart();
+        ModelArtifact artifact = null!;
+        await console.Status().StartAsync("Loading and verifying the artifact ...", _ => { artifact = ModelArtifact.Load(made.Folder); return Task.CompletedTask; });
+        var loadSeconds = watch.Elapsed.TotalSeconds;
+        console.MarkupLineInterpolated($"Loaded {artifact.Manifest.Version} in {loadSeconds:F1} s.");
+        return (made, generateSeconds, artifact, loadSeconds);
+    }
+
+    /// <summary>
+    /// Publishes the artifact with the index setting: movies (pushed and sealed; each shard then builds its index in the
+    /// silo), users, and the wait for the indexes. Returns the seconds in all and until the users started.
+    /// </summary>
+    public static async Task<(double Seconds, double MoviesSeconds)> PublishAsync(IGrainFactory client, ModelArtifact artifact, int shards, int userShards,
+        IndexSpec spec, string label, IAnsiConsole console, CancellationToken ct)
+    {
+        var tracker = new PublishProgressTracker();
+        var watch = Stopwatch.StartNew();
+        await console.Status().StartAsync($"{label}: publishing {artifact.Items.Count:N0} movies and {artifact.Users.Count:N0} users into {shards} + {userShards} shards ...",
+            async _ => await new ArtifactPublisher(client).PublishAsync(artifact, new PublishOptions { CandidateShards = shards, UserShards = userShards, Index = spec }, tracker, ct));
+        var seconds = watch.Elapsed.TotalSeconds;
+        return (seconds, tracker.UsersStartedSeconds ?? seconds);
+    }
+
     /// <summary>The indexes the shards built, grouped ("ivf-int8:lists=500,probe=15 x16"), as each shard reports it.</summary>
-    private static async Task<string> ShardTiersAsync(IGrainFactory grains, ModelArtifact artifact, int shards)
+    public static async Task<string> ShardTiersAsync(IGrainFactory grains, ModelArtifact artifact, int shards)
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
             grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(artifact.Manifest.Version, shard)).IndexStatus()));

@@ -16,9 +16,7 @@ public static class ServeBenchmarkCommand
 {
     public static Command Create()
     {
-        var movies = new Option<int>("--movies") { Description = "Generated movies.", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
-        var users = new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1);
-        var dim = new Option<int>("--dim") { Description = "Embedding dimension.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536);
+        var (movies, users, dim) = CatalogueOptions("Generated movies.");
         var data = new Option<string>("--data") { Description = "Generated embeddings: clustered (movies and users from shared clusters, as trained ones are) or gaussian (no structure).", DefaultValueFactory = _ => "clustered" }
             .OneOf("clustered", "gaussian");
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data, the users asked and the recall sample.", DefaultValueFactory = _ => 42 };
@@ -85,12 +83,7 @@ public static class ServeBenchmarkCommand
                 Regenerate: parsed.GetValue(regenerate),
                 Build: !parsed.GetValue(noBuild),
                 KeepStore: parsed.GetValue(keepStore));
-            if ((long)Math.Max(s.Movies, s.Users) * s.Dim > Array.MaxLength)
-                throw new UserFacingException($"{Math.Max(s.Movies, s.Users):N0} x {s.Dim} floats do not fit one .NET array; lower --movies/--users or --dim.");
-            if (s.Shards > s.Movies) throw new UserFacingException($"--shards {s.Shards} is more than --movies {s.Movies}: every shard needs a movie.");
-
-            var root = RepositoryRoot.TryFind()
-                ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
+            var root = CheckCatalogue(s.Movies, s.Users, s.Dim, s.Shards);
             var resultName = parsed.GetValue(name) ?? $"{Short(s.Movies)}-d{s.Dim}";
             var jsonPath = Path.GetFullPath(parsed.GetValue(json) ?? Path.Combine(root, "bench", "results", $"serve-{resultName}.json"));
             var plotPath = Path.GetFullPath(parsed.GetValue(plot) ?? Path.ChangeExtension(jsonPath, ".svg"));
@@ -116,6 +109,22 @@ public static class ServeBenchmarkCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The generated catalogue's size: --movies, --users, --dim (1M x 1M x 64 by default).</summary>
+    public static (Option<int> Movies, Option<int> Users, Option<int> Dim) CatalogueOptions(string moviesDescription) => (
+        new Option<int>("--movies") { Description = moviesDescription, DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1),
+        new Option<int>("--users") { Description = "Generated users (each saw 5 to 20 random movies).", DefaultValueFactory = _ => 1_000_000 }.Integer(min: 1),
+        new Option<int>("--dim") { Description = "Embedding dimension.", DefaultValueFactory = _ => 64 }.Integer(min: 1, max: 65536));
+
+    /// <summary>Checks the generated catalogue fits and every shard gets a movie; returns the repository's root, where reports go.</summary>
+    public static string CheckCatalogue(int movies, int users, int dim, int shards)
+    {
+        if ((long)Math.Max(movies, users) * dim > Array.MaxLength)
+            throw new UserFacingException($"{Math.Max(movies, users):N0} x {dim} floats do not fit one .NET array; lower --movies/--users or --dim.");
+        if (shards > movies) throw new UserFacingException($"--shards {shards} is more than --movies {movies}: every shard needs a movie.");
+        return RepositoryRoot.TryFind()
+            ?? throw new UserFacingException($"cannot find the repository ({RepositoryRoot.SolutionFile}) above {Directory.GetCurrentDirectory()}; run from inside it.");
     }
 
     public static string Short(int n) =>

@@ -83,19 +83,31 @@ public sealed class LiveOverlay(int dimension)
     public IEnumerable<string> Genres() => _entries.SelectMany(e => e.Description.Genres);
 
     /// <summary>The K best put movies by exact dot product, skipping <paramref name="excludedRows"/> (global, ascending) and what the filter rejects.</summary>
+    /// <remarks>A bounded heap of (score, slot): only the K kept become answers, so a search over many put movies allocates little.</remarks>
     public ScoredMovie[] Search(ReadOnlySpan<float> query, int k, int[] excludedRows, MovieFilter? filter)
     {
-        if (_entries.Count == 0) return [];
-        var scored = new List<ScoredMovie>(Math.Min(_entries.Count, 4 * k));
+        if (_entries.Count == 0 || k < 1) return [];
+        // The heap's root is the worst kept: the lowest score, then the highest row (ties broken by row, as everywhere).
+        var heap = new PriorityQueue<int, (float Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
+        var filtered = filter is { IsEmpty: false };
         for (var slot = 0; slot < _entries.Count; slot++)
         {
             var entry = _entries[slot];
-            if (Array.BinarySearch(excludedRows, entry.Row) >= 0) continue;
-            if (filter is { IsEmpty: false } && !filter.Matches(entry.Description.Genres, entry.Description.Year)) continue;
-            scored.Add(new ScoredMovie(entry.Row, entry.Id, entry.Description.Title, FloatDot.Dot(query, _vectors.AsSpan(slot * dimension, dimension))));
+            if (excludedRows.Length > 0 && Array.BinarySearch(excludedRows, entry.Row) >= 0) continue;
+            if (filtered && !filter!.Matches(entry.Description.Genres, entry.Description.Year)) continue;
+            var score = FloatDot.Dot(query, _vectors.AsSpan(slot * dimension, dimension));
+            if (heap.Count < k) heap.Enqueue(slot, (score, entry.Row));
+            else if (heap.TryPeek(out _, out var worst) && TopKOrder.IsBetter(score, entry.Row, worst.Score, worst.Row))
+                heap.EnqueueDequeue(slot, (score, entry.Row));
         }
-        scored.Sort(static (x, y) => TopKOrder.BestFirst(x.Score, x.Row, y.Score, y.Row));
-        return scored.Count <= k ? [.. scored] : [.. scored.Take(k)];
+        var result = new ScoredMovie[heap.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
+        {
+            heap.TryDequeue(out var slot, out var key);
+            var entry = _entries[slot];
+            result[i] = new ScoredMovie(entry.Row, entry.Id, entry.Description.Title, key.Score);
+        }
+        return result;
     }
 
     private bool Hide(int local)

@@ -13,7 +13,13 @@ public static class LiveCatalogueReference
     {
         var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions).Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
         var changes = lists.SelectMany(l => l).ToArray();
-        if (changes.Length == 0) return (LiveCatalogueTruth.None, 0);
+        return (FromChanges(artifact, changes), changes.Length);
+    }
+
+    /// <summary>The truth of these changes (the latest of each movie) beside the artifact, each put movie embedded by the artifact's towers.</summary>
+    public static LiveCatalogueTruth FromChanges(ModelArtifact artifact, IReadOnlyCollection<LiveMovie> changes)
+    {
+        if (changes.Count == 0) return LiveCatalogueTruth.None;
         var rowOf = artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
         var hidden = new HashSet<int>();
         var rows = new List<(int, float[])>();
@@ -32,6 +38,6 @@ public static class LiveCatalogueReference
                 rows.Add((LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence), towers.EmbedNewMovie(d.Title, d.Genres, d.Year)));
             }
         }
-        return (new LiveCatalogueTruth(hidden, rows), changes.Length);
+        return new LiveCatalogueTruth(hidden, rows);
     }
 }
