@@ -76,7 +76,7 @@ public static class GeneratedFeatures
             Scale(row, (genre ? GenreScale : DetailScale) * medianNorm);
         }
         var settings = new TowerSettings(FeatureTowers.CurrentFormatVersion, dim, Normalize: false, Temperature: 1, BiasColumn: false, ColdMovieBias: 0,
-            vocabulary, []);
+            NewUserScale: 1, vocabulary, []);
         return new FeatureTowers(settings, new EmbeddingMatrix(vocabulary.Length, dim, table), null, [.. Enumerable.Repeat(1f, movies)]);
     }
 
