@@ -46,6 +46,7 @@ public sealed class CandidateShardGrain(
         {
             StartIndexBuild(_partition = CandidatePartition.FromState(state.State, ShardOf(model)));
             _live = await LiveChanges.ReplayAsync(GrainFactory, _partition, logger);
+            if (_live.NeedsIndex) _ = LiveChanges.IndexAsync(indexBuilder, _live, _partition.Model.Dimension, logger);
         }
         if (rebalance.Value is { Enabled: true, Interval: var interval })
         {
@@ -106,7 +107,9 @@ public sealed class CandidateShardGrain(
     public async Task Apply(LiveMovie[] changes)
     {
         var partition = Loaded();
-        await LiveChanges.ApplyAsync(GrainFactory, partition, _live ??= new LiveOverlay(partition.Model.Dimension), changes);
+        var live = _live ??= new LiveOverlay(partition.Model.Dimension);
+        await LiveChanges.ApplyAsync(GrainFactory, partition, live, changes);
+        if (live.NeedsIndex) _ = LiveChanges.IndexAsync(indexBuilder, live, partition.Model.Dimension, logger);
     }
 
     public Task<string[]> Withdrawn(string[] movieIds) =>

@@ -23,6 +23,7 @@ public sealed class LiveCatalogueGrain(
     private readonly Dictionary<string, LiveMovie> _latest = new(StringComparer.Ordinal);
     // Versions being published: they take every change too, until they serve (or are gone).
     private readonly Dictionary<string, ModelVersionInfo> _publishing = [];
+    private (string Version, string[] Genres)? _genres;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -38,8 +39,7 @@ public sealed class LiveCatalogueGrain(
         if (description.Problem() is { } problem) throw new ArgumentException(problem, nameof(description));
         var model = await ActiveAsync();
         // Every check before the change is recorded: a refused put changes nothing.
-        var towers = GrainFactory.GetGrain<IModelTowersGrain>(model.Version);
-        var known = await towers.Genres();
+        var known = await GenresAsync(model);
         if (known.Length == 0)
             throw new NotSupportedException($"Version {model.Version} carries no feature towers, so it cannot embed a new movie; train and publish a model with movie features.");
         foreach (var genre in description.Genres)
@@ -71,6 +71,15 @@ public sealed class LiveCatalogueGrain(
     {
         _publishing[version.Version] = version;
         await ApplyAsync(version, [.. _latest.Values.OrderBy(m => m.Sequence)]);
+    }
+
+    /// <summary>The genres the version's towers know, asked once per version.</summary>
+    private async Task<string[]> GenresAsync(ModelVersionInfo model)
+    {
+        if (_genres is { } cached && cached.Version == model.Version) return cached.Genres;
+        var genres = await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).Genres();
+        _genres = (model.Version, genres);
+        return genres;
     }
 
     /// <summary>The movie's sequence: its first change's, else the next.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Search;
+using MovieRecommender.Index;
 using MovieRecommender.Grains.Shards;
 
 namespace MovieRecommender.Grains.Catalogue;
@@ -65,6 +67,27 @@ public static class LiveChanges
                 partition.Model.Version, partition.Shard, changes.Length);
         }
         return overlay;
+    }
+
+    /// <summary>
+    /// Builds an index over the overlay's put movies off the grain's turn (through the shard's builder) and installs it
+    /// back on the turn that started it: the caller's grain scheduler, as <see cref="ShardIndexSlot"/> does. The kind is
+    /// chosen by the put movies' count (auto), whatever the version's sealed rows use.
+    /// </summary>
+    public static async Task IndexAsync(IShardIndexBuilder builder, LiveOverlay overlay, int dimension, ILogger logger)
+    {
+        var (entries, vectors) = overlay.Snapshot();
+        try
+        {
+            var index = await builder.BuildAsync(vectors, dimension, new IndexSpec(IndexKind.Auto).Resolve(entries.Length, dimension), CancellationToken.None);
+            overlay.Install(entries, index);
+            logger.LogInformation("Indexed {Movies} movies put live ({Spec}); {Tail} put since are scanned exactly", entries.Length, index.Spec, overlay.TailCount);
+        }
+        catch (Exception e)
+        {
+            overlay.BuildFailed();
+            logger.LogWarning(e, "Could not index {Movies} movies put live ({Message}); they are scanned exactly", entries.Length, e.Message);
+        }
     }
 
     /// <summary>The K best of the sealed rows' answer and the put movies' (exact scores both), as one shard's answer.</summary>

@@ -1,3 +1,4 @@
+using MovieRecommender.Grains.Search;
 using MovieRecommender.Index;
 
 namespace MovieRecommender.Grains.Shards;
@@ -5,12 +6,18 @@ namespace MovieRecommender.Grains.Shards;
 /// <summary>
 /// The live catalogue's changes on top of one shard's sealed rows: movies put since the version was published (new
 /// ones, and known ones whose features changed, which hide their sealed row), and known movies taken down (hidden).
-/// The index over the sealed rows is never rebuilt for a change: a search skips the hidden rows there and scans the
-/// put movies exactly, and the two answers merge by exact score. A takedown reaches every search at once, and a
-/// put movie is found with recall 1. Plain data, one grain's turns use it.
+/// The index over the sealed rows is never rebuilt for a change: a search skips the hidden rows there, and asks the
+/// put movies, whose answers merge by exact score. The put movies are searched as a small log-structured store: an
+/// index over those present at its last build (<see cref="LiveSegment"/>), built off the grain's turn once enough
+/// accumulated (<see cref="NeedsIndex"/>), and an exact scan of those put since (the tail). A takedown or a second put
+/// of an indexed movie hides its index entry at once, so every change reaches the next search. Plain data, one grain's
+/// turns use it.
 /// </summary>
 public sealed class LiveOverlay(int dimension)
 {
+    /// <summary>Put movies scanned exactly before an index over them pays: below this the scan is cheaper than a build.</summary>
+    public const int MinTailForIndex = 1024;
+
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
     private readonly List<Entry> _entries = [];
     private float[] _vectors = [];
@@ -18,13 +25,26 @@ public sealed class LiveOverlay(int dimension)
     private readonly HashSet<int> _hiddenSealed = [];
     private int[]? _hiddenSorted;
 
-    private sealed record Entry(string Id, int Row, MovieDescription Description, int? SealedLocal);
+    // The put movies' index (null until the first build) and the movies put since the snapshot it was built from.
+    private LiveSegment? _segment;
+    private readonly HashSet<string> _tail = new(StringComparer.Ordinal);
+    // Movies changed since the snapshot of a build still running: they stay in the tail once it is installed.
+    private HashSet<string>? _changedDuringBuild;
+
+    /// <summary>A put movie: its global row and what it was put with.</summary>
+    public sealed record Entry(string Id, int Row, MovieDescription Description, int? SealedLocal);
 
     /// <summary>How many movies were put (and are not taken down).</summary>
     public int Count => _entries.Count;
 
+    /// <summary>How many put movies a search scans exactly (put since the index over them was built).</summary>
+    public int TailCount => _tail.Count;
+
     /// <summary>The sealed rows (local ids, ascending) a search of the index skips.</summary>
     public int[] HiddenSealedRows => _hiddenSorted ??= [.. _hiddenSealed.Order()];
+
+    /// <summary>Enough movies were put since the last index that a new one over every put movie pays (none is being built).</summary>
+    public bool NeedsIndex => _changedDuringBuild is null && _tail.Count >= Math.Max(MinTailForIndex, (_segment?.Count ?? 0) / 2);
 
     /// <summary>Serves <paramref name="vector"/> for the movie from now on, at global row <paramref name="row"/>; a known movie's sealed row (<paramref name="sealedLocal"/>) is hidden.</summary>
     public void Put(string id, int row, float[] vector, MovieDescription description, int? sealedLocal)
@@ -45,6 +65,8 @@ public sealed class LiveOverlay(int dimension)
             if (_vectors.Length < _entries.Count * dimension) Array.Resize(ref _vectors, Math.Max(16, _entries.Count * 2) * dimension);
         }
         vector.CopyTo(_vectors, slot * dimension);
+        Changed(id);
+        _tail.Add(id);
     }
 
     /// <summary>Takes the movie out of every answer: its put row is dropped, its sealed row (if any) hidden. False when it held neither.</summary>
@@ -53,7 +75,7 @@ public sealed class LiveOverlay(int dimension)
         var found = false;
         if (_slotOf.Remove(id, out var slot))
         {
-            // Swap the last entry into the freed slot: the scan stays dense.
+            // Swap the last entry into the freed slot: the entries stay dense.
             var last = _entries.Count - 1;
             if (slot != last)
             {
@@ -62,6 +84,8 @@ public sealed class LiveOverlay(int dimension)
                 Array.Copy(_vectors, last * dimension, _vectors, slot * dimension, dimension);
             }
             _entries.RemoveAt(last);
+            Changed(id);
+            _tail.Remove(id);
             found = true;
         }
         if (sealedLocal is { } local) found |= Hide(local);
@@ -82,16 +106,44 @@ public sealed class LiveOverlay(int dimension)
 
     public IEnumerable<string> Genres() => _entries.SelectMany(e => e.Description.Genres);
 
+    /// <summary>
+    /// What a build of the put movies' index starts from: every put movie now, its vectors copied. Changes from here on
+    /// are remembered, so that <see cref="Install"/> keeps them in the tail.
+    /// </summary>
+    public (Entry[] Entries, float[] Vectors) Snapshot()
+    {
+        _changedDuringBuild = new HashSet<string>(StringComparer.Ordinal);
+        return ([.. _entries], _vectors.AsSpan(0, _entries.Count * dimension).ToArray());
+    }
+
+    /// <summary>Serves the built index over the snapshot: its movies leave the tail, except those changed since it was taken.</summary>
+    public void Install(Entry[] entries, IVectorIndex index)
+    {
+        var changed = _changedDuringBuild ?? [];
+        _changedDuringBuild = null;
+        var segment = new LiveSegment(entries, index);
+        foreach (var id in changed) segment.Hide(id);
+        _segment = segment;
+        _tail.Clear();
+        foreach (var id in changed)
+            if (_slotOf.ContainsKey(id)) _tail.Add(id);
+    }
+
+    /// <summary>A build failed: the put movies stay in the tail, and a later change may try again.</summary>
+    public void BuildFailed() => _changedDuringBuild = null;
+
     /// <summary>The K best put movies by exact dot product, skipping <paramref name="excludedRows"/> (global, ascending) and what the filter rejects.</summary>
-    /// <remarks>A bounded heap of (score, slot): only the K kept become answers, so a search over many put movies allocates little.</remarks>
     public ScoredMovie[] Search(ReadOnlySpan<float> query, int k, int[] excludedRows, MovieFilter? filter)
     {
         if (_entries.Count == 0 || k < 1) return [];
+        var indexed = _segment?.Search(query, k, excludedRows, filter) ?? [];
+        if (_tail.Count == 0) return indexed;
         // The heap's root is the worst kept: the lowest score, then the highest row (ties broken by row, as everywhere).
         var heap = new PriorityQueue<int, (float Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
         var filtered = filter is { IsEmpty: false };
-        for (var slot = 0; slot < _entries.Count; slot++)
+        foreach (var id in _tail)
         {
+            var slot = _slotOf[id];
             var entry = _entries[slot];
             if (excludedRows.Length > 0 && Array.BinarySearch(excludedRows, entry.Row) >= 0) continue;
             if (filtered && !filter!.Matches(entry.Description.Genres, entry.Description.Year)) continue;
@@ -100,14 +152,20 @@ public sealed class LiveOverlay(int dimension)
             else if (heap.TryPeek(out _, out var worst) && TopKOrder.IsBetter(score, entry.Row, worst.Score, worst.Row))
                 heap.EnqueueDequeue(slot, (score, entry.Row));
         }
-        var result = new ScoredMovie[heap.Count];
-        for (var i = result.Length - 1; i >= 0; i--)
+        var scanned = new ScoredMovie[heap.Count];
+        for (var i = scanned.Length - 1; i >= 0; i--)
         {
             heap.TryDequeue(out var slot, out var key);
             var entry = _entries[slot];
-            result[i] = new ScoredMovie(entry.Row, entry.Id, entry.Description.Title, key.Score);
+            scanned[i] = new ScoredMovie(entry.Row, entry.Id, entry.Description.Title, key.Score);
         }
-        return result;
+        return indexed.Length == 0 ? scanned : ShardResultMerger.Merge([indexed, scanned], k);
+    }
+
+    private void Changed(string id)
+    {
+        _segment?.Hide(id);
+        _changedDuringBuild?.Add(id);
     }
 
     private bool Hide(int local)

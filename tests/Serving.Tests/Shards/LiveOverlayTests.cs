@@ -1,5 +1,6 @@
 using MovieRecommender.Grains;
 using MovieRecommender.Grains.Shards;
+using MovieRecommender.Index;
 
 namespace MovieRecommender.Serving.Tests.Shards;
 
@@ -51,5 +52,32 @@ public sealed class LiveOverlayTests
         Assert.Throws<ArgumentException>(() => overlay.Put("a", 1000, [1, 0, 0], Drama, null));
         Assert.ThrowsAny<ArgumentException>(() => overlay.Put("a", 1000, [float.NaN, 0], Drama, null));
         Assert.Equal(0, overlay.Count);
+    }
+
+    [Fact]
+    public void AnIndexOverThePutMoviesServesThemAndChangesSinceItsSnapshotStayExact()
+    {
+        var overlay = new LiveOverlay(2);
+        overlay.Put("a", 1000, [1, 0], Drama, null);
+        overlay.Put("b", 1016, [0, 1], Comedy, null);
+        overlay.Put("c", 1032, [1, 1], Drama, null);
+        var (entries, vectors) = overlay.Snapshot();
+        // While the index builds: b is put again and c taken down.
+        overlay.Put("b", 1016, [3, 3], Comedy, null);
+        overlay.TakeDown("c", null);
+        overlay.Install(entries, VectorIndex.Build(vectors, 2, new IndexSpec(IndexKind.Exact), new IndexOptions()));
+
+        Assert.Equal(1, overlay.TailCount);
+        var hits = overlay.Search([1, 1], 5, [], null);
+        Assert.Equal(["b", "a"], hits.Select(h => h.Id));
+        Assert.Equal([6f, 1f], hits.Select(h => h.Score));
+        Assert.Equal(["a"], overlay.Search([1, 1], 5, [1016], null).Select(h => h.Id));
+        Assert.Equal(["b"], overlay.Search([1, 1], 5, [], new MovieFilter(Genre: "Comedy")).Select(h => h.Id));
+
+        // An indexed movie changed after the install: its index entry is hidden, its new row scanned.
+        overlay.Put("a", 1000, [0, 0.5f], Drama, null);
+        Assert.Equal([6f, 0.5f], overlay.Search([1, 1], 5, [], null).Select(h => h.Score));
+        overlay.TakeDown("a", null);
+        Assert.Equal(["b"], overlay.Search([1, 1], 5, [], null).Select(h => h.Id));
     }
 }
