@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Search;
-using MovieRecommender.Index;
 using MovieRecommender.Grains.Shards;
 
 namespace MovieRecommender.Grains.Catalogue;
@@ -72,14 +71,14 @@ public static class LiveChanges
     /// <summary>
     /// Builds an index over the overlay's put movies off the grain's turn (through the shard's builder) and installs it
     /// back on the turn that started it: the caller's grain scheduler, as <see cref="ShardIndexSlot"/> does. The kind is
-    /// chosen by the put movies' count (auto), whatever the version's sealed rows use.
+    /// chosen by the put movies' count (<see cref="LiveOverlay.IndexFor"/>), whatever the version's sealed rows use.
     /// </summary>
     public static async Task IndexAsync(IShardIndexBuilder builder, LiveOverlay overlay, int dimension, ILogger logger)
     {
         var (entries, vectors) = overlay.Snapshot();
         try
         {
-            var index = await builder.BuildAsync(vectors, dimension, new IndexSpec(IndexKind.Auto).Resolve(entries.Length, dimension), CancellationToken.None);
+            var index = await builder.BuildAsync(vectors, dimension, LiveOverlay.IndexFor(entries.Length), CancellationToken.None);
             overlay.Install(entries, index);
             logger.LogInformation("Indexed {Movies} movies put live ({Spec}); {Tail} put since are scanned exactly", entries.Length, index.Spec, overlay.TailCount);
         }

@@ -15,8 +15,11 @@ namespace MovieRecommender.Grains.Shards;
 /// </summary>
 public sealed class LiveOverlay(int dimension)
 {
-    /// <summary>Put movies scanned exactly before an index over them pays: below this the scan is cheaper than a build.</summary>
-    public const int MinTailForIndex = 1024;
+    /// <summary>Put movies scanned exactly before an index over them is built; past it, a quarter of the indexed ones.</summary>
+    public const int MinTailForIndex = 256;
+
+    /// <summary>From this many put movies their index is IVF (int8 codes, the probe calibrated as the sealed rows' is); below, int8 codes scanned in full.</summary>
+    public const int IvfFrom = 2048;
 
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
     private readonly List<Entry> _entries = [];
@@ -44,7 +47,14 @@ public sealed class LiveOverlay(int dimension)
     public int[] HiddenSealedRows => _hiddenSorted ??= [.. _hiddenSealed.Order()];
 
     /// <summary>Enough movies were put since the last index that a new one over every put movie pays (none is being built).</summary>
-    public bool NeedsIndex => _changedDuringBuild is null && _tail.Count >= Math.Max(MinTailForIndex, (_segment?.Count ?? 0) / 2);
+    public bool NeedsIndex => _changedDuringBuild is null && _tail.Count >= Math.Max(MinTailForIndex, (_segment?.Count ?? 0) / 4);
+
+    /// <summary>
+    /// The index over <paramref name="count"/> put movies: IVF sooner than the sealed rows' automatic choice (from
+    /// <see cref="IvfFrom"/> rows, not 16,384), because a shard's put movies are searched on every recommendation.
+    /// </summary>
+    public static IndexSpec IndexFor(int count) =>
+        count >= IvfFrom ? new IndexSpec(IndexKind.IvfInt8) : count >= MinTailForIndex ? new IndexSpec(IndexKind.Int8) : new IndexSpec(IndexKind.Exact);
 
     /// <summary>Serves <paramref name="vector"/> for the movie from now on, at global row <paramref name="row"/>; a known movie's sealed row (<paramref name="sealedLocal"/>) is hidden.</summary>
     public void Put(string id, int row, float[] vector, MovieDescription description, int? sealedLocal)
