@@ -8,9 +8,12 @@ namespace MovieRecommender.Grains;
 /// <summary>
 /// One partition of the live catalogue: records each put and takedown durably (an append to the open segment of
 /// its log, so a change costs the same at the millionth as at the first), then applies it to the shard that holds
-/// the movie in the active version, and in any version being published, before the call returns. A shard that
-/// restarts, and every version published later, replay the partition (<see cref="List"/>, <see cref="ApplyTo"/>).
+/// the movie in the active version, and in any version being published, before the call returns. Concurrent changes
+/// are committed together (<see cref="GroupCommit{T}"/>: one write, one call per shard), so the grain is reentrant;
+/// every write of its state and every replay runs one at a time. A shard that restarts, and every version published
+/// later, replay the partition (<see cref="List"/>, <see cref="ApplyTo"/>).
 /// </summary>
+[Reentrant]
 public sealed class LiveCatalogueGrain(
     [PersistentState("catalogue", ModelStorage.ProviderName)] IPersistentState<LiveCatalogueState> state,
     ActiveModelView activeModel,
@@ -24,6 +27,12 @@ public sealed class LiveCatalogueGrain(
     // Versions being published: they take every change too, until they serve (or are gone).
     private readonly Dictionary<string, ModelVersionInfo> _publishing = [];
     private (string Version, string[] Genres)? _genres;
+    // Each movie's sequence, fixed at its first change (recorded or waiting to be), and the next one to give.
+    private readonly Dictionary<string, long> _sequenceOf = new(StringComparer.Ordinal);
+    private long _nextSequence;
+    private GroupCommit<LiveMovie>? _commits;
+
+    private GroupCommit<LiveMovie> Commits => _commits ??= new(CommitAsync);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +41,8 @@ public sealed class LiveCatalogueGrain(
             foreach (var change in await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, segment)).Read())
                 _latest[change.Id] = change;
         foreach (var change in state.State.Open) _latest[change.Id] = change;
+        foreach (var change in _latest.Values) _sequenceOf[change.Id] = change.Sequence;
+        _nextSequence = state.State.NextSequence;
     }
 
     public async Task<LiveMovie> Put(string movieId, MovieDescription description)
@@ -47,8 +58,7 @@ public sealed class LiveCatalogueGrain(
                 throw new ArgumentException($"Genre '{genre}' is not one the model knows; use one of {string.Join(", ", known)}.", nameof(description));
 
         var change = new LiveMovie(movieId, description, TakenDown: false, SequenceOf(movieId), DateTimeOffset.UtcNow);
-        await RecordAsync(change, movieId);
-        await ApplyEverywhereAsync(model, change);
+        await Commits.AddAsync(change);
         return change;
     }
 
@@ -60,18 +70,18 @@ public sealed class LiveCatalogueGrain(
         var placement = (await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).Place([movieId]))[0];
         if (live is null && !placement.Known) return false;
         var change = new LiveMovie(movieId, live?.Description, TakenDown: true, SequenceOf(movieId), DateTimeOffset.UtcNow);
-        await RecordAsync(change, movieId);
-        await ApplyEverywhereAsync(model, change);
+        await Commits.AddAsync(change);
         return true;
     }
 
     public Task<LiveMovie[]> List() => Task.FromResult(_latest.Values.OrderBy(m => m.Sequence).ToArray());
 
-    public async Task ApplyTo(ModelVersionInfo version)
+    // Between commits: a change is either in the replay or taken by the version as a later commit applies it.
+    public Task ApplyTo(ModelVersionInfo version) => Commits.RunExclusiveAsync(async () =>
     {
         _publishing[version.Version] = version;
         await ApplyAsync(version, [.. _latest.Values.OrderBy(m => m.Sequence)]);
-    }
+    });
 
     /// <summary>The genres the version's towers know, asked once per version.</summary>
     private async Task<string[]> GenresAsync(ModelVersionInfo model)
@@ -82,36 +92,49 @@ public sealed class LiveCatalogueGrain(
         return genres;
     }
 
-    /// <summary>The movie's sequence: its first change's, else the next.</summary>
-    private long SequenceOf(string movieId) => _latest.TryGetValue(movieId, out var earlier) ? earlier.Sequence : state.State.NextSequence;
-
-    /// <summary>Appends the change to the open segment, sealing it when full; durable before anything serves it.</summary>
-    private async Task RecordAsync(LiveMovie change, string movieId)
+    /// <summary>The movie's sequence: its first change's, else the next (given now, so that changes waiting together differ).</summary>
+    private long SequenceOf(string movieId)
     {
-        var current = state.State;
-        var open = current.Open.Add(change);
-        var next = current with { Open = open, NextSequence = Math.Max(current.NextSequence, change.Sequence + 1) };
-        if (open.Count >= SegmentSize)
-        {
-            var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
-            // Sealed first: a crash before the state's write leaves the changes in both places, and a replay applies them twice, harmlessly.
-            await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, current.SealedSegments)).Store([.. open]);
-            next = next with { SealedSegments = current.SealedSegments + 1, Open = [] };
-        }
-        await StoreFailure.WriteOrRestoreAsync(state, next, error =>
-            $"The change to movie '{movieId}' was not recorded: the store failed ({error}). Nothing changed; try again once it is back.");
-        _latest[movieId] = change;
+        if (!_sequenceOf.TryGetValue(movieId, out var sequence)) _sequenceOf[movieId] = sequence = _nextSequence++;
+        return sequence;
     }
 
-    private async Task ApplyEverywhereAsync(ModelVersionInfo active, LiveMovie change)
+    /// <summary>One commit: the changes recorded, then applied to the active version and any being published.</summary>
+    private async Task CommitAsync(IReadOnlyList<LiveMovie> changes)
+    {
+        await RecordAsync(changes);
+        await ApplyEverywhereAsync(await ActiveAsync(), [.. changes]);
+    }
+
+    /// <summary>Appends the changes to the open segment, sealing each full one; durable before anything serves them.</summary>
+    private async Task RecordAsync(IReadOnlyList<LiveMovie> changes)
+    {
+        var current = state.State;
+        var open = current.Open.AddRange(changes);
+        var next = current with { NextSequence = Math.Max(current.NextSequence, changes.Max(c => c.Sequence) + 1) };
+        var sealedSegments = current.SealedSegments;
+        var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
+        while (open.Count >= SegmentSize)
+        {
+            // Sealed first: a crash before the state's write leaves the changes in both places, and a replay applies them twice, harmlessly.
+            await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, sealedSegments)).Store([.. open.Take(SegmentSize)]);
+            open = open.RemoveRange(0, SegmentSize);
+            sealedSegments++;
+        }
+        await StoreFailure.WriteOrRestoreAsync(state, next with { Open = open, SealedSegments = sealedSegments }, error =>
+            $"The change to movie '{changes[0].Id}'{(changes.Count > 1 ? $" and {changes.Count - 1} more" : "")} was not recorded: the store failed ({error}). Nothing changed; try again once it is back.");
+        foreach (var change in changes) _latest[change.Id] = change;
+    }
+
+    private async Task ApplyEverywhereAsync(ModelVersionInfo active, LiveMovie[] changes)
     {
         _publishing.Remove(active.Version);
-        await ApplyAsync(active, [change]);
+        await ApplyAsync(active, changes);
         foreach (var version in _publishing.Values.ToArray())
         {
             try
             {
-                await ApplyAsync(version, [change]);
+                await ApplyAsync(version, changes);
             }
             catch (VersionNotLoadedException)
             {
