@@ -46,4 +46,8 @@ public static class CsvLine
             i++; // the comma
         }
     }
+
+    /// <summary>A field as <see cref="Split"/> reads it back: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.</summary>
+    public static string Field(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

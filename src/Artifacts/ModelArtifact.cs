@@ -104,7 +104,8 @@ public sealed record ModelArtifact(
             throw new ArtifactException($"{path}: {header.Columns} columns, but the manifest says dimension {dimension}.");
     }
 
-    private static void CheckFinite(EmbeddingMatrix matrix, string path)
+    /// <summary>Refuses a matrix holding NaN or infinity, naming the file, row and column.</summary>
+    internal static void CheckFinite(EmbeddingMatrix matrix, string path)
     {
         var values = matrix.Values;
         for (var i = 0; i < values.Length; i++)

@@ -36,9 +36,8 @@ public sealed class LiveCatalogueGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
         for (var segment = 0; segment < state.State.SealedSegments; segment++)
-            foreach (var change in await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, segment)).Read())
+            foreach (var change in await Segment(segment).Read())
                 _latest[change.Id] = change;
         foreach (var change in state.State.Open) _latest[change.Id] = change;
         foreach (var change in _latest.Values) _sequenceOf[change.Id] = change.Sequence;
@@ -83,6 +82,10 @@ public sealed class LiveCatalogueGrain(
         await ApplyAsync(version, [.. _latest.Values.OrderBy(m => m.Sequence)]);
     });
 
+    /// <summary>This partition's sealed segment number <paramref name="segment"/>.</summary>
+    private ILiveCatalogueSegmentGrain Segment(int segment) => GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(
+        ILiveCatalogueSegmentGrain.Key(int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture), segment));
+
     /// <summary>The genres the version's towers know, asked once per version.</summary>
     private async Task<string[]> GenresAsync(ModelVersionInfo model)
     {
@@ -113,11 +116,10 @@ public sealed class LiveCatalogueGrain(
         var open = current.Open.AddRange(changes);
         var next = current with { NextSequence = Math.Max(current.NextSequence, changes.Max(c => c.Sequence) + 1) };
         var sealedSegments = current.SealedSegments;
-        var partition = int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture);
         while (open.Count >= SegmentSize)
         {
             // Sealed first: a crash before the state's write leaves the changes in both places, and a replay applies them twice, harmlessly.
-            await GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(ILiveCatalogueSegmentGrain.Key(partition, sealedSegments)).Store([.. open.Take(SegmentSize)]);
+            await Segment(sealedSegments).Store([.. open.Take(SegmentSize)]);
             open = open.RemoveRange(0, SegmentSize);
             sealedSegments++;
         }

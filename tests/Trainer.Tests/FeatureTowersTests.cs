@@ -29,7 +29,7 @@ public sealed class FeatureTowersTests : IClassFixture<FeatureTowersTests.Traine
             largest = Math.Max(largest, LargestDifference(towers.EmbedNewMovie(items[r].Title, items[r].Genres, items[r].Year), _trained.FeatureOnly.Items.Row(r)));
         Assert.True(largest <= Tolerance, $"largest difference over {items.Count} movies: {largest}");
         // The bias column is the cold bias the trainer's feature-only tower uses, which the model learned (id dropout is on).
-        Assert.Equal(TwoTowerTrainer.ColdMovieBias(_trained.Run.Model.Network), towers.Settings.ColdMovieBias);
+        Assert.Equal(ServedRows.ColdMovieBias(_trained.Run.Model.Network), towers.Settings.ColdMovieBias);
         Assert.True(_trained.Run.Model.Network.HasColdBias);
         Assert.Contains("coldBias.weight", _trained.Run.Model.Network.state_dict().Keys); // trained and saved with the weights
         Assert.NotEqual(0f, towers.Settings.ColdMovieBias);

@@ -67,7 +67,7 @@ public class TrainingPipelineTests
         var train = MovieRecommender.Trainer.Evaluation.SparseRows.Build(ds.Users.Count, ds.Items.Count, split.TrainUsers, split.TrainItems);
         using var fresh = TwoTowerTrainer.Build(ds, config with { Seed = 99 }, train);
         fresh.load(path);
-        var (users, items) = TwoTowerTrainer.Export(fresh, config.Temperature);
+        var (users, items) = ServedRows.Export(fresh, config.Temperature);
         Assert.Equal(trained.UserEmbeddings.Values, users.Values);
         Assert.Equal(trained.ItemEmbeddings.Values, items.Values);
     }

@@ -70,9 +70,7 @@ public static class FeatureTowersReader
             if (header.Rows != rows || header.Columns != columns)
                 throw new ArtifactException($"{path}: {header.Rows} x {header.Columns}, but {describedBy} needs {rows} x {columns}.");
             var table = NpyFile.Read(path);
-            for (var i = 0; i < table.Values.Length; i++)
-                if (!float.IsFinite(table.Values[i]))
-                    throw new ArtifactException($"{path}: row {i / columns}, column {i % columns} is not finite.");
+            ModelArtifact.CheckFinite(table, path);
             return table;
         }
         catch (InvalidDataException e)

@@ -15,8 +15,6 @@ namespace MovieRecommender.Client.Commands;
 /// </summary>
 public static class CatalogueCommand
 {
-    public const string CsvHeader = "movieId,title,genres,year";
-
     public static IEnumerable<Command> Create()
     {
         var movie = new Argument<string>("movie") { Description = "The movie id, e.g. 1683: a new id adds a movie, a known one changes it." }
@@ -36,7 +34,7 @@ public static class CatalogueCommand
             return 0;
         });
 
-        var file = new Argument<string>("file") { Description = $"A CSV with the header {CsvHeader}; genres separated by '|', as MovieLens writes them." }.ExistingFile();
+        var file = new Argument<string>("file") { Description = $"A CSV with the header {MovieCsv.Header}; genres separated by '|', as MovieLens writes them." }.ExistingFile();
         var putMany = new Command("put-movies", "Add or change many movies from a CSV (what export-catalogue writes).") { file };
         putMany.SetAction(async (parsed, ct) =>
         {
@@ -68,24 +66,23 @@ public static class CatalogueCommand
             return 0;
         });
 
-        var output = new Option<string>("--out") { Description = $"The CSV file to write ({CsvHeader}).", Required = true }.FileToWrite();
+        var output = new Option<string>("--out") { Description = $"The CSV file to write ({MovieCsv.Header}).", Required = true }.FileToWrite();
         var export = new Command("export-catalogue", "Write the movies put live (taken-down ones left out), for 'train --extra-movies'.") { output };
         export.SetAction(async (parsed, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ct);
-            var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions).Select(p => cluster.Client.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
-            var movies = lists.SelectMany(l => l).Where(m => !m.TakenDown && m.Description is not null).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+            var changes = await ILiveCatalogueGrain.ListAllAsync(cluster.Client);
+            var movies = changes.Where(m => !m.TakenDown && m.Description is not null).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
             var path = parsed.GetValue(output)!;
             var temporary = path + ".tmp";
             await using (var writer = new StreamWriter(temporary))
             {
-                await writer.WriteLineAsync(CsvHeader);
+                await writer.WriteLineAsync(MovieCsv.Header);
                 foreach (var m in movies)
-                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{m.Id},{Quote(m.Description!.Title)},{Quote(string.Join('|', m.Description.Genres))},{m.Description.Year}"));
+                    await writer.WriteLineAsync(MovieCsv.Row(m.Id, m.Description!.Title, m.Description.Genres, m.Description.Year));
             }
             File.Move(temporary, path, overwrite: true);
-            AnsiConsole.MarkupLineInterpolated($"Wrote {movies.Count} movies to {path}; taken down: {lists.Sum(l => l.Count(m => m.TakenDown))}.");
+            AnsiConsole.MarkupLineInterpolated($"Wrote {movies.Count} movies to {path}; taken down: {changes.Count(m => m.TakenDown)}.");
             return 0;
         });
         return [put, putMany, takeDown, export];
@@ -93,9 +90,6 @@ public static class CatalogueCommand
 
     private static string[] SplitGenres(string text, char separator) =>
         text.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n']) < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Every row checked before any is sent: one bad row refuses the file, naming its line.</summary>
     private static List<(string Id, MovieDescription Description)> ReadCsv(string path)
@@ -107,7 +101,7 @@ public static class CatalogueCommand
             lineNumber++;
             if (lineNumber == 1)
             {
-                if (line.Trim() != CsvHeader) throw new UserFacingException($"{path}:1: the header must be '{CsvHeader}' (found '{line.Trim()}').");
+                if (line.Trim() != MovieCsv.Header) throw new UserFacingException($"{path}:1: the header must be '{MovieCsv.Header}' (found '{line.Trim()}').");
                 continue;
             }
             if (line.Length == 0) continue;
@@ -120,7 +114,7 @@ public static class CatalogueCommand
             {
                 throw new UserFacingException(e.Message);
             }
-            if (fields.Count != 4) throw new UserFacingException($"{path}:{lineNumber}: {fields.Count} fields; a row is {CsvHeader}.");
+            if (fields.Count != 4) throw new UserFacingException($"{path}:{lineNumber}: {fields.Count} fields; a row is {MovieCsv.Header}.");
             if (!RecommendCommand.IsUserId(fields[0])) throw new UserFacingException($"{path}:{lineNumber}: movieId '{fields[0]}' is not {RecommendCommand.MovieIdRule}.");
             if (!int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var year))
                 throw new UserFacingException($"{path}:{lineNumber}: year '{fields[3]}' is not a whole number.");

@@ -11,6 +11,13 @@ public interface ILiveCatalogueGrain : IGrainWithStringKey
 
     static ILiveCatalogueGrain For(IGrainFactory grains, string movieId) => grains.GetGrain<ILiveCatalogueGrain>(Key(LiveRows.PartitionOf(movieId)));
 
+    /// <summary>Every partition.</summary>
+    static IEnumerable<ILiveCatalogueGrain> All(IGrainFactory grains) =>
+        Enumerable.Range(0, LiveRows.Partitions).Select(p => grains.GetGrain<ILiveCatalogueGrain>(Key(p)));
+
+    /// <summary>Every movie the live catalogue holds (the latest change of each), partition by partition, each oldest first.</summary>
+    static async Task<LiveMovie[]> ListAllAsync(IGrainFactory grains) => [.. (await Task.WhenAll(All(grains).Select(p => p.List()))).SelectMany(l => l)];
+
     /// <summary>Adds the movie, or changes a known one's features, or puts a taken-down one back; served by every silo once this returns.</summary>
     Task<LiveMovie> Put(string movieId, MovieDescription description);
 

@@ -48,9 +48,7 @@ public static class LiveChanges
     public static async Task<LiveOverlay> ReplayAsync(IGrainFactory grains, CandidatePartition partition, ILogger logger)
     {
         var overlay = new LiveOverlay(partition.Model.Dimension);
-        var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions)
-            .Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
-        var changes = lists.SelectMany(l => l).ToArray();
+        var changes = await ILiveCatalogueGrain.ListAllAsync(grains);
         if (changes.Length == 0) return overlay;
         try
         {

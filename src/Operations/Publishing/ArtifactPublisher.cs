@@ -71,8 +71,7 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
         // The live catalogue's movies, put and taken down since earlier versions, before the version serves: a takedown
         // never comes back with a publish. Changes made from here on reach this version too.
         using (PublishTelemetry.ActivitySource.StartActivity("publish.live_catalogue"))
-            await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions)
-                .Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).ApplyTo(info)));
+            await Task.WhenAll(ILiveCatalogueGrain.All(grains).Select(p => p.ApplyTo(info)));
 
         using (PublishTelemetry.ActivitySource.StartActivity("publish.activate"))
         {

@@ -11,8 +11,7 @@ public static class LiveCatalogueReference
 {
     public static async Task<(LiveCatalogueTruth Truth, int Changes)> ReadAsync(IGrainFactory grains, ModelArtifact artifact)
     {
-        var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions).Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
-        var changes = lists.SelectMany(l => l).ToArray();
+        var changes = await ILiveCatalogueGrain.ListAllAsync(grains);
         return (FromChanges(artifact, changes), changes.Length);
     }
 

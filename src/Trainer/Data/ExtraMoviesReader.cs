@@ -14,10 +14,11 @@ namespace MovieRecommender.Trainer.Data;
 /// </summary>
 public static class ExtraMoviesReader
 {
-    public const int MinYear = 1800;
-    public const int MaxYear = 2100;
+    // The years a movie put live may have, so that every exported row reads back.
+    public const int MinYear = Grains.MovieDescription.MinYear;
+    public const int MaxYear = Grains.MovieDescription.MaxYear;
 
-    private static readonly (string Expected, string Start) Header = ("movieId,title,genres,year", "movieId,title,genres,year");
+    private static readonly (string Expected, string Start) Header = (MovieCsv.Header, MovieCsv.Header);
 
     /// <summary>The file's movies in file order (ids canonical, as the dataset keys them); a repeated id is a <see cref="BadRowKind.DuplicateId"/>, the first kept.</summary>
     public static IReadOnlyList<DatasetItem> Read(string path, BadRowPolicy bad)

@@ -5,20 +5,20 @@ using static TorchSharp.torch;
 namespace MovieRecommender.Trainer.Training;
 
 /// <summary>
-/// The trainer's towers run with the id embedding left out, exported as <see cref="TwoTowerTrainer.Export"/> exports the
+/// The trainer's towers run with the id embedding left out, exported as <see cref="ServedRows.Export"/> exports the
 /// full ones: a user row is <c>[normalise(demographics) x new-user scale, 1]</c> (<see cref="NewUserScale"/>), a movie row <c>[normalise(features), cold bias]</c>.
 /// They are what serving's <see cref="MovieRecommender.Artifacts.Towers.FeatureTowers"/> must reproduce from the artifact
 /// alone, and what a cold-start evaluation scores a held-out user or movie with.
 /// </summary>
 public static class FeatureOnlyTowers
 {
-    /// <summary>Every user's and every movie's feature-only row; the movies' bias column holds <see cref="TwoTowerTrainer.ColdMovieBias"/>.</summary>
+    /// <summary>Every user's and every movie's feature-only row; the movies' bias column holds <see cref="ServedRows.ColdMovieBias"/>.</summary>
     public static (EmbeddingMatrix Users, EmbeddingMatrix Items) Export(TwoTowerModel model, double newUserScale)
     {
         if (!model.HasItemFeatures)
             throw new InvalidOperationException("the model has no movie features: there is no feature-only candidate tower.");
         model.eval();
-        var coldBias = TwoTowerTrainer.ColdMovieBias(model);
+        var coldBias = ServedRows.ColdMovieBias(model);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var userScale = newUserScale.ToScalar();

@@ -60,8 +60,7 @@ public sealed class LiveCatalogueServingTests
 
     private static async Task<string[]> ListAll(IGrainFactory grains)
     {
-        var lists = await Task.WhenAll(Enumerable.Range(0, LiveRows.Partitions).Select(p => grains.GetGrain<ILiveCatalogueGrain>(ILiveCatalogueGrain.Key(p)).List()));
-        return [.. lists.SelectMany(l => l).Select(m => $"{m.Id}:{m.Sequence}:{m.TakenDown}:{m.Description?.Title}")];
+        return [.. (await ILiveCatalogueGrain.ListAllAsync(grains)).Select(m => $"{m.Id}:{m.Sequence}:{m.TakenDown}:{m.Description?.Title}")];
     }
 
     private static async Task AssertEveryUserExact(IGrainFactory grains, ModelArtifact artifact, int changes)
