@@ -10,13 +10,16 @@
 #
 # Extra arguments after -- go to 'train' (e.g. ./run.sh -- --preset notebook).
 # The silo keeps running afterwards, so the client can be tried; its log is .run/silo.log.
+# RUN_DIR (default .run) and MODELS_DIR (default models) move its state and artifacts; the silo and the console
+# take their ports and store from the environment too (Cluster__GatewayPort, Http__Port, Storage__Root).
 set -euo pipefail
 # Paths given relative to where the user stands stay valid after we move to the repository root.
 if [ -n "${MOVIELENS_DIR:-}" ]; then MOVIELENS_DIR=$(realpath -m "$MOVIELENS_DIR"); export MOVIELENS_DIR; fi
 cd "$(dirname "$0")"
 here=$OLDPWD
 
-state=.run
+state=${RUN_DIR:-.run}
+models=${MODELS_DIR:-models}
 pidfile=$state/silo.pid
 mkdir -p "$state"
 
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --dashboard) dashboard=1; shift ;;
     --data) data_args=(--data "$(cd "$here" && realpath -m "$2")"); shift 2 ;;
     --) shift; train_args=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'; see ./run.sh --help" >&2; exit 2 ;;
   esac
 done
@@ -66,7 +69,7 @@ done
 grep -q "Silo ready" "$state/silo.log" || { echo "The silo did not become ready in 60 s; see $state/silo.log" >&2; exit 1; }
 
 echo "Training on MovieLens 100K and publishing ..."
-dotnet recommender-trainer train ${data_args[@]+"${data_args[@]}"} --out models --publish \
+dotnet recommender-trainer train ${data_args[@]+"${data_args[@]}"} --out "$models" --publish \
   ${train_args[@]+"${train_args[@]}"} | tee "$state/train.log"
 artifact=$(tail -n 1 "$state/train.log")
 

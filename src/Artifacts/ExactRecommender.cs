@@ -13,10 +13,12 @@ public sealed class ExactRecommender(ModelArtifact artifact, LiveCatalogueTruth?
     private readonly Dictionary<string, int> _rowOfItem =
         artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
 
-    public (int Row, double Score)[] TopK(int userRow, int k)
+    public (int Row, double Score)[] TopK(int userRow, int k) =>
+        TopK(artifact.UserEmbeddings.Row(userRow), artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet(), k);
+
+    /// <summary>The top K of any query (a user's once their ratings since training are folded in: <see cref="LiveQuery"/>), <paramref name="excluded"/> rows left out.</summary>
+    public (int Row, double Score)[] TopK(ReadOnlySpan<float> query, IReadOnlySet<int> excluded, int k)
     {
-        var excluded = artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet();
-        var query = artifact.UserEmbeddings.Row(userRow);
         // The heap's root is the worst pair kept: the lowest score, then the highest row.
         var heap = new PriorityQueue<int, (double Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
         var hidden = live?.HiddenRows;

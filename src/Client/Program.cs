@@ -17,6 +17,7 @@ Command[] commands =
     .. RateCommand.Create(),
     .. CatalogueCommand.Create(),
     ProfileCommand.Create(),
+    EraseCommand.Create(),
     .. VersionsCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);

@@ -31,4 +31,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// user keeps their trained embedding, which knows them better.
     /// </summary>
     Task SetProfile(UserDemographics demographics);
+
+    /// <summary>
+    /// Erases everything the cluster keeps of the user: their ratings and profile from the log and its store, and
+    /// their row from every kept version (they are served as a user the model does not know); no version published
+    /// later brings the row back. The erasure is recorded without the data. False when nothing of them was kept.
+    /// </summary>
+    Task<bool> Erase();
 }

@@ -17,6 +17,9 @@ public interface IUserShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<UserProfile?> Get(string userId);
 
+    /// <summary>Removes the user's row from this version, in memory and in storage (an erasure). False when the version has no row of them.</summary>
+    Task<bool> Erase(string userId);
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

@@ -113,16 +113,9 @@ public sealed class LiveCatalogueGrain(
     private async Task RecordAsync(IReadOnlyList<LiveMovie> changes)
     {
         var current = state.State;
-        var open = current.Open.AddRange(changes);
         var next = current with { NextSequence = Math.Max(current.NextSequence, changes.Max(c => c.Sequence) + 1) };
-        var sealedSegments = current.SealedSegments;
-        while (open.Count >= SegmentSize)
-        {
-            // Sealed first: a crash before the state's write leaves the changes in both places, and a replay applies them twice, harmlessly.
-            await Segment(sealedSegments).Store([.. open.Take(SegmentSize)]);
-            open = open.RemoveRange(0, SegmentSize);
-            sealedSegments++;
-        }
+        var (open, sealedSegments) = await SegmentedLog.AppendAsync(current.Open, current.SealedSegments, changes, SegmentSize,
+            (segment, sealedChanges) => Segment(segment).Store(sealedChanges));
         await StoreFailure.WriteOrRestoreAsync(state, next with { Open = open, SealedSegments = sealedSegments }, error =>
             $"The change to movie '{changes[0].Id}'{(changes.Count > 1 ? $" and {changes.Count - 1} more" : "")} was not recorded: the store failed ({error}). Nothing changed; try again once it is back.");
         foreach (var change in changes) _latest[change.Id] = change;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Registry;
+using MovieRecommender.Artifacts;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
@@ -11,11 +12,12 @@ namespace MovieRecommender.Grains;
 
 /// <summary>
 /// Serves one user. Caches the user's profile for the active version (re-read when the version changes, so an
-/// old embedding never meets new shards), folds the ratings recorded since training into the query, and fans
-/// a search out to every candidate shard of that same version.
+/// old embedding never meets new shards), folds the ratings recorded since training into the query
+/// (<see cref="LiveQuery"/>), and fans a search out to every candidate shard of that same version. Its ratings and
+/// profile live in the user's log partition (<see cref="IRatingLogGrain"/>), durable there before a call returns;
+/// the grain reads them back on activation.
 /// </summary>
 public sealed class UserGrain(
-    [PersistentState("ratings", ModelStorage.ProviderName)] IPersistentState<UserRatingsState> ratings,
     ServedRecallMonitor servedRecall,
     ActiveModelView activeModel,
     IOptions<ShardFanOutOptions> fanOut,
@@ -28,6 +30,12 @@ public sealed class UserGrain(
     // The query and excluded rows for the cached version and the ratings folded so far.
     private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
     private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
+    private UserLiveState _live = UserLiveState.Empty;
+
+    private IRatingLogGrain Log => IRatingLogGrain.For(GrainFactory, this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _live = await Log.StateOf(this.GetPrimaryKeyString()) ?? UserLiveState.Empty;
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
@@ -113,21 +121,48 @@ public sealed class UserGrain(
         if (found is null)
             throw new ArgumentException($"Movie '{movieId}' is not in the catalogue of version {model.Version}.", nameof(movieId));
 
-        var record = new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow);
-        // Not durable, so not folded into recommendations either: the caller is told, and may rate again.
-        await StoreFailure.WriteOrRestoreAsync(ratings, ratings.State with { Ratings = ratings.State.Ratings.Add(record) }, error =>
-            $"The rating of movie '{movieId}' by user {record.UserId} was not recorded: the store failed ({error}). Rate again once it is back.");
-        await GrainFactory.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).Append(record);
+        // Durable in the log before the grain serves it: a rating the store refused is neither recorded nor folded.
+        var entry = UserLogEntry.Of(new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow));
+        await AppendAsync(entry, $"The rating of movie '{movieId}' by user {entry.UserId} was not recorded", "Rate again once it is back.");
+        _live = _live.With(entry);
         RecommenderTelemetry.RatingsRecorded.Add(1);
     }
 
     public async Task SetProfile(UserDemographics demographics)
     {
         if (demographics.Problem() is { } problem) throw new ArgumentException(problem, nameof(demographics));
-        await StoreFailure.WriteOrRestoreAsync(ratings, ratings.State with { Demographics = demographics }, error =>
-            $"The profile of user {this.GetPrimaryKeyString()} was not recorded: the store failed ({error}). Send it again once it is back.");
+        var entry = UserLogEntry.Of(this.GetPrimaryKeyString(), demographics, DateTimeOffset.UtcNow);
+        await AppendAsync(entry, $"The profile of user {entry.UserId} was not recorded", "Send it again once it is back.");
+        _live = _live.With(entry);
         // Embedded again on the next recommendation.
         _cachedVersion = null;
+    }
+
+    /// <summary>Appends to the user's log partition; a store failure is told in this call's own words (the partition commits many callers' entries together).</summary>
+    private async Task AppendAsync(UserLogEntry entry, string notRecorded, string whatToDo)
+    {
+        try
+        {
+            await Log.Append(entry);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is not null)
+        {
+            throw StoreFailure.Exception($"{notRecorded}: the store failed ({StoreFailure.Summary(e)}). {whatToDo}", e);
+        }
+    }
+
+    public async Task<bool> Erase()
+    {
+        var userId = this.GetPrimaryKeyString();
+        // The user's row of every kept version first, then the log, which records the erasure once the data is gone.
+        var versions = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).ListVersions();
+        var rows = await Task.WhenAll(versions.Where(v => v.Status != VersionStatus.Retired).Select(v => GrainFactory
+            .GetGrain<IUserShardGrain>(IUserShardGrain.Key(v.Info.Version, Partitioning.UserShardOf(userId, v.Info.UserShards))).Erase(userId)));
+        var logged = await Log.Erase(userId, erasedElsewhere: rows.Any(erased => erased));
+        _live = UserLiveState.Empty;
+        _cachedVersion = null;
+        DeactivateOnIdle();
+        return logged || rows.Any(erased => erased);
     }
 
     /// <summary>
@@ -177,14 +212,14 @@ public sealed class UserGrain(
             _profile = await GrainFactory
                 .GetGrain<IUserShardGrain>(IUserShardGrain.Key(model.Version, Partitioning.UserShardOf(this.GetPrimaryKeyString(), model.UserShards)))
                 .Get(this.GetPrimaryKeyString());
-            _featureQuery = _profile is null && ratings.State.Demographics is { } told
+            _featureQuery = _profile is null && _live.Demographics is { } told
                 ? await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).EmbedUser(told)
                 : null;
             _ratedMovies.Clear();
             _query = null;
             _cachedVersion = model.Version;
         }
-        var rated = ratings.State.Ratings;
+        var rated = _live.Ratings;
         if (_query is { } cached && cached.RatingsFolded == rated.Count) return (cached.Query, cached.Excluded);
 
         var vectors = new List<MovieVector>();
@@ -199,22 +234,8 @@ public sealed class UserGrain(
             vectors.Add(movie);
         }
 
-        float[]? query;
-        if ((_profile?.Embedding ?? _featureQuery) is { } embedded)
-        {
-            query = embedded;
-            var seen = new HashSet<int>(_profile?.SeenRows ?? []);
-            foreach (var movie in vectors.Where(v => !seen.Contains(v.Row)))
-            {
-                query = QueryFolding.Fold(query, movie.Embedding, seen.Count, model.BiasColumn);
-                seen.Add(movie.Row);
-            }
-        }
-        else
-        {
-            query = vectors.Count > 0 ? QueryFolding.FromRatings(vectors.Select(v => v.Embedding).ToList(), model.MeanUserNorm, model.BiasColumn) : null;
-        }
-        var excluded = (_profile?.SeenRows ?? []).Concat(vectors.Select(v => v.Row)).Distinct().Order().ToArray();
+        var (query, excluded) = LiveQuery.Build(_profile?.Embedding ?? _featureQuery, _profile?.SeenRows ?? [],
+            [.. vectors.Select(v => (v.Row, v.Embedding))], model.BiasColumn, model.MeanUserNorm);
         _query = (query, excluded, rated.Count);
         return (query, excluded);
     }

@@ -45,6 +45,16 @@ public sealed class UserShardGrain(
         return Task.FromResult(state.State.Profiles.GetValueOrDefault(userId));
     }
 
+    public async Task<bool> Erase(string userId)
+    {
+        if (!state.State.Sealed || !state.State.Profiles.ContainsKey(userId)) return false;
+        var profiles = new Dictionary<string, UserProfile>(state.State.Profiles, StringComparer.Ordinal);
+        profiles.Remove(userId);
+        await StoreFailure.WriteOrRestoreAsync(state, state.State with { Profiles = profiles }, error =>
+            $"User {userId} was not erased from version {state.State.Model?.Version}: the store failed ({error}). Ask again once it is back.");
+        return true;
+    }
+
     public async Task Retire()
     {
         await state.ClearStateAsync();

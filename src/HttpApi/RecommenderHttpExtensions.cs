@@ -96,6 +96,7 @@ public static class RecommenderHttpExtensions
         v1.MapUserRoutes();
         v1.MapMovieRoutes();
         v1.MapCatalogueRoutes();
+        v1.MapErasureRoutes();
         v1.MapVersionRoutes();
 
         if (options.DashboardMounted)

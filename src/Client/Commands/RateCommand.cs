@@ -9,7 +9,7 @@ namespace MovieRecommender.Client.Commands;
 
 /// <summary>
 /// <c>rate USER MOVIE RATING</c> records a rating (durable, excluded and folded into the user's query at once);
-/// <c>export-ratings --out FILE</c> writes every rating recorded since training as ml-latest <c>ratings.csv</c> rows.
+/// <c>export-ratings --out FILE</c> writes every rating recorded since training as ml-latest <c>ratings.csv</c> rows, streamed from the user log in a stable order.
 /// </summary>
 public static class RateCommand
 {
@@ -33,17 +33,23 @@ public static class RateCommand
         export.SetAction(async (parsed, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ct);
-            var all = await cluster.Client.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).All();
             var path = parsed.GetValue(output)!;
             var temporary = path + ".tmp";
-            await using (var writer = new StreamWriter(temporary))
+            long written = 0;
+            // Streamed a segment at a time: memory does not grow with the log. Written beside, then moved, so a
+            // failure part way leaves no half file under the name asked for.
+            await using (var writer = new StreamWriter(temporary, append: false, System.Text.Encoding.UTF8, bufferSize: 1 << 16))
             {
                 await writer.WriteLineAsync("userId,movieId,rating,timestamp");
-                foreach (var r in all)
-                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.UserId},{r.MovieId},{r.Value},{r.At.ToUnixTimeSeconds()}"));
+                await foreach (var entry in IRatingLogGrain.ReadAllAsync(cluster.Client, ct))
+                {
+                    if (!entry.IsRating) continue;
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{entry.UserId},{entry.MovieId},{entry.Value},{entry.At.ToUnixTimeSeconds()}"));
+                    written++;
+                }
             }
             File.Move(temporary, path, overwrite: true);
-            AnsiConsole.MarkupLineInterpolated($"Wrote {all.Length} ratings to {path}.");
+            AnsiConsole.MarkupLineInterpolated($"Wrote {written} ratings to {path}.");
             return 0;
         });
         return [rate, export];

@@ -31,14 +31,16 @@ public static class VerifyCommand
         VerificationReport report = null!;
         await AnsiConsole.Progress().AutoClear(true).StartAsync(async progress =>
         {
-            var task = progress.AddTask($"verifying {artifact.Users.Count} users", maxValue: artifact.Users.Count);
-            report = await verifier.VerifyAsync(k, new Progress<int>(done => task.Value = done), ct);
+            var task = progress.AddTask("verifying every user", maxValue: artifact.Users.Count);
+            report = await verifier.VerifyAsync(k, new Progress<(int Done, int Total)>(p => (task.MaxValue, task.Value) = (p.Total, p.Done)), ct);
         });
 
         foreach (var example in report.Examples) AnsiConsole.MarkupLineInterpolated($"[red]{example}[/]");
         var verdict = report.Passed ? "[green]exact[/]" : "[red]NOT exact[/]";
         AnsiConsole.MarkupLine($"Version {Markup.Escape(artifact.Manifest.Version)}: {report.Exact}/{report.Users} users served their exact top {k} ({verdict}); " +
             $"{report.Mismatched} mismatched, {report.Failed} failed, largest score error {report.MaxScoreError:G3}.");
+        if (report.UsersWithLiveState > 0)
+            AnsiConsole.MarkupLineInterpolated($"The reference counted the live state of {report.UsersWithLiveState} users (ratings or a profile recorded since training, or an erasure), folded in as the user grains fold them.");
         if (report.LiveChanges > 0)
             AnsiConsole.MarkupLineInterpolated($"The reference counted the live catalogue's {report.LiveChanges} changes (movies put and taken down since the version was published).");
         return report.Passed ? 0 : 1;

@@ -200,7 +200,10 @@ public sealed class ArtifactPublisher(IGrainFactory grains)
     private async Task PushUsersAsync(ModelArtifact artifact, ModelVersionInfo info, PublishOptions options,
         Dictionary<string, int> rowOfItem, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
     {
+        // An erased user gets no row in any version published after the erasure, whenever it was trained.
+        var erased = await IRatingLogGrain.ErasedUsersAsync(grains);
         var rowsByShard = Enumerable.Range(0, artifact.Users.Count)
+            .Where(row => !erased.Contains(artifact.Users[row].Id))
             .GroupBy(row => Partitioning.UserShardOf(artifact.Users[row].Id, info.UserShards))
             .ToDictionary(g => g.Key, g => g.ToArray());
         var rowsPerChunk = Math.Max(1, options.ChunkBytes / (info.Dimension * sizeof(float)));

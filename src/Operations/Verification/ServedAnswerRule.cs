@@ -10,10 +10,14 @@ namespace MovieRecommender.Operations.Verification;
 public static class ServedAnswerRule
 {
     /// <summary>What is wrong (null when nothing is) and the largest score error seen.</summary>
-    public static (string? Problem, double MaxError) Check(Recommendation served, (int Row, double Score)[] expected, double tolerance)
+    public static (string? Problem, double MaxError) Check(Recommendation served, (int Row, double Score)[] expected, double tolerance) =>
+        Check(served, RecommendationSource.Model, expected, tolerance);
+
+    /// <summary>The same, for an answer expected from <paramref name="source"/> (a user with ratings since training, or none at all).</summary>
+    public static (string? Problem, double MaxError) Check(Recommendation served, RecommendationSource source, (int Row, double Score)[] expected, double tolerance)
     {
-        if (served.Source != RecommendationSource.Model)
-            return ($"served {served.Source} movies, not the model's", 0);
+        if (served.Source != source)
+            return ($"served {served.Source} movies, not {source}", 0);
         if (served.Movies.Length != expected.Length)
             return ($"{served.Movies.Length} movies, expected {expected.Length}", 0);
         double maxError = 0;

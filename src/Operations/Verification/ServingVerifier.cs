@@ -4,37 +4,38 @@ using MovieRecommender.Grains;
 namespace MovieRecommender.Operations.Verification;
 
 /// <summary>The outcome of checking every user's served top K against <see cref="ExactRecommender"/>.</summary>
-public sealed record VerificationReport(int Users, int Exact, int Mismatched, int Failed, double MaxScoreError, IReadOnlyList<string> Examples, int LiveChanges = 0)
+public sealed record VerificationReport(int Users, int Exact, int Mismatched, int Failed, double MaxScoreError, IReadOnlyList<string> Examples,
+    int LiveChanges = 0, int UsersWithLiveState = 0)
 {
     public bool Passed => Exact == Users;
 }
 
 /// <summary>
-/// Asks the cluster for every user of an artifact and compares with the brute-force top K by
-/// <see cref="ServedAnswerRule"/>, the live catalogue's changes counted (<see cref="LiveCatalogueReference"/>).
+/// Asks the cluster for every user of an artifact, and every user the user log alone knows, and compares with the
+/// brute-force top K by <see cref="ServedAnswerRule"/>: the live catalogue's changes, the ratings and profiles
+/// recorded since training and the erasures counted (<see cref="ServedReference"/>).
 /// </summary>
 public sealed class ServingVerifier(IGrainFactory grains, ModelArtifact artifact, double tolerance = 1e-4)
 {
-    public async Task<VerificationReport> VerifyAsync(int k, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <param name="progress">Users checked so far, of how many.</param>
+    public async Task<VerificationReport> VerifyAsync(int k, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
-        // The reference is what the cluster should serve: the artifact, and the live catalogue's changes to it.
-        var (live, changes) = await LiveCatalogueReference.ReadAsync(grains, artifact);
-        var exact = new ExactRecommender(artifact, live);
+        // The reference is what the cluster should serve: the artifact, and what changed since it was trained.
+        var reference = await ServedReference.ReadAsync(grains, artifact, ct);
         var examples = new List<string>();
         int matched = 0, mismatched = 0, failed = 0, done = 0;
         double maxError = 0;
         var gate = new object();
-        await Parallel.ForEachAsync(Enumerable.Range(0, artifact.Users.Count),
+        await Parallel.ForEachAsync(reference.Users,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (row, _) =>
+            async (user, _) =>
             {
-                var user = artifact.Users[row].Id;
                 string? problem;
                 double error = 0;
                 try
                 {
                     var served = await grains.GetGrain<IUserGrain>(user).Recommend(k);
-                    (problem, error) = Compare(served, exact.TopK(row, k));
+                    (problem, error) = Compare(served, reference.Expected(user, k));
                 }
                 catch (Exception e)
                 {
@@ -49,14 +50,14 @@ public sealed class ServingVerifier(IGrainFactory grains, ModelArtifact artifact
                         if (problem.StartsWith("failed", StringComparison.Ordinal)) failed++; else mismatched++;
                         if (examples.Count < 5) examples.Add($"user {user}: {problem}");
                     }
-                    progress?.Report(++done);
+                    progress?.Report((++done, reference.Users.Count));
                 }
             });
-        return new VerificationReport(artifact.Users.Count, matched, mismatched, failed, maxError, examples, changes);
+        return new VerificationReport(reference.Users.Count, matched, mismatched, failed, maxError, examples, reference.LiveChanges, reference.UsersWithLiveState);
     }
 
-    private (string? Problem, double MaxError) Compare(Recommendation served, (int Row, double Score)[] expected) =>
+    private (string? Problem, double MaxError) Compare(Recommendation served, ExpectedAnswer expected) =>
         served.ModelVersion != artifact.Manifest.Version
             ? ($"served by version {served.ModelVersion}, not {artifact.Manifest.Version}", 0)
-            : ServedAnswerRule.Check(served, expected, tolerance);
+            : ServedAnswerRule.Check(served, expected.Source, expected.Movies, tolerance);
 }

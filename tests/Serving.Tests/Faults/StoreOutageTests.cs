@@ -91,7 +91,7 @@ public sealed class StoreOutageTests : IAsyncLifetime
 
         await new ArtifactPublisher(Client).PublishAsync(artifactB, new PublishOptions { CandidateShards = 3, UserShards = 2 });
         Assert.Equal(artifactB.Manifest.Version, await ActiveAsync());
-        var log = await Client.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).All();
+        var log = await RatingLog.AllAsync(Client);
         Assert.Single(log);
         Assert.Equal((a.Users[3].Id, before.Movies[0].Id, 5.0), (log[0].UserId, log[0].MovieId, log[0].Value));
     }

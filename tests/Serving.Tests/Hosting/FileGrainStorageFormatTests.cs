@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains;
+using MovieRecommender.Grains.Ratings;
 using MovieRecommender.Grains.Storage;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -14,15 +15,15 @@ public sealed class FileGrainStorageFormatTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("file-storage-");
 
-    private static readonly UserRatingsState Sample = new()
+    private static readonly RatingLogState Sample = new()
     {
-        Ratings = [new Rating("42", "50", 5, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero)), new Rating("42", "181", 3.5, DateTimeOffset.UnixEpoch)],
+        Open = [UserLogEntry.Of(new Rating("42", "50", 5, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero))), UserLogEntry.Of(new Rating("42", "181", 3.5, DateTimeOffset.UnixEpoch))],
     };
 
     private static ServiceProvider Services(string root)
     {
         var services = new ServiceCollection();
-        services.AddSerializer(s => s.AddAssembly(typeof(UserRatingsState).Assembly));
+        services.AddSerializer(s => s.AddAssembly(typeof(RatingLogState).Assembly));
         services.AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = root);
         return services.BuildServiceProvider();
     }
@@ -54,11 +55,11 @@ public sealed class FileGrainStorageFormatTests : IDisposable
         var path = Path.Combine(folder, "42.bin");
         await File.WriteAllBytesAsync(path, old);
 
-        var state = new GrainState<UserRatingsState>();
+        var state = new GrainState<RatingLogState>();
         await storage.ReadStateAsync("ratings", grain, state);
         Assert.True(state.RecordExists);
         Assert.Equal("7", state.ETag);
-        Assert.Equal(Sample.Ratings, state.State!.Ratings);
+        Assert.Equal(Sample.Open, state.State!.Open);
 
         await storage.WriteStateAsync("ratings", grain, state);
         var written = await File.ReadAllBytesAsync(path);

@@ -44,7 +44,7 @@ public sealed class RatingsAndFiltersTests(ClusterFixture fixture)
         Assert.Equal(expected.Select(e => e.Row), after.Movies.Select(m => m.Row));
         Assert.All(expected.Zip(after.Movies), p => Assert.Equal(p.First.Score, p.Second.Score, 1e-4));
 
-        var log = await fixture.Client.GetGrain<IRatingLogGrain>(IRatingLogGrain.DefaultKey).All();
+        var log = await RatingLog.AllAsync(fixture.Client);
         Assert.Contains(log, r => r.UserId == artifact.Users[row].Id && r.MovieId == rated.Id && r.Value == 5);
     }
 

@@ -1,4 +1,4 @@
-namespace MovieRecommender.Grains.Catalogue;
+namespace MovieRecommender.Grains.Storage;
 
 /// <summary>
 /// Group commit for a reentrant grain: callers add an item and wait; one commit at a time takes every item waiting

@@ -1,6 +1,6 @@
 namespace MovieRecommender.Grains;
 
-/// <summary>One rating recorded after training, for the next training run.</summary>
+/// <summary>One rating recorded after training: folded into the user's query at once, and exported for the next training run.</summary>
 [GenerateSerializer, Immutable]
 public sealed record Rating(
     [property: Id(0)] string UserId,

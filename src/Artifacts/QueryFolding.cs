@@ -1,4 +1,4 @@
-namespace MovieRecommender.Grains.Search;
+namespace MovieRecommender.Artifacts;
 
 /// <summary>
 /// Turns new ratings into a query embedding without retraining: a rated movie's candidate direction is folded
