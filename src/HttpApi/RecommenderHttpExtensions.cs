@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MovieRecommender.HttpApi.Health;
+using MovieRecommender.HttpApi.OpenApiSchemas;
 using MovieRecommender.HttpApi.RateLimiting;
 using MovieRecommender.HttpApi.Routes;
 using MovieRecommender.HttpApi.Security;
@@ -40,15 +41,8 @@ public static class RecommenderHttpExtensions
             else kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
         });
 
-        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-        {
-            // A body that is not the JSON a route reads: say so, with an example, rather than a bare 400.
-            if (context.Exception is BadHttpRequestException bad)
-            {
-                context.ProblemDetails.Title = "Unreadable request body";
-                context.ProblemDetails.Detail = $"{bad.Message} Send JSON such as {{\"movieId\": \"50\", \"rating\": 5}}.";
-            }
-        });
+        // A body that is not the JSON a route reads: say what is wrong in it, with an example, rather than a bare 400.
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BodyReadProblems.Describe);
         // Binding failures reach the exception handler (and so the problem above) instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -57,7 +51,7 @@ public static class RecommenderHttpExtensions
             document.Info.Title = "Movie recommender API";
             document.Info.Description = "Recommendations, ratings, similar movies and model versions of the movie recommender cluster. Errors are RFC 9457 problem details.";
             return Task.CompletedTask;
-        }));
+        }).AddSchemaTransformer(JsonIdSchema.Describe));
         builder.Services.AddSingleton<GenreCatalog>();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.Scheme)
@@ -94,6 +88,7 @@ public static class RecommenderHttpExtensions
 
         var v1 = app.MapGroup("/v1").RequireRateLimiting(ClientRateLimit.Policy);
         v1.MapUserRoutes();
+        v1.MapRatingRoutes();
         v1.MapMovieRoutes();
         v1.MapCatalogueRoutes();
         v1.MapErasureRoutes();

@@ -170,7 +170,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
         var content = new StringContent("rating=5", System.Text.Encoding.UTF8, "application/json");
         var problem = await Problems.Expect(await Http.PostAsync($"v1/users/{Artifact.Users[2].Id}/ratings", content), HttpStatusCode.BadRequest);
         Assert.Equal("Unreadable request body", problem.GetProperty("title").GetString());
-        Assert.EndsWith("Send JSON such as {\"movieId\": \"50\", \"rating\": 5}.", problem.Detail());
+        Assert.EndsWith("Send JSON such as {\"movieId\": 50, \"rating\": 5}.", problem.Detail());
     }
 
     [Fact]
@@ -255,6 +255,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
             "GET /v1/users/{id}/recommendations",
             "GET /v1/versions",
             "GET /v1/versions/active",
+            "POST /v1/ratings",
             "POST /v1/users/{id}/ratings",
             "POST /v1/versions/rollback",
             "POST /v1/versions/{version}/activate",

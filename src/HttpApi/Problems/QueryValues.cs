@@ -42,11 +42,20 @@ public static class QueryValues
     }
 
     /// <summary>A MovieLens id (a positive integer), or the problem naming what it expects.</summary>
+    /// <param name="name">The id's name, <c>movieId</c>, or where it is in a body, <c>ratings[3].movieId</c>.</param>
     public static bool TryId(string text, string name, string example, out IResult? problem)
     {
         var ok = text.Length <= 18 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
-        problem = ok ? null : ApiProblems.BadParameter(name, $"{name} expects a {name.Replace("Id", " id", StringComparison.Ordinal)} (a positive integer, e.g. {example}), got {Show(text)}.");
+        problem = ok ? null : ApiProblems.BadParameter(name, IdExpected(name, example, Show(text)));
         return ok;
+    }
+
+    /// <summary>What a malformed id is told: <c>movieId expects a movie id (a positive integer, e.g. 50), got '-3'.</c></summary>
+    /// <param name="got">What was sent, as the message shows it (a quoted text, or a JSON value's description).</param>
+    public static string IdExpected(string name, string example, string got)
+    {
+        var field = name[(name.LastIndexOf('.') + 1)..];
+        return $"{name} expects a {field.Replace("Id", " id", StringComparison.Ordinal)} (a positive integer, e.g. {example}), got {got}.";
     }
 
     /// <summary>A value as a message quotes it: on one line, at most 40 characters.</summary>

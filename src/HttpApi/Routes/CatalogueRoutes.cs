@@ -17,6 +17,7 @@ public static class CatalogueRoutes
         movies.MapPut("", Put)
             .WithName("PutMovie")
             .WithSummary("Add a movie, or change a known one's title, genres and year, while serving: embedded by the active version's candidate tower and served at once.")
+            .WithMetadata(new BodyExample(BodyExample.Movie))
             .Produces<LiveMovieJson>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -35,7 +36,7 @@ public static class CatalogueRoutes
         [FromServices] IGrainFactory grains)
     {
         if (!QueryValues.TryId(id, "movieId", "1683", out var problem)) return problem!;
-        if (body is null) return ApiProblems.BadParameter("body", "The body is missing: send JSON such as {\"title\": \"Arrival (2016)\", \"genres\": [\"Drama\", \"Sci-Fi\"], \"year\": 2016}.");
+        if (body is null) return ApiProblems.BadParameter("body", $"The body is missing: send JSON such as {BodyExample.Movie}.");
         if (body.Year is null) return ApiProblems.BadParameter("year", "The year is missing: give the release year, 1800 to 2100.");
         var description = new MovieDescription(body.Title?.Trim() ?? "", body.Genres ?? [], body.Year.Value);
         if (description.Problem() is { } wrong) return ApiProblems.BadParameter("body", wrong);

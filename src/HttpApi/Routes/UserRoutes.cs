@@ -20,12 +20,14 @@ public static class UserRoutes
         users.MapPost("/ratings", Rate)
             .WithName("RateMovie")
             .WithSummary("Record a user's rating of a movie (0.5 to 5 stars): durable at once, excluded from the next recommendation.")
+            .WithMetadata(new BodyExample(BodyExample.Rating))
             .Produces<RatingRecorded>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPut("", SetProfile)
             .WithName("PutUserProfile")
             .WithSummary("Record a user's age, gender, occupation and zip: a user the model does not know is then served from the query tower's embedding of them.")
+            .WithMetadata(new BodyExample(BodyExample.Profile))
             .Produces<UserProfileRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
@@ -36,7 +38,7 @@ public static class UserRoutes
         [FromServices] IGrainFactory grains)
     {
         if (!QueryValues.TryId(id, "userId", "5000", out var problem)) return problem!;
-        if (body is null) return ApiProblems.BadParameter("body", "The body is missing: send JSON such as {\"age\": 30, \"gender\": \"F\", \"occupation\": \"writer\", \"zip\": \"94110\"}.");
+        if (body is null) return ApiProblems.BadParameter("body", $"The body is missing: send JSON such as {BodyExample.Profile}.");
         var demographics = new UserDemographics(body.Age, Blank(body.Gender), Blank(body.Occupation), Blank(body.Zip));
         if (demographics.Problem() is { } wrong) return ApiProblems.BadParameter("body", wrong);
         return await GrainErrors.Call(async () =>
@@ -72,7 +74,7 @@ public static class UserRoutes
         [FromServices] IGrainFactory grains)
     {
         if (!QueryValues.TryId(id, "userId", "42", out var problem)) return problem!;
-        if (body is null) return ApiProblems.BadParameter("body", "The body is missing: send JSON such as {\"movieId\": \"50\", \"rating\": 5}.");
+        if (body is null) return ApiProblems.BadParameter("body", $"The body is missing: send JSON such as {BodyExample.Rating}.");
         if (!QueryValues.TryId(body.MovieId ?? "", "movieId", "50", out problem)) return problem!;
         if (!QueryValues.TryNumber(body.Rating, "rating", IUserGrain.MinRating, IUserGrain.MaxRating, out problem)) return problem!;
 
