@@ -6,6 +6,7 @@ using MovieRecommender.Grains.Registry;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.ServiceDefaults;
 
 namespace MovieRecommender.Grains;
 
@@ -19,6 +20,7 @@ public sealed class UserGrain(
     ServedRecallMonitor servedRecall,
     ActiveModelView activeModel,
     IOptions<ShardFanOutOptions> fanOut,
+    UserIdRedaction userIds,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private string? _cachedVersion;
@@ -60,7 +62,7 @@ public sealed class UserGrain(
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             // Written inside the span: the log line carries the trace id, so it opens this request's trace.
-            logger.LogError(e, "Recommendation for user {User} (K {K}) failed: {Message}", userId, k, e.Message);
+            logger.LogError(e, "Recommendation for user {User} (K {K}) failed: {Message}", userIds.Of(userId), k, e.Message);
             throw;
         }
     }
