@@ -7,6 +7,7 @@ using MovieRecommender.Artifacts;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
+using MovieRecommender.ServiceDefaults;
 
 namespace MovieRecommender.Grains;
 
@@ -21,6 +22,7 @@ public sealed class UserGrain(
     ServedRecallMonitor servedRecall,
     ActiveModelView activeModel,
     IOptions<ShardFanOutOptions> fanOut,
+    UserIdRedaction userIds,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private string? _cachedVersion;
@@ -68,7 +70,7 @@ public sealed class UserGrain(
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             // Written inside the span: the log line carries the trace id, so it opens this request's trace.
-            logger.LogError(e, "Recommendation for user {User} (K {K}) failed: {Message}", userId, k, e.Message);
+            logger.LogError(e, "Recommendation for user {User} (K {K}) failed: {Message}", userIds.Of(userId), k, e.Message);
             throw;
         }
     }

@@ -17,7 +17,7 @@ public static class RecommendationTracing
     {
         var tags = traceShare < 1 ? new ActivityTagsCollection { [TelemetryNames.TraceShareTag] = traceShare } : null;
         var activity = ActivitySource.StartActivity("console.recommend", ActivityKind.Client, parentContext: default, tags);
-        activity?.SetTag("recommender.user", user);
+        activity?.SetTag(TelemetryNames.UserTag, user);
         activity?.SetTag("recommender.k", k);
         // A sampled-out root gets no Orleans call span (its children are not even created), so Orleans would carry
         // no trace context and the silo would start a trace of its own for the request. Carry the decision

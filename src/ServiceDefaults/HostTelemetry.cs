@@ -25,6 +25,8 @@ public static class HostTelemetry
         var otlp = OtlpEndpoints.From(configuration);
         // What the host reads of its telemetry (its ready line names the Prometheus endpoint) is this instance.
         builder.Services.AddSingleton(Options.Create(options));
+        // What the silo's own log lines say of a user (the spans' and others' log lines are hashed on export).
+        builder.Services.AddUserIdRedaction(options);
         // ASP.NET Core's request spans are left out: every HTTP root would be traced.
         builder.Services.AddOpenTelemetry().AddRecommenderTelemetry(configuration, serviceName, serviceInstanceId, telemetry: options,
             traces: options.ExportsTraces(otlp), meters: options.ExportsMetrics(otlp), metrics: metrics =>

@@ -10,8 +10,9 @@ namespace MovieRecommender.ServiceDefaults;
 /// <summary>
 /// The one OpenTelemetry set-up, for the silo (<see cref="HostTelemetry"/>), the console client and the trainer
 /// (<see cref="ConsoleTelemetry"/>): the product's sources and meters (<c>MovieRecommender*</c>), Orleans' grain-call
-/// spans, .NET runtime and process metrics, and logs. Exporters follow the standard variables
-/// (<see cref="OtlpEndpoints"/>), so any OTLP backend works; the console exporter with <c>Telemetry:Console=true</c>.
+/// spans, .NET runtime and process metrics, and logs, with the user ids in spans and log lines hashed
+/// (<see cref="UserIdRedaction"/>). Exporters follow the standard variables (<see cref="OtlpEndpoints"/>), so any OTLP
+/// backend works; the console exporter with <c>Telemetry:Console=true</c>.
 /// </summary>
 public static class RecommenderOpenTelemetry
 {
@@ -29,7 +30,9 @@ public static class RecommenderOpenTelemetry
         string serviceName, string? serviceInstanceId = null, Action<MeterProviderBuilder>? metrics = null, bool traces = true, bool meters = true,
         TelemetryOptions? telemetry = null)
     {
-        var console = (telemetry ?? TelemetryOptions.From(configuration)).Console;
+        telemetry ??= TelemetryOptions.From(configuration);
+        var console = telemetry.Console;
+        var userIds = UserIdRedaction.From(telemetry);
         otel.ConfigureResource(resource => resource
             .AddService(serviceName, serviceInstanceId: serviceInstanceId, autoGenerateServiceInstanceId: serviceInstanceId is null)
             // Again after our defaults, so the standard variables override them.
@@ -41,6 +44,8 @@ public static class RecommenderOpenTelemetry
             if (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
                 tracing.SetSampler(new ParentBasedSampler(new ShareSampler()));
             tracing.AddSource(TelemetryNames.Product + "*", TelemetryNames.OrleansApplicationSource);
+            // Before every exporter (OTLP's weigh more, so they come last), so none sees a raw user id.
+            if (!userIds.Raw) tracing.AddProcessor(new UserIdRedactionProcessor(userIds));
             if (console) tracing.AddConsoleExporter();
         });
         if (meters) otel.WithMetrics(provider =>
@@ -53,11 +58,14 @@ public static class RecommenderOpenTelemetry
         });
         otel.WithLogging(logging =>
         {
+            if (!userIds.Raw) logging.AddProcessor(new UserIdLogRedactionProcessor(userIds));
             if (console) logging.AddConsoleExporter();
         }, options =>
         {
             options.IncludeFormattedMessage = true;
-            options.IncludeScopes = true;
+            // The scopes on exported lines are ASP.NET Core's (connection, request); the request's RequestPath names
+            // the user (/v1/users/42/...) and a processor cannot rewrite a scope, so they are exported with raw ids only.
+            options.IncludeScopes = userIds.Raw;
         });
 
         var otlp = OtlpEndpoints.From(configuration);

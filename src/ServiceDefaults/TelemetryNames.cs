@@ -24,4 +24,10 @@ public static class TelemetryNames
     /// [0, 1]); see <see cref="ShareSampler"/>. The load generator uses it so its traces are sampled.
     /// </summary>
     public const string TraceShareTag = "recommender.trace_share";
+
+    /// <summary>
+    /// The span tag naming the user a recommendation is for (the console's and the user grain's): set raw, hashed on
+    /// export (<see cref="UserIdRedactionProcessor"/>).
+    /// </summary>
+    public const string UserTag = "recommender.user";
 }

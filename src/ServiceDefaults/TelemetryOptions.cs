@@ -21,6 +21,16 @@ public sealed class TelemetryOptions
     /// <summary>Where the Prometheus endpoint listens (<c>Telemetry:PrometheusHost</c>): loopback by default.</summary>
     public string PrometheusHost { get; set; } = "localhost";
 
+    /// <summary>
+    /// The secret key of the user ids' keyed hash in traces and logs (<c>Telemetry:UserIdKey</c>; see
+    /// <see cref="UserIdRedaction"/>). Every silo and client of a cluster sets the same one, so a user's spans and log
+    /// lines carry the same hash everywhere. Unset: a random key per process.
+    /// </summary>
+    public string? UserIdKey { get; set; }
+
+    /// <summary>Raw user ids in traces and logs instead of their hash (<c>Telemetry:RawUserIds=true</c>), for debugging.</summary>
+    public bool RawUserIds { get; set; }
+
     /// <summary>The section as configured, checked (<see cref="TelemetryOptionsValidator"/>).</summary>
     /// <exception cref="OptionsValidationException">A value is wrong; the message names its key.</exception>
     public static TelemetryOptions From(IConfiguration configuration) =>
@@ -54,6 +64,8 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             return ValidateOptionsResult.Fail($"{s}:PrometheusPort is {o.PrometheusPort}: expected a TCP port between 1 and 65535, or 0 for no endpoint.");
         if (string.IsNullOrWhiteSpace(o.PrometheusHost))
             return ValidateOptionsResult.Fail($"{s}:PrometheusHost is empty: expected a host name or address such as localhost.");
+        if (o.UserIdKey is { Length: > 0 } key && key.Length < UserIdRedaction.MinKeyLength)
+            return ValidateOptionsResult.Fail($"{s}:UserIdKey has {key.Length} characters: expected a secret of at least {UserIdRedaction.MinKeyLength}, or none for a random key per process.");
         return ValidateOptionsResult.Success;
     }
 }

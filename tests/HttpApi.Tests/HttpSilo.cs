@@ -40,10 +40,14 @@ public sealed class HttpSilo : IAsyncDisposable
     /// <param name="settings">More settings, as on the silo's command line: "--Http:RateLimit:PermitsPerSecond=2".</param>
     public static Task<HttpSilo> StartAsync(params string[] settings) => StartAsync(new TempFolder(), null, settings);
 
+    /// <param name="configure">What the test adds to the host before it is built, e.g. exporters of its own.</param>
+    public static Task<HttpSilo> StartAsync(Action<WebApplicationBuilder> configure, params string[] settings) =>
+        StartAsync(new TempFolder(), null, settings, configure);
+
     /// <summary>A silo on the model store at <paramref name="storePath"/>, which it leaves in place (a restart).</summary>
     public static Task<HttpSilo> StartOnStoreAsync(string storePath, params string[] settings) => StartAsync(null, storePath, settings);
 
-    private static async Task<HttpSilo> StartAsync(TempFolder? owned, string? storePath, string[] settings)
+    private static async Task<HttpSilo> StartAsync(TempFolder? owned, string? storePath, string[] settings, Action<WebApplicationBuilder>? configure = null)
     {
         var (siloPort, gatewayPort) = Ports.FreePair();
         var httpPort = Ports.Free();
@@ -52,7 +56,7 @@ public sealed class HttpSilo : IAsyncDisposable
             $"--Cluster:SiloPort={siloPort}", $"--Cluster:GatewayPort={gatewayPort}", $"--Storage:Root={owned?.Path ?? storePath}",
             $"--Http:Port={httpPort}", $"--Http:OperatorKey={OperatorKey}", $"--Http:ClientKeys:0={ClientKey}",
             .. settings,
-        ]);
+        ], configure);
         await app.StartAsync();
         return new HttpSilo(app, httpPort, owned);
     }

@@ -40,6 +40,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         services.AddValidatedOptions<ServedRecallOptions, ServedRecallOptionsValidator>(configuration, ServedRecallOptions.Section);
         services.AddSingleton<ServedRecallMonitor>();
+        // What the grains' log lines may say of a user (a host built by HostTelemetry has registered it already).
+        services.AddUserIdRedaction(TelemetryOptions.From(configuration));
 
         services.AddValidatedOptions<IndexOptions, IndexOptionsValidator>(configuration, IndexOptionsValidator.Section);
         services.AddSingleton<IShardIndexBuilder, ShardIndexBuilder>();

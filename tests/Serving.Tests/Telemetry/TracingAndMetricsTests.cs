@@ -5,6 +5,7 @@ using MovieRecommender.Grains;
 using MovieRecommender.Index;
 using MovieRecommender.Operations;
 using MovieRecommender.Operations.Publishing;
+using MovieRecommender.ServiceDefaults;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -16,6 +17,9 @@ namespace MovieRecommender.Serving.Tests.Telemetry;
 public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
 {
     private static readonly ActivitySource Caller = new("MovieRecommender.Tests");
+
+    /// <summary>What the fixture's exporter shows of a user id: no key is configured, so this process's random one.</summary>
+    private static readonly UserIdRedaction Hashed = UserIdRedaction.From(new TelemetryOptions());
 
     [Fact]
     public async Task OneRecommendationIsOneTraceFromTheCallerThroughTheUserGrainToEveryShard()
@@ -43,7 +47,17 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         Assert.All(trace.Where(s => s != roots[0]), s => Assert.Contains(roots[0], Ancestors(s, byId)));
 
         var recommend = Assert.Single(trace, s => s.DisplayName == "recommend");
-        Assert.Equal(user, recommend.GetTagItem("recommender.user"));
+        // The user as the exported span names it: hashed, under this process's key (none is configured).
+        Assert.Equal(Hashed.Of(user), recommend.GetTagItem("recommender.user"));
+        // Nor does Orleans' grain id give the user away: user/ID on the calls to and from the user grain is hashed too.
+        var grainId = fixture.Client.GetGrain<IUserGrain>(user).GetGrainId().ToString();
+        Assert.Equal($"user/{user}", grainId);
+        bool Names(Activity span, string suffix) => span.TagObjects.Any(t => t.Key.EndsWith(suffix, StringComparison.Ordinal)
+            && t.Value?.ToString() == $"user/{Hashed.Of(user)}");
+        Assert.Contains(trace, s => Names(s, "target_id"));
+        Assert.Contains(trace, s => Names(s, "source_id"));
+        Assert.DoesNotContain(trace, s => s.DisplayName.Contains(grainId, StringComparison.Ordinal)
+            || s.TagObjects.Any(t => t.Value is string v && (v == user || v.Contains(grainId, StringComparison.Ordinal))));
         Assert.Equal(7, recommend.GetTagItem("recommender.k"));
         Assert.Equal(artifact.Manifest.Version, recommend.GetTagItem("recommender.model_version"));
         Assert.Equal($"{shards}/{shards}", recommend.GetTagItem("recommender.coverage"));
@@ -77,14 +91,14 @@ public sealed class TracingAndMetricsTests(TelemetryClusterFixture fixture)
         fixture.Tracing.ForceFlush();
 
         var spans = Snapshot(fixture.Spans);
-        Assert.Single(spans, s => s.DisplayName == "recommend" && (string?)s.GetTagItem("recommender.user") == kept);
-        Assert.DoesNotContain(spans, s => (string?)s.GetTagItem("recommender.user") == dropped);
+        Assert.Single(spans, s => s.DisplayName == "recommend" && (string?)s.GetTagItem("recommender.user") == Hashed.Of(kept));
+        Assert.DoesNotContain(spans, s => (string?)s.GetTagItem("recommender.user") == Hashed.Of(dropped));
         // Nor did the silo start a trace of its own for it (an Orleans server span as a root). Spans are process-wide:
         // other tests' calls without a client span are roots too, so only the calls to this user's grain count.
         bool Targets(Activity span, string user) =>
             span.DisplayName == "IUserGrain/Recommend" && span.Kind == ActivityKind.Server
             && span.TagObjects.Any(t => t.Key.EndsWith("target_id", StringComparison.Ordinal)
-                && t.Value?.ToString() == fixture.Client.GetGrain<IUserGrain>(user).GetGrainId().ToString());
+                && t.Value?.ToString() == Hashed.InText(fixture.Client.GetGrain<IUserGrain>(user).GetGrainId().ToString()));
         Assert.Contains(spans, s => Targets(s, kept));
         var rootsInSilo = spans.Where(s => Targets(s, dropped) && s.ParentSpanId == default);
         Assert.Empty(rootsInSilo);
