@@ -14,9 +14,8 @@ namespace MovieRecommender.Serving.Tests.Ratings;
 public sealed class UserLogServingTests
 {
     private const int K = 10;
-    // The user whose answers the corrupting filter changes, when told to.
-    private const string Corrupted = "5";
-    private static volatile bool _corrupt;
+    // The user whose answers the corrupting filter changes, while set.
+    private static volatile string? _corrupted;
 
     [Fact]
     public async Task SealedRatingsSurviveCollectionVerifyFoldsThemAndCatchesACorruptedAnswerAndErasureRewritesSegments()
@@ -26,7 +25,7 @@ public sealed class UserLogServingTests
         var cluster = await TestClusterFixture.StartAsync(store.Path, silos: 2, silo => silo.AddIncomingGrainCallFilter(async call =>
         {
             await call.Invoke();
-            if (_corrupt && call.Result is Recommendation { UserId: Corrupted } served && served.Movies.Length > 1)
+            if (call.Result is Recommendation served && served.UserId == _corrupted && served.Movies.Length > 1)
                 call.Result = served with { Movies = [served.Movies[1], served.Movies[0], .. served.Movies[2..]] };
         }));
         try
@@ -46,7 +45,8 @@ public sealed class UserLogServingTests
                     await grains.GetGrain<IUserGrain>(user).Rate(movie.Id, 4);
             });
             var partition = IRatingLogGrain.For(grains, heavy);
-            Assert.False((await partition.Read(0)).IsLast); // a sealed segment
+            var first = await partition.Read(0);
+            Assert.False(first.IsLast, $"segment 0 is the open one, with {first.Entries.Length} entries"); // a sealed segment
 
             var before = await RatingLog.AllAsync(grains);
             Assert.Equal(300 + 28 * 4, before.Length);
@@ -61,12 +61,12 @@ public sealed class UserLogServingTests
             Assert.Equal((31, 29), (report.Users, report.UsersWithLiveState));
 
             // One user's served answer corrupted: verify fails, naming them.
-            _corrupt = true;
+            _corrupted = artifact.Users[4].Id;
             var corrupted = await new ServingVerifier(grains, artifact).VerifyAsync(K);
-            _corrupt = false;
+            _corrupted = null;
             Assert.False(corrupted.Passed);
             Assert.Equal(1, corrupted.Mismatched);
-            Assert.StartsWith($"user {Corrupted}: rank 1:", Assert.Single(corrupted.Examples));
+            Assert.StartsWith($"user {artifact.Users[4].Id}: rank 1:", Assert.Single(corrupted.Examples));
 
             // Erasing the heavy user rewrites the sealed segment that held them; the others' ratings stay, in order.
             Assert.True(await grains.GetGrain<IUserGrain>(heavy).Erase());
