@@ -6,28 +6,14 @@
 #   scripts/http-bench.sh [--data DIR] [--artifact DIR] [--movies 1000000] [--shards 4] [--duration 15]
 #                         [--concurrency 4 8 16 32 64 128 256] [--json bench/results/http-ml100k.json] [--no-build]
 #
-# Installs what it needs when missing: Node.js and npm (Debian's packages, apt-get), and autocannon (npm, pinned)
-# into .run/tools/autocannon. Then runs `benchmarks http` (bench/Benchmarks/Http), which prints the table and writes
+# Installs what it needs when missing (scripts/install-autocannon.sh): Node.js and npm (Debian's packages, apt-get),
+# and autocannon (npm, pinned) into .run/tools/autocannon. Then runs `benchmarks http` (bench/Benchmarks/Http), which prints the table and writes
 # bench/results/http-ml100k.json and http-1m.json. ML-100K comes from --data, MOVIELENS_DIR or ../shared/data/ml-100k
 # (trained once, kept in the benchmark's temp folder); --movies 0 skips the 1M catalogue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-autocannon_version=9.0.0
 tools=.run/tools/autocannon
-
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "http-bench.sh: installing Debian's nodejs and npm (for autocannon) ..."
-  $sudo apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
-fi
-installed=$(node -p "try { require('./$tools/node_modules/autocannon/package.json').version } catch { '' }")
-if [ "$installed" != "$autocannon_version" ]; then
-  echo "http-bench.sh: installing autocannon $autocannon_version into $tools ..."
-  mkdir -p "$tools"
-  (cd "$tools" && npm install --no-audit --no-fund --silent "autocannon@$autocannon_version")
-fi
+scripts/install-autocannon.sh
 
 args=(--autocannon "$tools")
 build=1

@@ -16,6 +16,7 @@ Command[] commands =
     MovieRecommender.Benchmarks.Http.HttpBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Serving.ServeBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Catalogue.LiveCatalogueBenchmarkCommand.Create(),
+    MovieRecommender.Benchmarks.Ratings.RatingsBenchmarkCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, program);
