@@ -21,9 +21,9 @@ public static class RatingsBenchmarkCommand
         var ratings = new Option<int?>("--ratings") { Description = "Stop once this many ratings were posted and acknowledged, the warm-up's included (default: the issue's log size, 1000000 for file, 200000 for redis)." }
             .Integer(min: 1, max: 100_000_000);
         var warmup = new Option<int>("--warmup") { Description = "Ratings posted first and left out of the windows' rates (JIT, connections); they are in the log.", DefaultValueFactory = _ => 2_000 }.Integer(min: 0, max: 10_000_000);
-        var connections = new Option<int>("--connections") { Description = "autocannon's keep-alive connections, each posting its next rating when answered.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
-        var users = new Option<int>("--users") { Description = "Users of the generated catalogue; ratings go to them in turn, so none gets more than ratings / users.", DefaultValueFactory = _ => 100_000 }.Integer(min: 1, max: 10_000_000);
-        var movies = new Option<int>("--movies") { Description = "Movies of the generated catalogue (ratings name only these).", DefaultValueFactory = _ => 10_000 }.Integer(min: 1, max: 10_000_000);
+        var connections = new Option<int>("--connections") { Description = "autocannon's keep-alive connections, each posting its next rating when answered.", DefaultValueFactory = _ => 32 }.Integer(min: 1, max: 4096);
+        var users = new Option<int>("--users") { Description = "Users of the generated catalogue (default: MovieLens 100K's 943); ratings go to them in turn, so none gets more than ratings / users.", DefaultValueFactory = _ => 943 }.Integer(min: 1, max: 10_000_000);
+        var movies = new Option<int>("--movies") { Description = "Movies of the generated catalogue (default: MovieLens 100K's 1,682; ratings name only these).", DefaultValueFactory = _ => 1682 }.Integer(min: 1, max: 10_000_000);
         var dim = new Option<int>("--dim") { Description = "Embedding dimension of the generated catalogue.", DefaultValueFactory = _ => 32 }.Integer(min: 1, max: 4096);
         var window = new Option<double>("--window") { Description = "Seconds of each reported window (rate, p50/p99).", DefaultValueFactory = _ => 10 }.Number(min: 1, max: 600);
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Stop the load after this long even if --ratings were not all acknowledged (the report says so).", DefaultValueFactory = _ => 120 }.Number(min: 0.1, max: 24 * 60);

@@ -10,7 +10,7 @@ namespace MovieRecommender.Grains;
 public interface IRatingLogGrain : IGrainWithStringKey
 {
     /// <summary>Fixed for the life of a store: a user's partition is where their entries are.</summary>
-    const int Partitions = 64;
+    const int Partitions = 8;
 
     static string Key(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

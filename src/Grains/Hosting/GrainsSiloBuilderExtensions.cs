@@ -20,9 +20,11 @@ namespace MovieRecommender.Grains.Hosting;
 /// </summary>
 public static class GrainsSiloBuilderExtensions
 {
-    /// <summary>The grains with their model storage in files under <paramref name="storeRoot"/> (registry, partitions, ratings).</summary>
-    public static ISiloBuilder AddMovieRecommenderServing(this ISiloBuilder silo, string storeRoot) =>
-        silo.AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = storeRoot).AddMovieRecommenderGrains();
+    /// <summary>The grains with their model storage and user log in files under <paramref name="storeRoot"/> (registry, partitions, ratings).</summary>
+    public static ISiloBuilder AddMovieRecommenderServing(this ISiloBuilder silo, string storeRoot, bool flushUserLog = false) =>
+        silo.AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = storeRoot)
+            .AddFileGrainStorage(ModelStorage.UserLogProviderName, o => (o.RootDirectory, o.FlushToDisk) = (storeRoot, flushUserLog))
+            .AddMovieRecommenderGrains();
 
     /// <summary>
     /// Everything but clustering and the model storage: shard placement, activity propagation, and the grains'

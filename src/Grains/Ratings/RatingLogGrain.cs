@@ -14,7 +14,7 @@ namespace MovieRecommender.Grains.Ratings;
 /// </summary>
 [Reentrant]
 public sealed class RatingLogGrain(
-    [PersistentState("ratinglog", ModelStorage.ProviderName)] IPersistentState<RatingLogState> state,
+    [PersistentState("ratinglog", ModelStorage.UserLogProviderName)] IPersistentState<RatingLogState> state,
     [PersistentState("erasures", ModelStorage.ProviderName)] IPersistentState<ErasureLogState> erasures,
     ILogger<RatingLogGrain> logger) : Grain, IRatingLogGrain
 {
@@ -24,10 +24,15 @@ public sealed class RatingLogGrain(
     // Sealed segments read at once on activation.
     private const int ParallelReads = 8;
 
+    // Each write of the open segment costs the store a fixed amount (a file created and renamed, or a Redis round
+    // trip) whatever it holds; gathering the ratings of a few milliseconds into one write is what lets one silo take
+    // thousands a second, for a few milliseconds more per rating.
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(4);
+
     private readonly UserLogIndex _index = new();
     private GroupCommit<UserLogEntry>? _commits;
 
-    private GroupCommit<UserLogEntry> Commits => _commits ??= new(RecordAsync);
+    private GroupCommit<UserLogEntry> Commits => _commits ??= new(RecordAsync, Gather);
 
     private int Partition => int.Parse(this.GetPrimaryKeyString(), CultureInfo.InvariantCulture);
 

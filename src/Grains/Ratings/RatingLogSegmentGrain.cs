@@ -4,7 +4,7 @@ namespace MovieRecommender.Grains.Ratings;
 
 /// <summary>One sealed segment of a user log partition; goes once idle, as it is read only on activation, by exports and by erasures.</summary>
 public sealed class RatingLogSegmentGrain(
-    [PersistentState("segment", ModelStorage.ProviderName)] IPersistentState<RatingLogSegmentState> state) : Grain, IRatingLogSegmentGrain
+    [PersistentState("segment", ModelStorage.UserLogProviderName)] IPersistentState<RatingLogSegmentState> state) : Grain, IRatingLogSegmentGrain
 {
     public async Task Store(UserLogEntry[] entries)
     {

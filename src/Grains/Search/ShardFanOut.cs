@@ -37,19 +37,15 @@ public static class ShardFanOut
         return (ShardResultMerger.Merge(answered, request.K), answered.Length);
     }
 
-    /// <summary>The movie's row and embedding in this version, or null when no shard holds it (every shard answered).</summary>
+    /// <summary>The movie's row and embedding in this version, or null when the shard that would hold it does not.</summary>
     public static async Task<MovieVector?> FindAsync(IGrainFactory grains, ShardFanOutOptions options, ModelVersionInfo model, string movieId)
     {
-        var finds = Enumerable.Range(0, model.CandidateShards)
-            .Select(shard => WithRetry(options, () => grains.GetGrainFast<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, shard)).Find(movieId)))
-            .ToArray();
-        var results = await Task.WhenAll(finds);
-        if (results.FirstOrDefault(r => r.Answered && r.Value is not null) is { Answered: true } found) return found.Value;
-        var failures = results.Count(r => !r.Answered);
-        // "Not in the catalogue" only when every shard said so: a missing shard may hold it.
-        if (failures > 0)
-            throw new TimeoutException($"{failures} of {model.CandidateShards} shards of version {model.Version} did not answer while looking up movie '{movieId}'; try again.");
-        return null;
+        // The version's towers grain knows which shard holds (or would hold) every id: one shard asked, not all.
+        var placement = (await grains.GetGrainFast<IModelTowersGrain>(model.Version).Place([movieId]))[0];
+        var found = await WithRetry(options, () => grains.GetGrainFast<ICandidateShardGrain>(ICandidateShardGrain.Key(model.Version, placement.Shard)).Find(movieId));
+        return found.Answered
+            ? found.Value
+            : throw new TimeoutException($"Shard {placement.Shard} of version {model.Version}, which holds movie '{movieId}', did not answer; try again.");
     }
 
     /// <summary>The ids among <paramref name="movies"/> (rows of the version's catalogue) that the live catalogue took down: one call per shard they fall in.</summary>

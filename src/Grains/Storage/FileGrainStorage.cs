@@ -15,6 +15,7 @@ public sealed class FileGrainStorage(FileGrainStorageOptions options) : IGrainSt
 {
     private readonly string _root = options.RootDirectory;
     private readonly IGrainStorageSerializer _serializer = options.GrainStorageSerializer;
+    private readonly bool _flush = options.FlushToDisk;
 
     private const int VersionBytes = sizeof(long);
 
@@ -60,7 +61,7 @@ public sealed class FileGrainStorage(FileGrainStorageOptions options) : IGrainSt
             {
                 await file.WriteAsync(version);
                 await file.WriteAsync(payload);
-                file.Flush(flushToDisk: true);
+                file.Flush(flushToDisk: _flush);
             }
             File.Move(temporary, path, overwrite: true);
         });

@@ -13,4 +13,11 @@ public sealed class FileGrainStorageOptions : IStorageProviderSerializerOptions
     /// the format of every file written so far, and 16 MB float partitions stay 16 MB rather than a JSON text.
     /// </summary>
     public IGrainStorageSerializer GrainStorageSerializer { get; set; } = null!;
+
+    /// <summary>
+    /// Whether each write is flushed to the disk (fsync) before it counts as done. Either way the bytes are with the
+    /// operating system before the write returns, so they survive the silo process being killed; the flush makes
+    /// them survive the machine failing too, for a cost (a flush per write) that the user log's rate cannot pay.
+    /// </summary>
+    public bool FlushToDisk { get; set; } = true;
 }

@@ -6,7 +6,11 @@ namespace MovieRecommender.Grains.Storage;
 /// each. A failed commit fails each of its callers, and the next batch is tried on its own. Used on one grain's
 /// turns only, so no lock guards the queue; <see cref="RunExclusiveAsync"/> runs other work between commits.
 /// </summary>
-public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit)
+/// <param name="gather">
+/// How long a commit waits for more items before it takes them: zero commits at once; a few milliseconds turn a
+/// steady stream of single items into batches, so a store whose every write has a fixed cost writes less often.
+/// </param>
+public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit, TimeSpan gather = default)
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private List<(T Item, TaskCompletionSource Done)> _waiting = [];
@@ -38,6 +42,7 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit)
     {
         while (_waiting.Count > 0)
         {
+            if (gather > TimeSpan.Zero) await Task.Delay(gather);
             var batch = _waiting;
             _waiting = [];
             try

@@ -8,4 +8,12 @@ namespace MovieRecommender.Grains.Storage;
 public static class ModelStorage
 {
     public const string ProviderName = "models";
+
+    /// <summary>
+    /// The storage of the user log (<see cref="IRatingLogGrain"/>): the same store, written at the rate ratings come.
+    /// In files it is not flushed to disk on every write (<see cref="FileGrainStorageOptions.FlushToDisk"/>, setting
+    /// <c>Storage:FlushUserLog</c>): an acknowledged rating survives a crash of the silo, and one of the machine as far
+    /// as the operating system wrote it back (ext4: within 5 s), as Redis' default <c>appendfsync everysec</c> does.
+    /// </summary>
+    public const string UserLogProviderName = "userlog";
 }

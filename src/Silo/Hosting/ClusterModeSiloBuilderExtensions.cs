@@ -38,7 +38,8 @@ public static class ClusterModeSiloBuilderExtensions
             // What must survive a restart (the registry, every kept version's partitions) lives here.
             var storeRoot = Path.GetFullPath(storage.Root);
             return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort)
-                .AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = storeRoot);
+                .AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = storeRoot)
+                .AddFileGrainStorage(ModelStorage.UserLogProviderName, o => (o.RootDirectory, o.FlushToDisk) = (storeRoot, storage.FlushUserLog));
         }
 
         silo.Configure<ClusterOptions>(o =>
@@ -64,13 +65,15 @@ public static class ClusterModeSiloBuilderExtensions
             })
             .Bind(silo.Configuration.GetSection(RecommenderClusterOptions.Section).GetSection("Membership"));
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
-        silo.Services.AddRedisGrainStorage(ModelStorage.ProviderName, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
-        {
-            o.ConfigurationOptions = cluster.RedisConfiguration();
-            // Orleans' binary serializer: 16 MB float partitions stay 16 MB, not a JSON text of floats.
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            o.DeleteStateOnClear = true;
-        }));
+        // The user log in the same Redis, under a name of its own (ModelStorage.UserLogProviderName).
+        foreach (var provider in new[] { ModelStorage.ProviderName, ModelStorage.UserLogProviderName })
+            silo.Services.AddRedisGrainStorage(provider, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>
+            {
+                o.ConfigurationOptions = cluster.RedisConfiguration();
+                // Orleans' binary serializer: 16 MB float partitions stay 16 MB, not a JSON text of floats.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                o.DeleteStateOnClear = true;
+            }));
         silo.Services.Configure<ShardRebalanceOptions>(o =>
         {
             o.Enabled = true;

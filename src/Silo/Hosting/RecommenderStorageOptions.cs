@@ -12,6 +12,9 @@ public sealed class RecommenderStorageOptions
     /// relative to the working directory unless absolute.
     /// </summary>
     public string Root { get; set; } = "store";
+
+    /// <summary>Flush the user log to disk on every write (see <c>ModelStorage.UserLogProviderName</c>); off by default.</summary>
+    public bool FlushUserLog { get; set; }
 }
 
 /// <summary>Checks <see cref="RecommenderStorageOptions"/> before the silo is built.</summary>

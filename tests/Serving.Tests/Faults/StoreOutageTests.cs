@@ -28,8 +28,11 @@ public sealed class StoreOutageTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         // The same file storage, behind a switch: the last keyed registration is the one grains get.
         _cluster = await TestClusterFixture.StartAsync(_store.Path, silos: 1, silo =>
-            silo.Services.AddKeyedSingleton<IGrainStorage>(ModelStorage.ProviderName, (sp, _) =>
-                new OutageStorage(new FileGrainStorage(sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName)))));
+        {
+            foreach (var provider in new[] { ModelStorage.ProviderName, ModelStorage.UserLogProviderName })
+                silo.Services.AddKeyedSingleton<IGrainStorage>(provider, (sp, _) =>
+                    new OutageStorage(new FileGrainStorage(sp.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(provider))));
+        });
 
     public async Task DisposeAsync()
     {
