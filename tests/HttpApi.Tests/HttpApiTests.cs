@@ -251,6 +251,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture)
         Assert.Equal(
         [
             "DELETE /v1/movies/{id}",
+            "DELETE /v1/users/{id}",
             "GET /v1/movies/{id}/similar",
             "GET /v1/users/{id}/recommendations",
             "GET /v1/versions",
