@@ -4,7 +4,6 @@ using System.Text.Json;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cluster;
 using MovieRecommender.Contracts;
-using MovieRecommender.EndToEnd.Tests.Redis;
 using MovieRecommender.Grains;
 using MovieRecommender.Operations.Publishing;
 

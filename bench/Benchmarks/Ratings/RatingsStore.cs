@@ -12,7 +12,7 @@ public sealed class RatingsStore : IAsyncDisposable
 {
     private readonly string _clusterId;
 
-    private RatingsStore(RatingsStoreKind kind, string folder, BenchRedisServer? redis)
+    private RatingsStore(RatingsStoreKind kind, string folder, RedisServer? redis)
     {
         Kind = kind;
         Folder = folder;
@@ -25,12 +25,12 @@ public sealed class RatingsStore : IAsyncDisposable
     /// <summary>The silo's store folder (Storage:Root); with Redis, Redis' data is in its redis/ folder.</summary>
     public string Folder { get; }
 
-    public BenchRedisServer? Redis { get; }
+    public RedisServer? Redis { get; }
 
     public static async Task<RatingsStore> StartAsync(RatingsStoreKind kind, string folder, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
-        var redis = kind == RatingsStoreKind.Redis ? await BenchRedisServer.StartAsync(Path.Combine(folder, "redis"), ct) : null;
+        var redis = kind == RatingsStoreKind.Redis ? await RedisServer.StartAsync(Path.Combine(folder, "redis"), appendOnly: true, install: false) : null;
         return new RatingsStore(kind, folder, redis);
     }
 
@@ -77,8 +77,9 @@ public sealed class RatingsStore : IAsyncDisposable
     public static long FolderBytes(string folder) =>
         Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (Redis is not null) await Redis.DisposeAsync();
+        Redis?.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,6 +1,5 @@
 using MovieRecommender.Artifacts;
 using MovieRecommender.Cluster;
-using MovieRecommender.EndToEnd.Tests.Redis;
 using MovieRecommender.Grains;
 using MovieRecommender.Operations.Publishing;
 using Xunit.Abstractions;

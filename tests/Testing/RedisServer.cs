@@ -1,24 +1,32 @@
 using System.Diagnostics;
+using System.Globalization;
+using MovieRecommender.CommandLine;
 
-namespace MovieRecommender.EndToEnd.Tests.Redis;
+namespace MovieRecommender.Testing;
 
 /// <summary>
-/// A throwaway redis-server on a free loopback port with its data in a temporary folder, installed by the
-/// repository's own script (scripts/install-redis.sh, apt-get) when missing; with a password, it requires it
-/// (<c>requirepass</c>) and <see cref="Configuration"/> carries it.
+/// A throwaway redis-server on a free loopback port with its data in a folder of the caller's, for tests and
+/// benchmarks; with a password, it requires it (<c>requirepass</c>) and <see cref="Configuration"/> carries it.
+/// Tests keep nothing on disk; a benchmark asks for the append-only file with fsync every second, as
+/// scripts/cluster.sh runs cluster mode's, so its rates are those of a durable store.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
     private readonly Process _process;
 
-    private RedisServer(Process process, int port, string? password)
+    private RedisServer(Process process, int port, string? password, string dataDir)
     {
         _process = process;
         Port = port;
         Password = password;
+        DataDir = dataDir;
     }
 
     public int Port { get; }
+
+    public string DataDir { get; }
+
+    public int ProcessId => _process.Id;
 
     /// <summary>The password the server requires; null: none.</summary>
     public string? Password { get; }
@@ -37,14 +45,17 @@ public sealed class RedisServer : IDisposable
         return ([.. client.Select(s => $"--{s.Key}={s.Value}")], client);
     }
 
-    public static async Task<RedisServer> StartAsync(string dataDir, string? password = null)
+    /// <param name="appendOnly">Keep an append-only file, fsync every second (a benchmark's durable store); else nothing on disk.</param>
+    /// <param name="install">Install redis-server with scripts/install-redis.sh when missing (tests); else say how (a benchmark).</param>
+    public static async Task<RedisServer> StartAsync(string dataDir, string? password = null, bool appendOnly = false, bool install = true)
     {
-        await EnsureInstalledAsync();
+        await EnsureInstalledAsync(install);
         var port = Ports.Free();
         Directory.CreateDirectory(dataDir);
-        var start = new ProcessStartInfo("redis-server")
+        var start = new ProcessStartInfo("redis-server",
+            ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--dir", dataDir, "--save", "",
+                .. appendOnly ? ["--appendonly", "yes", "--appendfsync", "everysec"] : new[] { "--appendonly", "no" }])
         {
-            ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dataDir, "--save", "", "--appendonly", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -58,7 +69,7 @@ public sealed class RedisServer : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port, password);
+        var server = new RedisServer(process, port, password, dataDir);
         for (var i = 0; i < 100; i++)
         {
             try
@@ -76,9 +87,22 @@ public sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server did not listen on {port}");
     }
 
-    private static async Task EnsureInstalledAsync()
+    /// <summary>INFO memory's used_memory (bytes), through redis-cli; null when it cannot be read.</summary>
+    public async Task<long?> UsedMemoryBytesAsync(CancellationToken ct)
+    {
+        var info = await ChildProcess.RunAsync("redis-cli", ["-p", Port.ToString(CultureInfo.InvariantCulture), .. Password is null ? Array.Empty<string>() : ["-a", Password], "info", "memory"], DataDir, null, ct);
+        if (info.ExitCode != 0) return null;
+        foreach (var line in info.StandardOutput.Split('\n'))
+            if (line.StartsWith("used_memory:", StringComparison.Ordinal)
+                && long.TryParse(line["used_memory:".Length..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
+                return bytes;
+        return null;
+    }
+
+    private static async Task EnsureInstalledAsync(bool installIfMissing)
     {
         if (File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server")) return;
+        if (!installIfMissing) throw new UserFacingException("redis-server is not installed: run scripts/install-redis.sh (Debian's redis-server, apt-get), then again.");
         var script = Path.Combine(RepositoryRoot.Path, "scripts", "install-redis.sh");
         using var install = Process.Start("bash", [script]) ?? throw new InvalidOperationException("could not run " + script);
         await install.WaitForExitAsync();
