@@ -19,7 +19,8 @@ public sealed class ServedReference
     private readonly ExactRecommender _exact;
     private readonly Dictionary<string, int> _userRow;
     private readonly Dictionary<string, int> _itemRow;
-    private readonly Dictionary<string, (int Row, float[] Vector)?> _movies;
+    // The live catalogue's movies as the version serves them now: row and embedding, or null when taken down.
+    private readonly Dictionary<string, (int Row, float[] Vector)?> _changed;
     private readonly HashSet<int> _withdrawn;
     private readonly Dictionary<string, UserLiveState> _live;
     private readonly HashSet<string> _erased;
@@ -36,14 +37,12 @@ public sealed class ServedReference
         _userRow = artifact.Users.Select((u, row) => (u.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
         _itemRow = artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
 
-        // Each movie id as the version serves it now: its row and embedding, or null when taken down.
-        _movies = new Dictionary<string, (int, float[])?>(StringComparer.Ordinal);
-        for (var row = 0; row < artifact.Items.Count; row++) _movies[artifact.Items[row].Id] = (row, artifact.ItemEmbeddings.Row(row).ToArray());
+        _changed = new Dictionary<string, (int, float[])?>(StringComparer.Ordinal);
         var putRows = truth.Rows.ToDictionary(r => r.Row, r => r.Vector);
         foreach (var change in changes)
         {
             var row = _itemRow.TryGetValue(change.Id, out var known) ? known : LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence);
-            _movies[change.Id] = !change.TakenDown && putRows.TryGetValue(row, out var vector) ? (row, vector) : null;
+            _changed[change.Id] = !change.TakenDown && putRows.TryGetValue(row, out var vector) ? (row, vector) : null;
         }
         _withdrawn = [.. truth.HiddenRows.Where(row => !putRows.ContainsKey(row))];
         LiveChanges = changes.Count;
@@ -71,6 +70,12 @@ public sealed class ServedReference
         return new ServedReference(artifact, active, changes, live, erased);
     }
 
+    /// <summary>The movie's row and embedding as the version serves it now; null when it is not served.</summary>
+    private (int Row, float[] Vector)? Served(string movieId) =>
+        _changed.TryGetValue(movieId, out var changed) ? changed
+        : _itemRow.TryGetValue(movieId, out var row) ? (row, _artifact.ItemEmbeddings.Row(row).ToArray())
+        : null;
+
     public ExpectedAnswer Expected(string userId, int k)
     {
         var live = _live.GetValueOrDefault(userId, UserLiveState.Empty);
@@ -80,7 +85,7 @@ public sealed class ServedReference
         var embedding = row is { } known ? _artifact.UserEmbeddings.Row(known).ToArray() : featureEmbedding;
         var seen = row is { } trained ? _artifact.Users[trained].Seen.Select(id => _itemRow[id]).ToArray() : [];
         var rated = live.Ratings.Select(rating => rating.MovieId).Distinct(StringComparer.Ordinal)
-            .Select(id => _movies.GetValueOrDefault(id)).OfType<(int Row, float[] Vector)>().ToArray();
+            .Select(Served).OfType<(int Row, float[] Vector)>().ToArray();
         var (query, excluded) = LiveQuery.Build(embedding, seen, rated, _active.Info.BiasColumn, _active.Info.MeanUserNorm);
         if (query is null)
         {
