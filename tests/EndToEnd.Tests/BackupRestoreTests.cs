@@ -40,10 +40,10 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             var rateable = artifact.Items.Skip(1).Select(i => i.Id).ToArray();
             var stop = new CancellationTokenSource();
             int recommended = 0, rated = 0, failed = 0, ratedDuring = 0;
-            // 200 recommendations and 200 ratings a second, each kind paced by its own schedule over 16 workers.
+            // 200 recommendations and 200 ratings a second, each kind paced by its own schedule over 32 workers.
             var started = Stopwatch.StartNew();
             long recommendSlots = -1, rateSlots = -1;
-            var load = Task.WhenAll(Enumerable.Range(0, 32).Select(async worker =>
+            var load = Task.WhenAll(Enumerable.Range(0, 64).Select(async worker =>
             {
                 var random = new Random(worker);
                 var recommends = worker % 2 == 0;
@@ -123,6 +123,11 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             var refusedExtra = await silo2.RunProgramAsync("Client", ["restore", extra]);
             Assert.Equal(1, refusedExtra.ExitCode);
             Assert.Contains("stray.txt", refusedExtra.StandardError);
+
+            // Users asked for while the store is empty: their grains read nothing, and must read the restored log once asked again.
+            using (var http = new SiloHttp(silo2.HttpAddress))
+                foreach (var user in artifact.Users.Take(3))
+                    using (await http.SendAsync(HttpMethod.Get, $"v1/users/{user.Id}/recommendations?k=10")) { }
 
             var restored = await RunAsync(silo2, "restore", backup);
             Assert.Contains("Restored", restored.Output);

@@ -64,6 +64,11 @@ public sealed class ClusterRestore(IClusterClient grains)
             if (erasures.Length > 0) await log.RestoreErasures(erasures);
         }));
 
+        // A grain activated before the restore (a user asked for while the store was empty) holds what it read then:
+        // every idle activation goes, so each reads the restored store when next asked. Kept-alive shards stay.
+        progress?.Report("refreshing activations");
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromMilliseconds(1));
+
         progress?.Report("registry");
         await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).Restore(registry);
         return manifest;
