@@ -117,7 +117,15 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             Assert.Contains("0-0.bin", refused.StandardError);
             Assert.Contains("checksum", refused.StandardError);
 
-            // An extra file is refused too.
+            // So is a changed manifest, and an extra file.
+            var manifest = CopyFolder(backup, Path.Combine(temp.Path, "manifest"));
+            var manifestBytes = File.ReadAllBytes(Path.Combine(manifest, "manifest.json"));
+            manifestBytes[manifestBytes.Length / 2] ^= 0x01;
+            File.WriteAllBytes(Path.Combine(manifest, "manifest.json"), manifestBytes);
+            var refusedManifest = await silo2.RunProgramAsync("Client", ["restore", manifest]);
+            Assert.Equal(1, refusedManifest.ExitCode);
+            Assert.Contains("manifest.json", refusedManifest.StandardError);
+
             var extra = CopyFolder(backup, Path.Combine(temp.Path, "extra"));
             File.WriteAllText(Path.Combine(extra, "stray.txt"), "x");
             var refusedExtra = await silo2.RunProgramAsync("Client", ["restore", extra]);
