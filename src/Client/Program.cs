@@ -6,7 +6,7 @@ using MovieRecommender.ServiceDefaults;
 // The console's .NET tool command (ToolCommandName in Client.csproj): users type `dotnet recommender ...`.
 const string program = "recommender";
 
-var root = CommandRunner.CreateRoot(program, "Movie recommender console: recommendations from the running cluster, and the operator's commands (publish, versions, active, rollback, verify).");
+var root = CommandRunner.CreateRoot(program, "Movie recommender console: recommendations from the running cluster, and the operator's commands (publish, versions, active, rollback, verify, backup, restore).");
 Command[] commands =
 [
     RecommendCommand.Create(),
@@ -19,6 +19,7 @@ Command[] commands =
     ProfileCommand.Create(),
     EraseCommand.Create(),
     .. VersionsCommand.Create(),
+    .. BackupCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 return await CommandRunner.RunAsync(root, args, program, TelemetryNames.ClientService);

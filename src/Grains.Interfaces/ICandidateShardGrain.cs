@@ -53,6 +53,13 @@ public interface ICandidateShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string[]> Withdrawn(string[] movieIds);
 
+    /// <summary>
+    /// Rows [<paramref name="skip"/>, skip + <paramref name="take"/>) of the sealed partition as a chunk <see cref="Load"/>
+    /// takes (empty past the end), for a backup: in pages, as a grain call's message has a size limit.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CandidateChunk> ExportRows(int skip, int take);
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

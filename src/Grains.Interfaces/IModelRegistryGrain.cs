@@ -43,4 +43,14 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// <summary>Every version the registry knows, newest first.</summary>
     [AlwaysInterleave]
     Task<VersionRecord[]> ListVersions();
+
+    /// <summary>The registry's whole say, for a backup; its generation tells the backup whether a version changed meanwhile.</summary>
+    [AlwaysInterleave]
+    Task<RegistryExport> Export();
+
+    /// <summary>
+    /// Makes the registry hold exactly a backup's say (a restore's last step) and tells every silo. Refused
+    /// (<see cref="InvalidOperationException"/>) unless the registry knows no version: a restore never mixes with a cluster's own.
+    /// </summary>
+    Task Restore(RegistryExport backup);
 }

@@ -20,6 +20,10 @@ public interface IUserShardGrain : IGrainWithStringKey
     /// <summary>Removes the user's row from this version, in memory and in storage (an erasure). False when the version has no row of them.</summary>
     Task<bool> Erase(string userId);
 
+    /// <summary>Users [<paramref name="skip"/>, skip + <paramref name="take"/>) of the sealed partition, in id order, as a chunk <see cref="Load"/> takes (for a backup).</summary>
+    [AlwaysInterleave]
+    Task<UserChunk> ExportUsers(int skip, int take);
+
     /// <summary>Drops the partition, from memory and from storage (its version is no longer kept).</summary>
     Task Retire();
 }

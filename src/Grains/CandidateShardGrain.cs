@@ -176,6 +176,20 @@ public sealed class CandidateShardGrain(
         return Task.CompletedTask;
     }
 
+    public Task<CandidateChunk> ExportRows(int skip, int take)
+    {
+        // The stored partition, not the one in memory: it is what a sealed shard keeps (the live overlay is the
+        // live catalogue's, replayed on restore).
+        if (!state.RecordExists || state.State.Model is not { } model) throw NotLoaded();
+        var stored = state.State;
+        var first = Math.Clamp(skip, 0, stored.Ids.Length);
+        var count = Math.Clamp(take, 0, stored.Ids.Length - first);
+        var dim = model.Dimension;
+        return Task.FromResult(new CandidateChunk(model, stored.FirstRow + first, stored.Ids[first..(first + count)], stored.Titles[first..(first + count)],
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(stored.Vectors.AsSpan(first * dim, count * dim)).ToArray(),
+            stored.Genres[first..(first + count)], stored.Years[first..(first + count)]));
+    }
+
     public async Task Retire()
     {
         ServingState.ShardUnloaded(Key);

@@ -82,6 +82,30 @@ public sealed class LiveCatalogueGrain(
         await ApplyAsync(version, [.. _latest.Values.OrderBy(m => m.Sequence)]);
     });
 
+    // Between commits: every change acknowledged before is in it.
+    public async Task<LiveCatalogueExport> Export()
+    {
+        LiveCatalogueExport? export = null;
+        await Commits.RunExclusiveAsync(() =>
+        {
+            export = new LiveCatalogueExport([.. _latest.Values.OrderBy(m => m.Sequence)], state.State.NextSequence);
+            return Task.CompletedTask;
+        });
+        return export!;
+    }
+
+    public Task Restore(LiveCatalogueExport backup) => Commits.RunExclusiveAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(backup);
+        if (_latest.Count > 0 || state.State.SealedSegments > 0 || state.State.NextSequence > 0)
+            throw new InvalidOperationException($"Live catalogue partition {this.GetPrimaryKeyString()} already holds changes; restore only into an empty store.");
+        if (backup.Changes.Length > 0) await RecordAsync(backup.Changes);
+        await StoreFailure.WriteOrRestoreAsync(state, state.State with { NextSequence = Math.Max(state.State.NextSequence, backup.NextSequence) }, error =>
+            $"Live catalogue partition {this.GetPrimaryKeyString()} was not restored: the store failed ({error}).");
+        foreach (var change in backup.Changes) _sequenceOf[change.Id] = change.Sequence;
+        _nextSequence = state.State.NextSequence;
+    });
+
     /// <summary>This partition's sealed segment number <paramref name="segment"/>.</summary>
     private ILiveCatalogueSegmentGrain Segment(int segment) => GrainFactory.GetGrain<ILiveCatalogueSegmentGrain>(
         ILiveCatalogueSegmentGrain.Key(int.Parse(this.GetPrimaryKeyString(), System.Globalization.CultureInfo.InvariantCulture), segment));

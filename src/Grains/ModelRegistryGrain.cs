@@ -92,6 +92,27 @@ public sealed class ModelRegistryGrain(
         StoreFailure.WriteOrRestoreAsync(state, next, error =>
             $"The model registry could not save the change: the store failed ({error}). Nothing changed: version {current.Active?.Info.Version ?? "(none)"} still serves.");
 
+    public Task<RegistryExport> Export() => Task.FromResult(new RegistryExport(
+        state.State.Active, state.State.Previous, [.. state.State.Versions], state.State.Generation));
+
+    public async Task Restore(RegistryExport backup)
+    {
+        ArgumentNullException.ThrowIfNull(backup);
+        var current = state.State;
+        if (current.Active is not null || current.Versions.Count > 0)
+            throw new InvalidOperationException($"The registry already knows {current.Versions.Count} versions (active: {current.Active?.Info.Version ?? "none"}); restore only into an empty store.");
+        // A new epoch: silos take this say whatever generation they heard before (the store was empty).
+        await WriteOrRestoreAsync(current, current with
+        {
+            Active = backup.Active,
+            Previous = backup.Previous,
+            Versions = [.. backup.Versions],
+            Generation = backup.Generation,
+            Epoch = Guid.NewGuid().ToString("N"),
+        });
+        await TellEverySiloAsync();
+    }
+
     private RegistrySnapshot Snapshot() => new(state.State.Generation, state.State.Active, state.State.Epoch);
 
     private static string EpochOf(RegistryState current) =>

@@ -43,6 +43,8 @@ public sealed class ModelTowersGrain(
 
     public Task<string[]> Genres() => Task.FromResult(Loaded.Towers?.Genres.ToArray() ?? []);
 
+    public Task<ModelTowers> Export() => Task.FromResult(state.State.Towers ?? throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString()));
+
     public async Task Retire()
     {
         _loaded = null;

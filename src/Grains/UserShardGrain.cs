@@ -55,6 +55,16 @@ public sealed class UserShardGrain(
         return true;
     }
 
+    public Task<UserChunk> ExportUsers(int skip, int take)
+    {
+        if (!state.State.Sealed || state.State.Model is not { } model)
+            throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
+        var page = state.State.Profiles.OrderBy(p => p.Key, StringComparer.Ordinal).Skip(skip).Take(take).ToArray();
+        var vectors = new float[page.Length * model.Dimension];
+        for (var i = 0; i < page.Length; i++) page[i].Value.Embedding.CopyTo(vectors, i * model.Dimension);
+        return Task.FromResult(new UserChunk(model, [.. page.Select(p => p.Key)], MemoryMarshal.AsBytes(vectors.AsSpan()).ToArray(), [.. page.Select(p => p.Value.SeenRows)]));
+    }
+
     public async Task Retire()
     {
         await state.ClearStateAsync();

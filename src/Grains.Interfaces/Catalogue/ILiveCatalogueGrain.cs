@@ -30,4 +30,13 @@ public interface ILiveCatalogueGrain : IGrainWithStringKey
 
     /// <summary>Applies every change to <paramref name="version"/> (being published), and every later change too.</summary>
     Task ApplyTo(ModelVersionInfo version);
+
+    /// <summary>The partition as a backup keeps it: the latest change of each movie, and the next sequence.</summary>
+    Task<LiveCatalogueExport> Export();
+
+    /// <summary>
+    /// Records a backup's changes as this partition's log (sequences kept), applying them to nothing (the restore applies
+    /// them with <see cref="ApplyTo"/>). Refused (<see cref="InvalidOperationException"/>) unless the partition is empty.
+    /// </summary>
+    Task Restore(LiveCatalogueExport backup);
 }

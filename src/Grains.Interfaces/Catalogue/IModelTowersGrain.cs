@@ -26,5 +26,9 @@ public interface IModelTowersGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string[]> Genres();
 
+    /// <summary>The towers as loaded (for a backup); throws <see cref="VersionNotLoadedException"/> when the version holds none.</summary>
+    [AlwaysInterleave]
+    Task<ModelTowers> Export();
+
     Task Retire();
 }

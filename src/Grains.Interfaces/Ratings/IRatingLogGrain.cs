@@ -64,4 +64,13 @@ public interface IRatingLogGrain : IGrainWithStringKey
     /// <summary>Every erasure this partition recorded, oldest first.</summary>
     [AlwaysInterleave]
     Task<ErasureRecord[]> Erasures();
+
+    /// <summary>
+    /// Appends a backup's entries as they were (order and times kept), one page of a restore; the <paramref name="first"/>
+    /// page is refused (<see cref="InvalidOperationException"/>) unless the partition holds nothing.
+    /// </summary>
+    Task RestoreEntries(UserLogEntry[] entries, bool first);
+
+    /// <summary>Records a backup's erasures as they were; refused unless the partition recorded none.</summary>
+    Task RestoreErasures(ErasureRecord[] records);
 }

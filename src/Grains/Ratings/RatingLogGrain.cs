@@ -93,6 +93,23 @@ public sealed class RatingLogGrain(
         return had;
     }
 
+    public Task RestoreEntries(UserLogEntry[] entries, bool first) => Commits.RunExclusiveAsync(async () =>
+    {
+        if (first && (state.State.SealedSegments > 0 || state.State.Open.Count > 0))
+            throw new InvalidOperationException($"User log partition {Partition} already holds entries; restore only into an empty store.");
+        if (entries.FirstOrDefault(e => IRatingLogGrain.PartitionOf(e.UserId) != Partition) is { } stray)
+            throw new ArgumentException($"User {stray.UserId} belongs to partition {IRatingLogGrain.PartitionOf(stray.UserId)}, not {Partition}.", nameof(entries));
+        if (entries.Length > 0) await RecordAsync(entries);
+    });
+
+    public Task RestoreErasures(ErasureRecord[] records) => Commits.RunExclusiveAsync(async () =>
+    {
+        if (erasures.State.Records.Count > 0)
+            throw new InvalidOperationException($"User log partition {Partition} already recorded erasures; restore only into an empty store.");
+        await StoreFailure.WriteOrRestoreAsync(erasures, erasures.State with { Records = [.. records] }, error =>
+            $"User log partition {Partition}'s erasures were not restored: the store failed ({error}).");
+    });
+
     public Task<ErasureRecord[]> Erasures() => Task.FromResult(erasures.State.Records.ToArray());
 
     private IRatingLogSegmentGrain Segment(int segment) => GrainFactory.GetGrain<IRatingLogSegmentGrain>(IRatingLogSegmentGrain.Key(Partition, segment));
