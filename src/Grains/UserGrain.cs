@@ -125,7 +125,7 @@ public sealed class UserGrain(
 
         // Durable in the log before the grain serves it: a rating the store refused is neither recorded nor folded.
         var entry = UserLogEntry.Of(new Rating(this.GetPrimaryKeyString(), movieId, rating, DateTimeOffset.UtcNow));
-        await AppendAsync(entry, $"The rating of movie '{movieId}' by user {entry.UserId} was not recorded", "Rate again once it is back.");
+        await AppendAsync(entry, $"The rating of movie '{movieId}' was not recorded", "Rate again once it is back.");
         _live = _live.With(entry);
         RecommenderTelemetry.RatingsRecorded.Add(1);
     }
@@ -134,13 +134,16 @@ public sealed class UserGrain(
     {
         if (demographics.Problem() is { } problem) throw new ArgumentException(problem, nameof(demographics));
         var entry = UserLogEntry.Of(this.GetPrimaryKeyString(), demographics, DateTimeOffset.UtcNow);
-        await AppendAsync(entry, $"The profile of user {entry.UserId} was not recorded", "Send it again once it is back.");
+        await AppendAsync(entry, "The profile was not recorded", "Send it again once it is back.");
         _live = _live.With(entry);
         // Embedded again on the next recommendation.
         _cachedVersion = null;
     }
 
-    /// <summary>Appends to the user's log partition; a store failure is told in this call's own words (the partition commits many callers' entries together).</summary>
+    /// <summary>
+    /// Appends to the user's log partition; a store failure is told in this call's own words (the partition commits
+    /// many callers' entries together), without the user's id, which traces and logs must not carry (the caller knows it).
+    /// </summary>
     private async Task AppendAsync(UserLogEntry entry, string notRecorded, string whatToDo)
     {
         try

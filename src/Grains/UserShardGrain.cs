@@ -51,7 +51,7 @@ public sealed class UserShardGrain(
         var profiles = new Dictionary<string, UserProfile>(state.State.Profiles, StringComparer.Ordinal);
         profiles.Remove(userId);
         await StoreFailure.WriteOrRestoreAsync(state, state.State with { Profiles = profiles }, error =>
-            $"User {userId} was not erased from version {state.State.Model?.Version}: the store failed ({error}). Ask again once it is back.");
+            $"The user was not erased from version {state.State.Model?.Version}: the store failed ({error}). Ask again once it is back.");
         return true;
     }
 

@@ -172,6 +172,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         await using (var silo = await StartFileSiloAsync(Path.Combine(temp.Path, "store")))
         {
             await PopulateAsync(silo, firstDir, artifactDir, erased);
+            await RunAsync(silo, "export-ratings", "--out", Path.Combine(temp.Path, "before.csv"));
             await RunAsync(silo, "backup", "--out", backup);
             await silo.StopAsync();
         }
@@ -187,6 +188,12 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         // The artifact's users, and the one the profile made.
         Assert.Contains($"{artifact.Users.Count + 1}/{artifact.Users.Count + 1} users served their exact top 10 (exact)", RunScriptTests.OneLine(verify.Output));
         Assert.Contains("live catalogue's 2 changes", RunScriptTests.OneLine(verify.Output));
+        // Every rating of the backup is in the restored log, in the same order.
+        var after = Path.Combine(temp.Path, "after.csv");
+        var exported = await RunClientAsync(clientSettings, "export-ratings", "--out", after);
+        Assert.True(exported.ExitCode == 0, exported.Output);
+        Assert.Equal(File.ReadAllLines(Path.Combine(temp.Path, "before.csv")), File.ReadAllLines(after));
+        Assert.True(File.ReadAllLines(after).Length > 1);
     }
 
     /// <summary>Two versions (the second active, the first kept as previous), with towers so that movies can be put; the user to erase.</summary>

@@ -55,7 +55,7 @@ public sealed class RatingLogGrain(
     public Task Append(UserLogEntry entry)
     {
         if (IRatingLogGrain.PartitionOf(entry.UserId) != Partition)
-            throw new ArgumentException($"User {entry.UserId} belongs to partition {IRatingLogGrain.PartitionOf(entry.UserId)}, not {Partition}.", nameof(entry));
+            throw new ArgumentException($"An entry of user log partition {IRatingLogGrain.PartitionOf(entry.UserId)} was sent to partition {Partition}.", nameof(entry));
         return Commits.AddAsync(entry);
     }
 
@@ -84,11 +84,11 @@ public sealed class RatingLogGrain(
             }
             if (state.State.Open.Any(e => e.UserId == userId))
                 await StoreFailure.WriteOrRestoreAsync(state, state.State with { Open = state.State.Open.RemoveAll(e => e.UserId == userId) }, error =>
-                    $"User {userId} was not erased: the store failed ({error}). Ask again once it is back.");
+                    $"The user was not erased: the store failed ({error}). Ask again once it is back.");
             _index.Remove(userId);
             if (had || erasedElsewhere)
                 await StoreFailure.WriteOrRestoreAsync(erasures, erasures.State with { Records = erasures.State.Records.Add(new ErasureRecord(userId, DateTimeOffset.UtcNow)) }, error =>
-                    $"User {userId}'s data was erased, but the erasure was not recorded: the store failed ({error}). Ask again once it is back.");
+                    $"The user's data was erased, but the erasure was not recorded: the store failed ({error}). Ask again once it is back.");
         });
         return had;
     }
@@ -98,7 +98,7 @@ public sealed class RatingLogGrain(
         if (first && (state.State.SealedSegments > 0 || state.State.Open.Count > 0))
             throw new InvalidOperationException($"User log partition {Partition} already holds entries; restore only into an empty store.");
         if (entries.FirstOrDefault(e => IRatingLogGrain.PartitionOf(e.UserId) != Partition) is { } stray)
-            throw new ArgumentException($"User {stray.UserId} belongs to partition {IRatingLogGrain.PartitionOf(stray.UserId)}, not {Partition}.", nameof(entries));
+            throw new ArgumentException($"An entry of user log partition {IRatingLogGrain.PartitionOf(stray.UserId)} was sent to partition {Partition}.", nameof(entries));
         if (entries.Length > 0) await RecordAsync(entries);
     });
 

@@ -105,7 +105,7 @@ public static class RatingRoutes
         {
             // What the single route would answer 500 for: this item alone fails, so the caller still learns which
             // others were recorded and resends only the failed ones (sending the whole batch again would record them twice).
-            log.LogError(e, "The rating of movie {MovieId} by user {UserId} (item {Index} of a batch) failed", rating.MovieId, rating.UserId, rating.Index);
+            log.LogError(e, "The rating of movie {MovieId} (item {Index} of a batch) failed", rating.MovieId, rating.Index);
             return new RatingNotRecorded(rating.Index, StatusCodes.Status500InternalServerError, "The rating was not recorded",
                 $"An unexpected error ({e.GetType().Name}) in the silo; its log has it. Send this rating again.");
         }
