@@ -83,7 +83,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(2));
             Volatile.Write(ref backupStarted, true);
             var clock = Stopwatch.StartNew();
-            var took = await RunAsync(silo, "backup", "--out", backup);
+            var took = await silo.RunConsoleAsync("backup", "--out", backup);
             var backupSeconds = clock.Elapsed.TotalSeconds;
             await stop.CancelAsync();
             await load;
@@ -137,15 +137,15 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
                 foreach (var user in artifact.Users.Take(3))
                     using (await http.SendAsync(HttpMethod.Get, $"v1/users/{user.Id}/recommendations?k=10")) { }
 
-            var restored = await RunAsync(silo2, "restore", backup);
+            var restored = await silo2.RunConsoleAsync("restore", backup);
             Assert.Contains("Restored", restored.Output);
-            var verify = await RunAsync(silo2, "verify", artifactDir, "--k", "10");
+            var verify = await silo2.RunConsoleAsync("verify", artifactDir, "--k", "10");
             // The artifact's users, and the one the profile made.
         Assert.Contains($"{artifact.Users.Count + 1}/{artifact.Users.Count + 1} users served their exact top 10 (exact)", RunScriptTests.OneLine(verify.Output));
             Assert.Contains("live catalogue's 2 changes", RunScriptTests.OneLine(verify.Output));
 
             var export = Path.Combine(temp.Path, "ratings.csv");
-            await RunAsync(silo2, "export-ratings", "--out", export);
+            await silo2.RunConsoleAsync("export-ratings", "--out", export);
             var exported = File.ReadLines(export).Skip(1).Select(line => string.Join(',', line.Split(',').Take(3))).ToHashSet(StringComparer.Ordinal);
             var missing = acknowledgedBefore.Where(r => !exported.Contains($"{r.User},{r.Movie},{r.Rating.ToString(CultureInfo.InvariantCulture)}")).ToArray();
             Assert.True(missing.Length == 0, $"{missing.Length} of {acknowledgedBefore.Count} ratings acknowledged before the backup are not exported, e.g. {missing.FirstOrDefault()}");
@@ -172,8 +172,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         await using (var silo = await StartFileSiloAsync(Path.Combine(temp.Path, "store")))
         {
             await PopulateAsync(silo, firstDir, artifactDir, erased);
-            await RunAsync(silo, "export-ratings", "--out", Path.Combine(temp.Path, "before.csv"));
-            await RunAsync(silo, "backup", "--out", backup);
+            await silo.RunConsoleAsync("export-ratings", "--out", Path.Combine(temp.Path, "before.csv"));
+            await silo.RunConsoleAsync("backup", "--out", backup);
             await silo.StopAsync();
         }
 
@@ -209,8 +209,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     private static async Task PopulateAsync(SiloProcess silo, string first, string active, string erased)
     {
         var artifact = ModelArtifact.Load(active);
-        await RunAsync(silo, "publish", first);
-        await RunAsync(silo, "publish", active);
+        await silo.RunConsoleAsync("publish", first);
+        await silo.RunConsoleAsync("publish", active);
         using var http = new SiloHttp(silo.HttpAddress);
         foreach (var (user, movie) in new[] { (0, 3), (1, 5), (2, 8), (7, 9) })
             using (var rated = await http.RateAsync(artifact.Users[user].Id, artifact.Items[movie].Id, 4))
@@ -221,7 +221,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         using (var down = await http.SendAsync(HttpMethod.Delete, $"v1/movies/{artifact.Items[0].Id}", asOperator: true))
             Assert.True(down.IsSuccessStatusCode, $"takedown answered {(int)down.StatusCode}");
-        await RunAsync(silo, "erase-user", erased);
+        await silo.RunConsoleAsync("erase-user", erased);
     }
 
     private static Task<SiloProcess> StartFileSiloAsync(string store)
@@ -241,12 +241,6 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         return to;
     }
 
-    private static async Task<ChildResult> RunAsync(SiloProcess silo, params string[] arguments)
-    {
-        var result = await silo.RunProgramAsync("Client", arguments);
-        Assert.True(result.ExitCode == 0, $"recommender {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Output}");
-        return result;
-    }
 
     private static async Task<ChildResult> RunClientAsync(Dictionary<string, string?> settings, params string[] arguments)
     {

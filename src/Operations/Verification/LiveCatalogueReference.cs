@@ -22,21 +22,26 @@ public static class LiveCatalogueReference
         var rowOf = artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
         var hidden = new HashSet<int>();
         var rows = new List<(int, float[])>();
+        var changed = new Dictionary<string, (int, float[])?>(StringComparer.Ordinal);
         foreach (var change in changes)
         {
             int? known = rowOf.TryGetValue(change.Id, out var r) ? r : null;
             if (known is { } k) hidden.Add(k);
+            changed[change.Id] = null;
             if (change.TakenDown || change.Description is not { } d || artifact.Towers is not { } towers) continue;
+            (int, float[]) served;
             if (known is { } row)
             {
                 var before = artifact.Items[row];
-                rows.Add((row, towers.ReembedMovie(row, artifact.ItemEmbeddings.Row(row), (before.Title, before.Genres, before.Year), (d.Title, d.Genres, d.Year))));
+                served = (row, towers.ReembedMovie(row, artifact.ItemEmbeddings.Row(row), (before.Title, before.Genres, before.Year), (d.Title, d.Genres, d.Year)));
             }
             else
             {
-                rows.Add((LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence), towers.EmbedNewMovie(d.Title, d.Genres, d.Year)));
+                served = (LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence), towers.EmbedNewMovie(d.Title, d.Genres, d.Year));
             }
+            rows.Add(served);
+            changed[change.Id] = served;
         }
-        return new LiveCatalogueTruth(hidden, rows);
+        return new LiveCatalogueTruth(hidden, rows, changed);
     }
 }

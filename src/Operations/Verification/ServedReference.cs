@@ -20,7 +20,7 @@ public sealed class ServedReference
     private readonly Dictionary<string, int> _userRow;
     private readonly Dictionary<string, int> _itemRow;
     // The live catalogue's movies as the version serves them now: row and embedding, or null when taken down.
-    private readonly Dictionary<string, (int Row, float[] Vector)?> _changed;
+    private readonly IReadOnlyDictionary<string, (int Row, float[] Vector)?> _changed;
     private readonly HashSet<int> _withdrawn;
     private readonly Dictionary<string, UserLiveState> _live;
     private readonly HashSet<string> _erased;
@@ -37,14 +37,9 @@ public sealed class ServedReference
         _userRow = artifact.Users.Select((u, row) => (u.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
         _itemRow = artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
 
-        _changed = new Dictionary<string, (int, float[])?>(StringComparer.Ordinal);
-        var putRows = truth.Rows.ToDictionary(r => r.Row, r => r.Vector);
-        foreach (var change in changes)
-        {
-            var row = _itemRow.TryGetValue(change.Id, out var known) ? known : LiveRows.RowOf(artifact.Items.Count, LiveRows.PartitionOf(change.Id), change.Sequence);
-            _changed[change.Id] = !change.TakenDown && putRows.TryGetValue(row, out var vector) ? (row, vector) : null;
-        }
-        _withdrawn = [.. truth.HiddenRows.Where(row => !putRows.ContainsKey(row))];
+        _changed = truth.Changed;
+        var putRows = truth.Rows.Select(r => r.Row).ToHashSet();
+        _withdrawn = [.. truth.HiddenRows.Where(row => !putRows.Contains(row))];
         LiveChanges = changes.Count;
         Users = [.. artifact.Users.Select(u => u.Id).Concat(live.Keys.Where(id => !_userRow.ContainsKey(id)))];
         UsersWithLiveState = Users.Count(id => live.ContainsKey(id) || erased.Contains(id));

@@ -34,7 +34,7 @@ public sealed class ErasureTests
         var silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort, settings, withoutInheritedOtel: true);
         try
         {
-            await RunAsync(silo, "publish", first);
+            await silo.RunConsoleAsync("publish", first);
             var rater = artifact.Users[4].Id;
             var quiet = artifact.Users[5].Id;
             using (var http = new SiloHttp(silo.HttpAddress))
@@ -53,7 +53,7 @@ public sealed class ErasureTests
                 using (var erased = await http.SendAsync(HttpMethod.Delete, $"v1/users/{rater}", asOperator: true))
                     Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
                 // With the console, a user with no rating: their row is the only thing kept of them.
-                var console = await RunAsync(silo, "erase-user", quiet);
+                var console = await silo.RunConsoleAsync("erase-user", quiet);
                 Assert.Contains($"Erased user {quiet}", console.Output);
 
                 await AssertErased(silo, http, store, temp.Path, rater, quiet);
@@ -78,7 +78,7 @@ public sealed class ErasureTests
             silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort, settings, withoutInheritedOtel: true);
             using (var http = new SiloHttp(silo.HttpAddress))
                 await AssertErased(silo, http, store, temp.Path, rater, quiet);
-            await RunAsync(silo, "publish", older);
+            await silo.RunConsoleAsync("publish", older);
             using (var http = new SiloHttp(silo.HttpAddress))
             {
                 Assert.Equal(ModelArtifact.Load(older).Manifest.Version, (await http.RecommendAsync(artifact.Users[0].Id)).ModelVersion);
@@ -104,7 +104,7 @@ public sealed class ErasureTests
             Assert.DoesNotContain(StoreFilesContaining(store, user), path => !path.Contains($"{Path.DirectorySeparatorChar}erasures{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         }
         var export = Path.Combine(temp, "ratings.csv");
-        await RunAsync(silo, "export-ratings", "--out", export);
+        await silo.RunConsoleAsync("export-ratings", "--out", export);
         Assert.DoesNotContain(File.ReadLines(export), line => users.Any(user => line.StartsWith(user + ",", StringComparison.Ordinal)));
     }
 
@@ -113,12 +113,5 @@ public sealed class ErasureTests
     {
         var needle = Encoding.UTF8.GetBytes(id);
         return [.. Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories).Where(path => File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0)];
-    }
-
-    private static async Task<ChildResult> RunAsync(SiloProcess silo, params string[] arguments)
-    {
-        var result = await silo.RunProgramAsync("Client", arguments);
-        Assert.True(result.ExitCode == 0, $"recommender {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Output}");
-        return result;
     }
 }

@@ -18,17 +18,17 @@ public sealed class RatingLogTests
         var artifactDir = ArtifactWriter.Write(Path.Combine(temp.Path, "models"), TestArtifacts.Content(users: 30, items: 200, dim: 8, seed: 4141));
         var artifact = ModelArtifact.Load(artifactDir);
         await using var silo = await SiloProcess.StartAsync(Path.Combine(temp.Path, "store"), withoutInheritedOtel: true);
-        await RunAsync(silo, "publish", artifactDir);
+        await silo.RunConsoleAsync("publish", artifactDir);
 
         // Two users the model knows rate movies they did not see; a user it does not know rates two.
         var unseen = artifact.Items.Select(i => i.Id).Where(id => !artifact.Users[0].Seen.Contains(id) && !artifact.Users[1].Seen.Contains(id)).Take(3).ToArray();
-        await RunAsync(silo, "rate", artifact.Users[0].Id, unseen[0], "5");
-        await RunAsync(silo, "rate", artifact.Users[0].Id, unseen[1], "2.5");
-        await RunAsync(silo, "rate", artifact.Users[1].Id, unseen[2], "4");
-        await RunAsync(silo, "rate", "880001", unseen[0], "4.5");
-        await RunAsync(silo, "rate", "880001", unseen[1], "3");
+        await silo.RunConsoleAsync("rate", artifact.Users[0].Id, unseen[0], "5");
+        await silo.RunConsoleAsync("rate", artifact.Users[0].Id, unseen[1], "2.5");
+        await silo.RunConsoleAsync("rate", artifact.Users[1].Id, unseen[2], "4");
+        await silo.RunConsoleAsync("rate", "880001", unseen[0], "4.5");
+        await silo.RunConsoleAsync("rate", "880001", unseen[1], "3");
 
-        var verify = await RunAsync(silo, "verify", artifactDir, "--k", "10");
+        var verify = await silo.RunConsoleAsync("verify", artifactDir, "--k", "10");
         Assert.Contains("31/31 users served their exact top 10 (exact)", RunScriptTests.OneLine(verify.Output));
         Assert.Contains("the live state of 3 users", RunScriptTests.OneLine(verify.Output));
     }
@@ -46,7 +46,7 @@ public sealed class RatingLogTests
         var silo = await SiloProcess.StartAsync(store, siloPort, gatewayPort, settings, withoutInheritedOtel: true);
         try
         {
-            await RunAsync(silo, "publish", artifactDir);
+            await silo.RunConsoleAsync("publish", artifactDir);
 
             // Distinct (user, movie) pairs, users the model does not know, so that a rating exported twice shows.
             var posts = Enumerable.Range(0, ratings)
@@ -91,7 +91,7 @@ public sealed class RatingLogTests
             Assert.True(acknowledged.Count > ratings / 2, $"only {acknowledged.Count} of {ratings} ratings were acknowledged ({failed} failed)");
 
             var export = Path.Combine(temp.Path, "ratings.csv");
-            await RunAsync(silo, "export-ratings", "--out", export);
+            await silo.RunConsoleAsync("export-ratings", "--out", export);
             var exported = File.ReadLines(export).Skip(1).Select(line => line.Split(','))
                 .Select(f => (User: f[0], Movie: f[1], Rating: double.Parse(f[2], CultureInfo.InvariantCulture))).ToArray();
             Assert.Equal(exported.Length, exported.Distinct().Count());
@@ -105,12 +105,5 @@ public sealed class RatingLogTests
         {
             await silo.DisposeAsync();
         }
-    }
-
-    private static async Task<ChildResult> RunAsync(SiloProcess silo, params string[] arguments)
-    {
-        var result = await silo.RunProgramAsync("Client", arguments);
-        Assert.True(result.ExitCode == 0, $"recommender {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Output}");
-        return result;
     }
 }
