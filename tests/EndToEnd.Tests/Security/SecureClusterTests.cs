@@ -37,6 +37,9 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
             var environment = new Dictionary<string, string?>
             {
                 ["Cluster__Mode"] = "redis", ["Cluster__Redis"] = redis.Configuration, ["Cluster__ClusterId"] = clusterId, ["Cluster__ServiceId"] = clusterId,
+                // Two silos starting at once, TLS handshakes and JIT on a shared 2-core CI machine: the cluster's 1 s
+                // probe (tuned to declare a killed silo dead fast) once declared a starting silo dead. Nothing here kills one.
+                ["Cluster__Membership__ProbeTimeout"] = "00:00:05",
             };
             foreach (var (k, v) in tls) environment[k] = v;
             return environment;
