@@ -10,6 +10,7 @@ Command[] commands =
     MovieRecommender.Benchmarks.Index.IndexBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Training.TrainingBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Training.GenerateMovieLensCommand.Create(),
+    MovieRecommender.Benchmarks.Training.TuningBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Publish.PublishBenchmarkCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.TelemetryOverheadCommand.Create(),
     MovieRecommender.Benchmarks.Telemetry.ServedRecallCommand.Create(),

@@ -120,6 +120,35 @@ public class EvaluationTests
         Assert.NotEqual(0, b[0, 1]); // the example is not degenerate
     }
 
+    [Theory]
+    [InlineData(8000)] // every movie modelled
+    [InlineData(25)]   // the most popular 25 of 40 modelled, the rest -infinity
+    public void EaseFromTheUsersInverseScoresAsTheItemsInverseDoes(int maxItems)
+    {
+        // 12 users, 40 movies: fewer users than movies, where Auto takes the users × users inverse.
+        var random = new Random(5);
+        var pu = new List<int>();
+        var pi = new List<int>();
+        for (var u = 0; u < 12; u++)
+            for (var i = 0; i < 40; i++)
+                if (random.NextDouble() < 0.3) { pu.Add(u); pi.Add(i); }
+        var train = SparseRows.Build(12, 40, pu.ToArray(), pi.ToArray());
+        using var items = new EaseBaseline(train, 3, maxItems, EaseBaseline.Form.Items);
+        using var users = new EaseBaseline(train, 3, maxItems, EaseBaseline.Form.Users);
+        using var auto = new EaseBaseline(train, 3, maxItems);
+        Assert.False(items.UsersForm);
+        Assert.True(users.UsersForm);
+        Assert.True(auto.UsersForm);
+        var expected = new double[12 * 40];
+        var actual = new double[12 * 40];
+        items.Score(0, 12, expected);
+        users.Score(0, 12, actual);
+        for (var k = 0; k < expected.Length; k++)
+            if (double.IsNegativeInfinity(expected[k])) Assert.Equal(expected[k], actual[k]);
+            else Assert.Equal(expected[k], actual[k], 9);
+        Assert.Contains(expected, double.IsFinite);
+    }
+
     [Fact]
     public void EaseOnALargeCatalogModelsOnlyTheMostPopularMovies()
     {

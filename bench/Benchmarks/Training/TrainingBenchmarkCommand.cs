@@ -247,6 +247,8 @@ public static class TrainingBenchmarkCommand
         [
             trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", options.Preset,
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
+            // The port trains the preset's fixed settings: compare like with like (tuning has its own benchmark).
+            "--no-tune",
         ];
         var cwd = Directory.GetCurrentDirectory();
         var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), arguments, cwd, null, ct);

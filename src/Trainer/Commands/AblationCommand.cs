@@ -42,8 +42,8 @@ public static class AblationCommand
             }
 
             // EASE on the same validation pairs, trained on the same rest of the training pairs: the bar to clear.
-            var ease = TrainingPipeline.EaseOnValidation(dataset, split, baseline);
-            var easeRow = new AblationRow($"EASE (λ = {EaseBaseline.DefaultLambda}), for reference", "", "", false, false, 0, ease["10"], ease["100"], 0);
+            var ease = TrainingPipeline.EaseOnValidation(dataset, split, baseline, ct).Chosen;
+            var easeRow = new AblationRow($"EASE (λ = {ease.Lambda}, chosen on these pairs), for reference", "", "", false, false, 0, ease.Top10, ease.Top100, 0);
 
             var table = new Table().Title($"ablation on the validation split ({baseline.ValidationFraction:P0} of the training pairs), seen excluded")
                 .AddColumn("variant").AddColumn("loss").AddColumn(new TableColumn("epochs").RightAligned())

@@ -9,8 +9,8 @@ using Spectre.Console;
 namespace MovieRecommender.Trainer.Commands;
 
 /// <summary>
-/// <c>spread --data DIR [--seeds 42 1 2 ...]</c>: trains the default configuration once per seed (each seed is a new
-/// train/test split and a new initialisation, as <c>train --seed</c>) and reports, per seed and as mean ± standard
+/// <c>spread --data DIR [--seeds 42 1 2 ...]</c>: trains the default configuration once per seed, tuned as <c>train</c> tunes
+/// it unless <c>--no-tune</c> (each seed is a new train/test split and a new initialisation, as <c>train --seed</c>) and reports, per seed and as mean ± standard
 /// deviation, the model's and EASE's seen-excluded top-10 and top-100 on the test split and, from a second run of the
 /// same configuration without the validation pairs, on the validation split, and the model's gain over EASE. One
 /// split's figure is one draw: this shows how far it moves from split to split. Choose on the validation columns; the
@@ -30,7 +30,8 @@ public static class SpreadCommand
         var threads = ThreadsOption.Create();
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => Path.Combine("bench", "results", "spread.json") }.FileToWrite();
         var coldStart = new ColdStartOptions();
-        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, coldStart.Share, coldStart.UserShare, json, datasetOptions.SkipBadRows };
+        var noTune = new Option<bool>("--no-tune") { Description = "Train the default's settings as they are (as train --no-tune) instead of tuning them per seed (as train)." };
+        var command = new Command("spread", "Train the default once per seed and report how its gain over EASE spreads across splits.") { datasetOptions.Data, seeds, threads, coldStart.Share, coldStart.UserShare, noTune, json, datasetOptions.SkipBadRows };
         command.SetAction((parsed, ct) =>
         {
             var console = AnsiConsole.Console;
@@ -43,7 +44,7 @@ public static class SpreadCommand
             foreach (var (seed, index) in seedList.Select((s, i) => (s, i)))
             {
                 SpreadRow row = null!;
-                console.Status().Start($"seed {seed} ({index + 1} of {seedList.Length}): training ...", _ => row = Measure(dataset, config with { Seed = seed }, ct));
+                console.Status().Start($"seed {seed} ({index + 1} of {seedList.Length}): training ...", _ => row = Measure(dataset, config with { Seed = seed }, !parsed.GetValue(noTune), ct));
                 console.MarkupLineInterpolated(
                     $"seed {seed}: test top-10 {F(row.Test.Model10)} vs EASE {F(row.Test.Ease10)} ({P(row.Test.Gain10)}), top-100 {F(row.Test.Model100)} vs {F(row.Test.Ease100)} ({P(row.Test.Gain100)}); {row.Seconds:F1} s");
                 rows.Add(row);
@@ -77,16 +78,16 @@ public static class SpreadCommand
     /// One seed: what <c>train --seed</c> trains and evaluates on the test pairs, and the same configuration's validation
     /// figures (<see cref="TrainingConfig.AsValidationProbe"/>) beside EASE on the same validation pairs.
     /// </summary>
-    public static SpreadRow Measure(InteractionDataset dataset, TrainingConfig config, CancellationToken ct)
+    public static SpreadRow Measure(InteractionDataset dataset, TrainingConfig config, bool tune, CancellationToken ct)
     {
         var seed = config.Seed;
-        using var run = TrainingPipeline.Run(dataset, seed, config, cancellationToken: ct);
+        using var run = TrainingPipeline.Run(dataset, seed, config, cancellationToken: ct, fixedSettings: tune ? new HashSet<string>() : null);
         var test = SpreadFigures.Of(run.Evaluation.Model.SeenExcluded, run.Evaluation.Ease.SeenExcluded);
-        var probeConfig = config.AsValidationProbe();
+        var probeConfig = run.Model.Config.AsValidationProbe();
         using var probe = TwoTowerTrainer.Train(dataset, run.Split, probeConfig, cancellationToken: ct);
         var last = probe.ValidationCurve[^1];
-        var ease = TrainingPipeline.EaseOnValidation(dataset, run.Split, probeConfig);
-        var validation = new SpreadFigures(last.ValidationTop10 ?? 0, ease["10"], last.ValidationTop100 ?? 0, ease["100"]);
+        var ease = TrainingPipeline.EaseOnValidation(dataset, run.Split, probeConfig, ct).Chosen;
+        var validation = new SpreadFigures(last.ValidationTop10 ?? 0, ease.Top10, last.ValidationTop100 ?? 0, ease.Top100);
         return new SpreadRow(seed, run.Model.Epochs, test, validation, Math.Round(run.Model.TrainingSeconds, 1));
     }
 

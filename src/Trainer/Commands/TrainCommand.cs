@@ -6,6 +6,7 @@ using MovieRecommender.CommandLine;
 using MovieRecommender.Operations.Publishing;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Training;
+using MovieRecommender.Trainer.Tuning;
 using Spectre.Console;
 
 namespace MovieRecommender.Trainer.Commands;
@@ -45,11 +46,13 @@ public static class TrainCommand
         var extraMovies = new Option<string?>("--extra-movies") { Description = "A movies CSV (movieId,title,genres,year; the console's export-catalogue): a listed movie's title, genres and year replaced, a new id added to the catalogue." }.ExistingFile();
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip bad data rows (malformed, unknown movie, rating outside 0.5-5, repeated id) and report how many of each, instead of stopping at the first." };
         var publish = new Option<bool>("--publish") { Description = "Publish the artifact into the running cluster afterwards." };
+        var tuneBudget = new Option<double>("--tune-budget") { Description = "Tuning's budget, in runs of the preset's epochs (trials train on the training pairs less the validation pairs).", DefaultValueFactory = _ => HyperparameterSearch.DefaultBudgetRuns }.Number(min: 0, max: 100, above: true);
+        var noTune = new Option<bool>("--no-tune") { Description = "Train the preset's settings as they are, instead of first choosing temperature, epochs, learning rate and weight decay on validation pairs carved from the training pairs (the default preset tunes; settings given as options stay fixed)." };
 
         var command = new Command("train", "Train the two-tower model on MovieLens, evaluate it beside popularity and EASE, and write a model artifact.")
         {
             data, output, seed, preset, dim, epochs, batch, lr, weightDecay, optimizer, loss, logQ, normalize, temperature, features,
-            itemBias, pooling, shareHistory, targetShare, coldStart.Share, coldStart.UserShare, coldStart.NewUserScale, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, publish,
+            itemBias, pooling, shareHistory, targetShare, coldStart.Share, coldStart.UserShare, coldStart.NewUserScale, schedule, validation, patience, threads, extraRatings, extraMovies, skipBadRows, noTune, tuneBudget, publish,
         };
         foreach (var option in PublishConsole.LayoutOptions) command.Options.Add(option);
 
@@ -105,8 +108,19 @@ public static class TrainCommand
             var movies = parsed.GetValue(extraMovies);
             if (movies is not null && !File.Exists(movies))
                 throw new UserFacingException($"--extra-movies: {(Directory.Exists(movies) ? $"{movies} is a folder, not a movies file" : $"{movies}: no such file")}; write one with 'recommender export-catalogue'.");
+            // The default preset tunes what the user left open; the notebook preset reproduces the notebook as it is.
+            IReadOnlySet<string>? tuning = null;
+            if (config.Preset == "default" && !parsed.GetValue(noTune))
+            {
+                var fixedSettings = new HashSet<string>();
+                if (parsed.GetValue(temperature) is not null) fixedSettings.Add(HyperparameterSearch.Temperature);
+                if (parsed.GetValue(epochs) is not null) fixedSettings.Add(HyperparameterSearch.Epochs);
+                if (parsed.GetValue(lr) is not null) fixedSettings.Add(HyperparameterSearch.LearningRate);
+                if (parsed.GetValue(weightDecay) is not null) fixedSettings.Add(HyperparameterSearch.WeightDecay);
+                tuning = fixedSettings;
+            }
             var dir = DatasetLocator.Resolve(parsed.GetValue(data), console);
-            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, extra, parsed.GetValue(skipBadRows), movies);
+            var artifactDir = await RunAsync(dir, outRoot, config, console, ct, extra, parsed.GetValue(skipBadRows), movies, tuning, parsed.GetValue(tuneBudget));
             if (parsed.GetValue(publish))
                 await PublishConsole.PublishAsync(artifactDir, console, PublishConsole.ReadLayout(parsed), ct);
             Console.Out.WriteLine(artifactDir);
@@ -116,15 +130,17 @@ public static class TrainCommand
     }
 
     /// <summary>Loads, trains, evaluates, prints and writes; returns the artifact folder.</summary>
+    /// <param name="tuning">Null trains <paramref name="config"/> as it is; otherwise the settings to keep fixed while tuning the others.</param>
     public static async Task<string> RunAsync(string dataDir, string outRoot, TrainingConfig config, IAnsiConsole console, CancellationToken ct,
-        string? extraRatings = null, bool skipBadRows = false, string? extraMovies = null)
+        string? extraRatings = null, bool skipBadRows = false, string? extraMovies = null, IReadOnlySet<string>? tuning = null, double tuneBudget = HyperparameterSearch.DefaultBudgetRuns)
     {
         var dataset = DatasetLoading.Load(dataDir, extraRatings, skipBadRows, console, extraMovies);
         console.MarkupLineInterpolated(
             $"Loaded [bold]{dataset.Name}[/] ({dataset.Layout}): {dataset.Ratings:N0} ratings, {dataset.PairCount:N0} unique pairs, {dataset.Users.Count:N0} users, {dataset.Items.Count:N0} movies.");
         if (dataset.PairCount < 2) throw new UserFacingException($"{dataDir}: {dataset.PairCount} interactions are too few to split and train.");
 
-        using var run = await Task.Run(() => TrainingPipeline.Run(dataset, config.Seed, config, new ConsoleStages(console, config, dataset.Items.Count), ct), ct);
+        using var run = await Task.Run(() => TrainingPipeline.Run(dataset, config.Seed, config, new ConsoleStages(console, config, dataset.Items.Count), ct,
+            tuning, tuneBudget), ct);
         var folder = ArtifactWriter.Write(outRoot, TrainingPipeline.ToArtifact(run));
         console.MarkupLineInterpolated($"Wrote the artifact [bold]{folder}[/].");
         return folder;
@@ -144,9 +160,25 @@ public static class TrainCommand
                 $"Training: preset {config.Preset}, dim {config.Dimension}, up to {config.Epochs} epochs, batch {config.BatchSize}, {config.Optimizer.ToString().ToLowerInvariant()} lr {F(config.LearningRate)}, loss {TrainingConfig.LossName(loss)}{(loss == LossKind.InBatch && config.LogQCorrection ? " (log-Q corrected)" : "")}, {(config.Normalize ? "normalised, " : "")}temperature {F(config.Temperature)}, features {TowerFeatureNames.Format(config.Features)}{(config.ItemBias ? " + item bias" : "")}{(loss == LossKind.PerUser && config.IdDropout + config.EffectiveUserIdDropout > 0 ? $", id dropout {F(config.IdDropout)} of movies and {F(config.EffectiveUserIdDropout)} of users" : "")}, validation {F(config.ValidationFraction)}, {config.Threads} threads.");
         }
 
-        public override TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train)
+        public override TuningResult Tune(Func<IProgress<TrainingProgress>?, TuningResult> tune)
         {
-            TrainedModel? model = null;
+            console.MarkupLineInterpolated(
+                $"Tuning temperature, epochs, learning rate and weight decay on {HyperparameterSearch.ValidationFraction:P0} of the training pairs (the test pairs stay unseen; --no-tune skips this) ...");
+            return WithProgress(tune);
+        }
+
+        public override void Tuned(TuningResult tuning)
+        {
+            console.Write(TuningTableView.Render(tuning));
+            console.MarkupLineInterpolated($"Tuned in {tuning.Seconds:F1} s ({tuning.EpochsSpent} of a budget of {tuning.BudgetEpochs} epochs); chose [bold]{TuningResult.Describe(tuning.Chosen)}[/].");
+        }
+
+        public override TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train) => WithProgress(train);
+
+        // A progress bar per phase (each tuning trial, the validation run, the final run) while the work runs.
+        private T WithProgress<T>(Func<IProgress<TrainingProgress>?, T> work)
+        {
+            T result = default!;
             console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -163,12 +195,12 @@ public static class TrainCommand
                         task.Value = p.Fraction;
                         var validation = p.LastEpoch?.ValidationTop10 is { } top10
                             ? $" | validation top-10 {top10:F3} top-100 {p.LastEpoch.ValidationTop100:F3}" : "";
-                        task.Description = $"{p.Phase}: epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}{validation}";
+                        task.Description = Markup.Escape($"{p.Phase}: epoch {p.Epoch + 1}/{p.Epochs} batch {p.Batch}/{p.BatchesPerEpoch} loss {p.Loss:F4}{validation}");
                     });
-                    model = train(progress);
+                    result = work(progress);
                     foreach (var task in tasks.Values) task.Value = task.MaxValue;
                 });
-            return model!;
+            return result;
         }
 
         public override void Trained(TrainedModel model)
@@ -186,11 +218,16 @@ public static class TrainCommand
             return evaluation;
         }
 
-        public override void Evaluated(TrainedModel model, EvaluationTable evaluation)
+        public override void Evaluated(TrainingRun run)
         {
-            console.Write(EvaluationTableView.Render(evaluation, model.TrainingSeconds));
+            console.Write(EvaluationTableView.Render(run.Evaluation, run.Model.TrainingSeconds, run.Ease.Lambda));
+            var (best10, best100) = run.EaseOnTest.BestAtEachK;
+            console.MarkupLineInterpolated(
+                $"EASE's λ {F(run.Ease.Lambda)} was chosen on the validation pairs. For reference, its best over λ {string.Join(", ", run.EaseOnTest.Trials.Select(t => F(t.Lambda)))} on the test pairs themselves: top-10 {best10.Top10:F4} (λ {F(best10.Lambda)}), top-100 {best100.Top100:F4} (λ {F(best100.Lambda)}); the model is {Ratio(run.Evaluation.Model.SeenExcluded["10"], best10.Top10)} and {Ratio(run.Evaluation.Model.SeenExcluded["100"], best100.Top100)} of them.");
             console.MarkupLineInterpolated($"Evaluated in {_evaluation.Elapsed.TotalSeconds:F1} s.");
         }
+
+        private static string Ratio(double value, double reference) => reference > 0 ? (value / reference).ToString("0.000x", CultureInfo.InvariantCulture) : "-";
     }
 
     private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);

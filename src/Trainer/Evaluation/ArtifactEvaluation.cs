@@ -44,8 +44,13 @@ public static class ArtifactEvaluation
         return TrainingPipeline.Evaluate(
             SparseRows.Build(users, items, [.. trainUsers], [.. trainItems]),
             SparseRows.Build(users, items, [.. testUsers], [.. testItems]),
-            artifact.UserEmbeddings, artifact.ItemEmbeddings);
+            artifact.UserEmbeddings, artifact.ItemEmbeddings, EaseLambda(artifact.Manifest));
     }
+
+    /// <summary>The λ the artifact's EASE row was computed with: chosen on validation by the trainer, or 500 in artifacts written before it chose.</summary>
+    public static double EaseLambda(ModelManifest manifest) =>
+        manifest.HyperParameters["easeLambda"] is { } lambda && lambda.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? lambda.GetValue<double>() : EaseBaseline.DefaultLambda;
 
     /// <summary>The largest absolute difference between two tables over every method, ranking and K.</summary>
     public static double MaxDifference(EvaluationTable a, EvaluationTable b)

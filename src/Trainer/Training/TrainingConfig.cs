@@ -83,6 +83,10 @@ public sealed record TrainingConfig
     /// <summary>Share of the training pairs held out to choose the epoch count (early stopping); 0 trains exactly <see cref="Epochs"/>.</summary>
     public double ValidationFraction { get; init; }
 
+    /// <summary>Score the validation pairs after every epoch (a learning curve, early stopping) rather than after the last
+    /// one only (a tuning trial, which needs only its final figures).</summary>
+    public bool ValidateEveryEpoch { get; init; } = true;
+
     /// <summary>Epochs without a better validation score before training stops.</summary>
     public int Patience { get; init; } = 3;
 

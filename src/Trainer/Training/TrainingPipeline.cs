@@ -3,15 +3,24 @@ using System.Text.Json.Nodes;
 using MovieRecommender.Artifacts;
 using MovieRecommender.Trainer.Data;
 using MovieRecommender.Trainer.Evaluation;
+using MovieRecommender.Trainer.Tuning;
 
 namespace MovieRecommender.Trainer.Training;
 
-/// <summary>The result of one run: the split, the trained model and the evaluation table of model and baselines.</summary>
-public sealed class TrainingRun(InteractionDataset dataset, TrainTestSplit split, TrainedModel model, EvaluationTable evaluation) : IDisposable
+/// <summary>
+/// The result of one run: the split, what tuning tried and chose (null with <c>--no-tune</c>), the trained model, EASE's λ
+/// chosen on the validation pairs, EASE over the whole λ grid on the test pairs (a reference that chooses nothing) and the
+/// evaluation table of model and baselines.
+/// </summary>
+public sealed class TrainingRun(InteractionDataset dataset, TrainTestSplit split, TuningResult? tuning, TrainedModel model, EaseLambdaChoice ease,
+    EaseLambdaChoice easeOnTest, EvaluationTable evaluation) : IDisposable
 {
     public InteractionDataset Dataset { get; } = dataset;
     public TrainTestSplit Split { get; } = split;
+    public TuningResult? Tuning { get; } = tuning;
     public TrainedModel Model { get; } = model;
+    public EaseLambdaChoice Ease { get; } = ease;
+    public EaseLambdaChoice EaseOnTest { get; } = easeOnTest;
     public EvaluationTable Evaluation { get; } = evaluation;
 
     public void Dispose() => Model.Dispose();
@@ -30,6 +39,12 @@ public class TrainingStages
     {
     }
 
+    public virtual TuningResult Tune(Func<IProgress<TrainingProgress>?, TuningResult> tune) => tune(null);
+
+    public virtual void Tuned(TuningResult tuning)
+    {
+    }
+
     public virtual TrainedModel Train(Func<IProgress<TrainingProgress>?, TrainedModel> train) => train(null);
 
     public virtual void Trained(TrainedModel model)
@@ -38,7 +53,7 @@ public class TrainingStages
 
     public virtual EvaluationTable Evaluate(Func<EvaluationTable> evaluate) => evaluate();
 
-    public virtual void Evaluated(TrainedModel model, EvaluationTable evaluation)
+    public virtual void Evaluated(TrainingRun run)
     {
     }
 }
@@ -52,22 +67,39 @@ public static class TrainingPipeline
 
     /// <summary>
     /// What <c>train</c> does after loading the data, and what the tests run: splits with <paramref name="splitSeed"/>,
-    /// trains and evaluates against the baselines. <paramref name="stages"/> sees each step (the console shows progress
-    /// and prints the results); by default nothing is shown.
+    /// tunes <paramref name="config"/> on validation pairs carved from the training pairs (<paramref name="fixedSettings"/> not
+    /// null: the settings of <see cref="HyperparameterSearch"/> to leave as they are), trains on every training pair and
+    /// evaluates against the baselines. <paramref name="stages"/> sees each step (the console shows progress and prints the
+    /// results); by default nothing is shown.
     /// </summary>
     public static TrainingRun Run(InteractionDataset dataset, int splitSeed, TrainingConfig config, TrainingStages? stages = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlySet<string>? fixedSettings = null, double tuningBudgetRuns = HyperparameterSearch.DefaultBudgetRuns)
     {
         stages ??= TrainingStages.Silent;
         var split = TrainTestSplit.Create(dataset, splitSeed);
         stages.Split(split);
+        TuningResult? tuning = null;
+        if (fixedSettings is not null && config.Epochs > 0)
+        {
+            tuning = stages.Tune(progress => HyperparameterSearch.Run(dataset, split, config, fixedSettings, tuningBudgetRuns, progress, cancellationToken));
+            stages.Tuned(tuning);
+            config = tuning.Chosen;
+        }
+        var ease = tuning?.Ease ?? EaseOnValidation(dataset, split, config, cancellationToken);
         var model = stages.Train(progress => TwoTowerTrainer.Train(dataset, split, config, progress, cancellationToken));
         try
         {
             stages.Trained(model);
-            var evaluation = stages.Evaluate(() => Evaluate(dataset, split, model));
-            stages.Evaluated(model, evaluation);
-            return new TrainingRun(dataset, split, model, evaluation);
+            EaseLambdaChoice easeOnTest = null!;
+            var evaluation = stages.Evaluate(() =>
+            {
+                var (train, test) = Rows(dataset, split);
+                easeOnTest = EaseLambdaSearch.Run(train, test, cancellationToken: cancellationToken);
+                return Evaluate(train, test, model.UserEmbeddings, model.ItemEmbeddings, ease.Lambda);
+            });
+            var run = new TrainingRun(dataset, split, tuning, model, ease, easeOnTest, evaluation);
+            stages.Evaluated(run);
+            return run;
         }
         catch
         {
@@ -76,36 +108,33 @@ public static class TrainingPipeline
         }
     }
 
-    /// <summary>Model, popularity and EASE (λ = 500) on the same split.</summary>
-    public static EvaluationTable Evaluate(InteractionDataset dataset, TrainTestSplit split, TrainedModel model) =>
-        Evaluate(SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TrainUsers, split.TrainItems),
-            SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems),
-            model.UserEmbeddings, model.ItemEmbeddings);
+    /// <summary>A split's training and test pairs as rows per user.</summary>
+    public static (SparseRows Train, SparseRows Test) Rows(InteractionDataset dataset, TrainTestSplit split) =>
+        (SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TrainUsers, split.TrainItems),
+         SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems));
 
-    /// <summary>The table for exported embeddings (scored by their plain dot product, as serving does) and both baselines.</summary>
-    public static EvaluationTable Evaluate(SparseRows train, SparseRows test, EmbeddingMatrix userEmbeddings, EmbeddingMatrix itemEmbeddings)
+    /// <summary>The table for exported embeddings (scored by their plain dot product, as serving does), popularity and EASE at <paramref name="easeLambda"/>.</summary>
+    public static EvaluationTable Evaluate(SparseRows train, SparseRows test, EmbeddingMatrix userEmbeddings, EmbeddingMatrix itemEmbeddings, double easeLambda)
     {
         MethodEvaluation modelEvaluation;
         using (var scorer = new EmbeddingScorer(userEmbeddings, itemEmbeddings))
             modelEvaluation = TopKEvaluator.Evaluate(scorer, train, test);
         var popularity = TopKEvaluator.Evaluate(new PopularityBaseline(train), train, test);
         MethodEvaluation ease;
-        using (var scorer = new EaseBaseline(train))
+        using (var scorer = new EaseBaseline(train, easeLambda))
             ease = TopKEvaluator.Evaluate(scorer, train, test);
         return new EvaluationTable(modelEvaluation, popularity, ease);
     }
 
     /// <summary>
-    /// EASE (λ = 500) on the validation run's split (<see cref="TwoTowerTrainer.ValidationSplit"/>): trained on the rest of the
-    /// training pairs, scored on the held-out ones, seen excluded. The bar the validation figures are judged against.
+    /// EASE's λ chosen from <see cref="EaseLambdaSearch.Grid"/> on the tuning's validation pairs (carved from the training pairs
+    /// as <see cref="HyperparameterSearch"/> carves them), trained on the rest of the training pairs: the bar the validation
+    /// figures are judged against, and the λ of the evaluation table's EASE.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> EaseOnValidation(InteractionDataset dataset, TrainTestSplit split, TrainingConfig config)
+    public static EaseLambdaChoice EaseOnValidation(InteractionDataset dataset, TrainTestSplit split, TrainingConfig config, CancellationToken cancellationToken = default)
     {
-        var inner = TwoTowerTrainer.ValidationSplit(split, config);
-        var train = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TrainUsers, inner.TrainItems);
-        var validation = SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TestUsers, inner.TestItems);
-        using var scorer = new EaseBaseline(train);
-        return TopKEvaluator.Evaluate(scorer, train, validation).SeenExcluded;
+        var (train, validation) = Rows(dataset, TwoTowerTrainer.ValidationSplit(split, HyperparameterSearch.AsTrial(config)));
+        return EaseLambdaSearch.Run(train, validation, cancellationToken: cancellationToken);
     }
 
     /// <summary>What <see cref="ArtifactWriter"/> needs: catalog, users with their training movies, embeddings,
@@ -131,6 +160,11 @@ public static class TrainingPipeline
         hyper["trainingSeconds"] = Math.Round(run.Model.TrainingSeconds, 3);
         hyper["lossUsed"] = TrainingConfig.LossName(run.Model.Loss);
         hyper["epochsTrained"] = run.Model.Epochs;
+        hyper["easeLambda"] = run.Ease.Lambda;
+        hyper["easeOnValidation"] = TuningResult.EaseJson(run.Ease);
+        // Reported, never used to choose: the strictest bar the λ grid sets on the test pairs.
+        hyper["easeOnTestReference"] = TuningResult.EaseJson(run.EaseOnTest);
+        hyper["tuning"] = run.Tuning?.ToJson();
         return new ArtifactContent(dataset.Name, run.Split.Seed, hyper, run.Evaluation, run.Split.TrainCount, run.Split.TestCount,
             run.Model.TrainingSeconds, items, run.Model.ItemEmbeddings, users, run.Model.UserEmbeddings,
             folder => WriteExtraFiles(folder, run));

@@ -103,7 +103,7 @@ public static class TwoTowerTrainer
                     : PairEpoch(model, optimizer, config, loss, generator, trainUsers, trainItems, logQ, n, epoch, epochs, phase, last, progress, cancellationToken);
 
                 double? top10 = null, top100 = null;
-                if (validationRows is not null)
+                if (validationRows is not null && (config.ValidateEveryEpoch || epoch == epochs - 1))
                 {
                     var (userEmbeddings, itemEmbeddings) = ServedRows.Export(model, config.Temperature);
                     using var scorer = new EmbeddingScorer(userEmbeddings, itemEmbeddings);
