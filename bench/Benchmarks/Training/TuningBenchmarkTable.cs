@@ -13,7 +13,7 @@ public static class TuningBenchmarkTable
             .AddColumn(new TableColumn("best-λ EASE").RightAligned())
             .AddColumn(new TableColumn("tuned").RightAligned()).AddColumn(new TableColumn("s").RightAligned()).AddColumn(new TableColumn("tuning ÷ run").RightAligned())
             .AddColumn(new TableColumn("fixed default").RightAligned()).AddColumn(new TableColumn("s").RightAligned())
-            .AddColumn(new TableColumn("EASE λ (valid.)").RightAligned())
+            .AddColumn(new TableColumn("EASE, λ chosen on validation").RightAligned()).AddColumn(new TableColumn("tuned ÷ it").RightAligned())
             .AddColumn("chosen").AddColumn("goal");
         foreach (var r in rows)
         {
@@ -24,7 +24,8 @@ public static class TuningBenchmarkTable
                 $"{r.Tuned10:F3}x / {r.Tuned100:F3}x", r.Tuned.WallSeconds.ToString("F0", CultureInfo.InvariantCulture),
                 r.Tuned.TuningRuns is { } runs ? runs.ToString("F1", CultureInfo.InvariantCulture) : "-",
                 $"{r.Fixed10:F3}x / {r.Fixed100:F3}x", r.Fixed.WallSeconds.ToString("F0", CultureInfo.InvariantCulture),
-                $"{DevelopmentDatasets.F(r.Tuned.EaseLambda)}: {r.Ease10:F3}x / {r.Ease100:F3}x",
+                $"λ {DevelopmentDatasets.F(r.Tuned.EaseLambda)}: {r.Ease10:F3}x / {r.Ease100:F3}x",
+                $"{r.TunedOverEase10:F3} / {r.TunedOverEase100:F3}",
                 Markup.Escape(r.Tuned.Chosen),
                 (r.Met ? "[green]met[/]" : "[red]not met[/]") + $" ({r.Goal:F3}x{(r.SecondsGoal is { } s ? $", {s:F0} s" : "")})");
         }
