@@ -49,6 +49,7 @@ public static class TuningBenchmarkCommand
             var console = AnsiConsole.Console;
             var trainer = await BenchmarkReport.EnsureBuiltAsync(root, "Trainer", "the trainer", !parsed.GetValue(noBuild), console, ct);
             var loadAtStart = ProcessStats.LoadAverage();
+            var startedUtc = DateTime.UtcNow;
             console.MarkupLineInterpolated($"CPU {MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores, {MachineDescription.VectorInstructions()}.");
 
             var rows = new List<TuningRow>();
@@ -72,7 +73,7 @@ public static class TuningBenchmarkCommand
             }
 
             console.Write(TuningBenchmarkTable.Render(rows));
-            var report = await BenchmarkReport.HeadAsync("tuning", "tuning", DateTime.UtcNow, root, ct);
+            var report = await BenchmarkReport.HeadAsync("tuning", "tuning", startedUtc, root, ct);
             report["command"] = "dotnet run -c Release --project bench/Benchmarks -- " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             report["machine"] = BenchmarkReport.Machine(loadAtStart, ProcessStats.LoadAverage());
             report["goals"] = new JsonObject
