@@ -82,7 +82,26 @@ public sealed class TuningTests
         Assert.Contains(result.Trials, t => t.WeightDecay != Small.WeightDecay);
         Assert.True(result.EpochsSpent <= result.BudgetEpochs);
         Assert.Equal(result.Trials.Sum(t => t.Epochs), result.EpochsSpent);
-        Assert.True(result.ChosenTrial.Score >= result.Trials.Max(t => t.Score) - 2 * HyperparameterSearch.MinImprovement);
+        Assert.True(result.ChosenTrial!.Score >= result.Trials.Max(t => t.Score) - 2 * HyperparameterSearch.MinImprovement);
+    }
+
+    [Fact]
+    public void ABudgetTooSmallForTheFullScheduleKeepsTheStartsLength()
+    {
+        using var folder = new TempFolder();
+        var dataset = Data(folder);
+        var split = TrainTestSplit.Create(dataset, 42);
+
+        // Half a run of 4 epochs: one screening trial of 2 epochs, nothing more.
+        var screenedOnly = HyperparameterSearch.Run(dataset, split, Small, budgetRuns: 0.5);
+        Assert.Single(screenedOnly.Trials);
+        Assert.Equal(Small.Epochs, screenedOnly.Chosen.Epochs);
+        Assert.Null(screenedOnly.ChosenTrial);
+
+        // No trial fits at all (the screening needs 20 epochs of a 40-epoch start): the start, untouched.
+        var none = HyperparameterSearch.Run(dataset, split, Small with { Epochs = 40 }, budgetRuns: 0.1);
+        Assert.Empty(none.Trials);
+        Assert.Equal(Small with { Epochs = 40 }, none.Chosen);
     }
 
     [Fact]

@@ -17,8 +17,8 @@ public sealed record EaseLambdaChoice(double Lambda, IReadOnlyList<EaseLambdaTri
 
 /// <summary>
 /// Chooses EASE's λ from a grid on held-out pairs: EASE's regularisation depends on the data's density (200 beat 500 on
-/// a MovieLens release nobody tuned for), so a fixed λ makes a baseline that is too easy on some data and too hard on
-/// none. The choice maximises <see cref="ValidationScore"/> against the grid's own best at each K.
+/// a MovieLens release nobody tuned for), so a fixed λ can only make the baseline weaker than EASE can be on the data.
+/// The choice maximises <see cref="ValidationScore"/> against the grid's own best at each K.
 /// </summary>
 public static class EaseLambdaSearch
 {

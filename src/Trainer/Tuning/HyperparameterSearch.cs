@@ -92,7 +92,8 @@ public static class HyperparameterSearch
 
         var tuneEpochs = fixedSettings?.Contains(Epochs) != true && start.Epochs > 1;
         var best = tuneEpochs ? start with { Epochs = start.Epochs / 2 } : start;
-        var bestScore = Try(best, tuneEpochs ? $"start, {best.Epochs} epochs" : "start") ?? double.NegativeInfinity;
+        if (Try(best, tuneEpochs ? $"start, {best.Epochs} epochs" : "start") is not { } bestScore)
+            return new TuningResult(start, trials, ease, ValidationFraction, budget, spent, watch.Elapsed.TotalSeconds); // no budget for a trial
         foreach (var step in Steps.Where(s => fixedSettings?.Contains(s.Setting) != true))
         {
             var (stepBest, stepScore) = (best, bestScore);
@@ -103,12 +104,15 @@ public static class HyperparameterSearch
         }
         if (tuneEpochs)
         {
-            // Longer schedules, each kept unless the shorter best so far beats it by the margin.
+            // Longer schedules, each kept unless the shorter best so far beats it by the margin. Screening ran short only to
+            // be cheap: without the budget to try the full schedule, the start's length stays, untried.
+            var screened = best;
             foreach (var epochs in new[] { start.Epochs, start.Epochs * 2 })
             {
-                var longer = best with { Epochs = epochs };
-                if (Try(longer, $"{Epochs} {epochs}") is { } score && score + MinImprovement >= bestScore)
-                    (best, bestScore) = (longer, Math.Max(score, bestScore));
+                var longer = screened with { Epochs = epochs };
+                var score = Try(longer, $"{Epochs} {epochs}");
+                if (score is null && epochs == start.Epochs) best = longer;
+                else if (score is { } s && s + MinImprovement >= bestScore) (best, bestScore) = (longer, Math.Max(s, bestScore));
             }
         }
         return new TuningResult(best, trials, ease, ValidationFraction, budget, spent, watch.Elapsed.TotalSeconds);

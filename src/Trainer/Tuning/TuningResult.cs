@@ -15,8 +15,9 @@ public sealed record TuningTrial(string Change, double Temperature, int Epochs, 
 public sealed record TuningResult(TrainingConfig Chosen, IReadOnlyList<TuningTrial> Trials, EaseLambdaChoice Ease, double ValidationFraction,
     int BudgetEpochs, int EpochsSpent, double Seconds)
 {
-    /// <summary>The trial of the chosen settings (not always the highest score: a change must win by a margin).</summary>
-    public TuningTrial ChosenTrial => Trials.Single(t => t.Temperature == Chosen.Temperature && t.Epochs == Chosen.Epochs
+    /// <summary>The trial of the chosen settings (not always the highest score: a change must win by a margin); null when
+    /// the budget did not allow trying them (then the start's settings, or its schedule length, are kept untried).</summary>
+    public TuningTrial? ChosenTrial => Trials.FirstOrDefault(t => t.Temperature == Chosen.Temperature && t.Epochs == Chosen.Epochs
         && t.LearningRate == Chosen.LearningRate && t.WeightDecay == Chosen.WeightDecay);
 
     public JsonObject ToJson() => new()
