@@ -6,8 +6,8 @@ using MovieRecommender.CommandLine;
 
 namespace MovieRecommender.Benchmarks.Training;
 
-/// <summary>One <c>train</c> run through the trainer's command line: its wall time and what its manifest says.</summary>
-public sealed record TrainerRun(IReadOnlyList<string> Arguments, double WallSeconds, ModelManifest Manifest)
+/// <summary>One <c>train</c> run through the trainer's command line: its wall and CPU time, the artifact it wrote and what its manifest says.</summary>
+public sealed record TrainerRun(IReadOnlyList<string> Arguments, double WallSeconds, double? CpuSeconds, string Artifact, ModelManifest Manifest)
 {
     public double Model(int k) => Manifest.Evaluation.Model.SeenExcluded[K(k)];
 
@@ -34,18 +34,20 @@ public sealed record TrainerRun(IReadOnlyList<string> Arguments, double WallSeco
 
     private static string K(int k) => k.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<TrainerRun> RunAsync(string trainerDll, IReadOnlyList<string> arguments, CancellationToken ct)
+    /// <param name="withoutInheritedOtel">Drop this process's OTEL_* variables, so the trainer exports no telemetry unless told.</param>
+    public static async Task<TrainerRun> RunAsync(string trainerDll, IReadOnlyList<string> arguments, CancellationToken ct, bool withoutInheritedOtel = true)
     {
         var cwd = Directory.GetCurrentDirectory();
-        var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [trainerDll, .. arguments], cwd, null, ct, withoutInheritedOtel: true);
+        var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), [trainerDll, .. arguments], cwd, null, ct, withoutInheritedOtel);
         if (run.ExitCode != 0)
             throw new UserFacingException($"train {string.Join(' ', arguments)} failed (exit {run.ExitCode}): {run.Tail()}");
-        var manifestPath = Path.Combine(Path.GetFullPath(run.LastLine, cwd), ModelManifest.FileName);
+        var artifact = Path.GetFullPath(run.LastLine, cwd);
+        var manifestPath = Path.Combine(artifact, ModelManifest.FileName);
         if (!File.Exists(manifestPath))
             throw new UserFacingException($"train's last line '{run.LastLine}' is not an artifact folder with {ModelManifest.FileName}.");
         try
         {
-            return new TrainerRun(arguments, run.WallSeconds, ModelManifest.FromJson(await File.ReadAllTextAsync(manifestPath, ct), manifestPath));
+            return new TrainerRun(arguments, run.WallSeconds, run.CpuSeconds, artifact, ModelManifest.FromJson(await File.ReadAllTextAsync(manifestPath, ct), manifestPath));
         }
         catch (JsonException e)
         {

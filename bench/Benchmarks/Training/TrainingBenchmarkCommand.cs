@@ -245,35 +245,20 @@ public static class TrainingBenchmarkCommand
         var load = ProcessStats.LoadAverage();
         string[] arguments =
         [
-            trainerDll, "train", "--data", options.DataDir, "--out", outRoot, "--preset", options.Preset,
+            "train", "--data", options.DataDir, "--out", outRoot, "--preset", options.Preset,
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture), "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
             // The port trains the preset's fixed settings: compare like with like (tuning has its own benchmark).
             "--no-tune",
         ];
-        var cwd = Directory.GetCurrentDirectory();
-        var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost(), arguments, cwd, null, ct);
-        if (run.ExitCode != 0)
-            throw new UserFacingException($"our trainer failed (exit {run.ExitCode}): {run.Tail()}");
-        var artifact = Path.GetFullPath(run.LastLine, cwd);
-        var manifestPath = Path.Combine(artifact, ModelManifest.FileName);
-        if (!File.Exists(manifestPath))
-            throw new UserFacingException($"our trainer's last line '{run.LastLine}' is not an artifact folder with {ModelManifest.FileName}.");
-        ModelManifest manifest;
-        try
-        {
-            manifest = ModelManifest.FromJson(await File.ReadAllTextAsync(manifestPath, ct), manifestPath);
-        }
-        catch (JsonException e)
-        {
-            throw new UserFacingException($"{manifestPath}: unreadable manifest ({e.Message}).", e);
-        }
+        var run = await TrainerRun.RunAsync(trainerDll, arguments, ct, withoutInheritedOtel: false);
+        var (artifact, manifest) = (run.Artifact, run.Manifest);
         // The PyTorch port trains one run for the epochs ours chose: compare it with our final run, and report the whole.
         var curve = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(artifact, "training.json"), ct))!;
         var finalRun = curve["finalRun"]!.AsArray();
         var finalSeconds = finalRun.Count > 0 ? finalRun[^1]!["seconds"]!.GetValue<double>() : manifest.TrainingSeconds;
         var details = new JsonObject
         {
-            ["command"] = new JsonArray([ChildProcess.DotnetHost(), .. arguments.Select(a => (JsonNode?)a)]),
+            ["command"] = new JsonArray([ChildProcess.DotnetHost(), trainerDll, .. arguments.Select(a => (JsonNode?)a)]),
             ["artifact"] = artifact,
             ["hyperParameters"] = manifest.HyperParameters.DeepClone(),
             ["counts"] = JsonSerializer.SerializeToNode(manifest.Counts),

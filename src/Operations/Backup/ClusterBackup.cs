@@ -130,31 +130,38 @@ public sealed class ClusterBackup(IClusterClient grains)
         for (var shard = 0; shard < info.CandidateShards; shard++)
         {
             var grain = grains.GetGrain<ICandidateShardGrain>(ICandidateShardGrain.Key(info.Version, shard));
-            for (var page = 0; ; page++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var chunk = await grain.ExportRows(page * rowsPerPage, rowsPerPage);
-                if (chunk.Ids.Length == 0 && page > 0) break;
-                Write(folder, BackupFolder.CandidatesFile(versionFolder, shard, page), chunk, files);
-                rows += chunk.Ids.Length;
-                if (chunk.Ids.Length < rowsPerPage) break;
-            }
+            var s = shard;
+            rows += await ExportPagesAsync(folder, rowsPerPage, grain.ExportRows, chunk => chunk.Ids.Length,
+                page => BackupFolder.CandidatesFile(versionFolder, s, page), files, ct);
         }
         var usersPerPage = Math.Max(1, PageBytes / (info.Dimension * sizeof(float) + 1024));
         for (var shard = 0; shard < info.UserShards; shard++)
         {
             var grain = grains.GetGrain<IUserShardGrain>(IUserShardGrain.Key(info.Version, shard));
-            for (var page = 0; ; page++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var chunk = await grain.ExportUsers(page * usersPerPage, usersPerPage);
-                if (chunk.UserIds.Length == 0 && page > 0) break;
-                Write(folder, BackupFolder.UsersFile(versionFolder, shard, page), chunk, files);
-                users += chunk.UserIds.Length;
-                if (chunk.UserIds.Length < usersPerPage) break;
-            }
+            var s = shard;
+            users += await ExportPagesAsync(folder, usersPerPage, grain.ExportUsers, chunk => chunk.UserIds.Length,
+                page => BackupFolder.UsersFile(versionFolder, s, page), files, ct);
         }
         return new BackupVersion(info.Version, versionFolder, info.CandidateShards, info.UserShards, rows, users);
+    }
+
+    /// <summary>Reads a shard's export page by page (<paramref name="perPage"/> at a time) into one file each; returns the entries written.
+    /// The first page is written even when empty, so every shard has at least one file.</summary>
+    private async Task<long> ExportPagesAsync<T>(string folder, int perPage, Func<int, int, Task<T>> read, Func<T, int> count,
+        Func<int, string> path, List<BackupFile> files, CancellationToken ct)
+    {
+        long total = 0;
+        for (var page = 0; ; page++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var chunk = await read(page * perPage, perPage);
+            var entries = count(chunk);
+            if (entries == 0 && page > 0) break;
+            Write(folder, path(page), chunk, files);
+            total += entries;
+            if (entries < perPage) break;
+        }
+        return total;
     }
 
     private void Write<T>(string folder, string path, T value, List<BackupFile> files)

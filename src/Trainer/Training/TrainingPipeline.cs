@@ -95,7 +95,8 @@ public static class TrainingPipeline
             {
                 var (train, test) = Rows(dataset, split);
                 easeOnTest = EaseLambdaSearch.Run(train, test, cancellationToken: cancellationToken);
-                return Evaluate(train, test, model.UserEmbeddings, model.ItemEmbeddings, ease.Lambda);
+                // The grid on the test pairs holds EASE at the λ chosen on validation already: no second fit.
+                return Evaluate(train, test, model.UserEmbeddings, model.ItemEmbeddings, ease.Lambda, easeOnTest.Evaluations[ease.Lambda]);
             });
             var run = new TrainingRun(dataset, split, tuning, model, ease, easeOnTest, evaluation);
             stages.Evaluated(run);
@@ -114,15 +115,19 @@ public static class TrainingPipeline
          SparseRows.Build(dataset.Users.Count, dataset.Items.Count, split.TestUsers, split.TestItems));
 
     /// <summary>The table for exported embeddings (scored by their plain dot product, as serving does), popularity and EASE at <paramref name="easeLambda"/>.</summary>
-    public static EvaluationTable Evaluate(SparseRows train, SparseRows test, EmbeddingMatrix userEmbeddings, EmbeddingMatrix itemEmbeddings, double easeLambda)
+    /// <param name="ease">EASE's evaluation on these pairs when already computed at <paramref name="easeLambda"/>.</param>
+    public static EvaluationTable Evaluate(SparseRows train, SparseRows test, EmbeddingMatrix userEmbeddings, EmbeddingMatrix itemEmbeddings, double easeLambda,
+        MethodEvaluation? ease = null)
     {
         MethodEvaluation modelEvaluation;
         using (var scorer = new EmbeddingScorer(userEmbeddings, itemEmbeddings))
             modelEvaluation = TopKEvaluator.Evaluate(scorer, train, test);
         var popularity = TopKEvaluator.Evaluate(new PopularityBaseline(train), train, test);
-        MethodEvaluation ease;
-        using (var scorer = new EaseBaseline(train, easeLambda))
+        if (ease is null)
+        {
+            using var scorer = new EaseBaseline(train, easeLambda);
             ease = TopKEvaluator.Evaluate(scorer, train, test);
+        }
         return new EvaluationTable(modelEvaluation, popularity, ease);
     }
 

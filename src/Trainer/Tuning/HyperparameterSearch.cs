@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using MovieRecommender.Trainer.Data;
-using MovieRecommender.Trainer.Evaluation;
 using MovieRecommender.Trainer.Training;
 
 namespace MovieRecommender.Trainer.Tuning;
@@ -62,10 +61,7 @@ public static class HyperparameterSearch
         double budgetRuns = DefaultBudgetRuns, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var inner = TwoTowerTrainer.ValidationSplit(split, AsTrial(start));
-        var ease = EaseLambdaSearch.Run(
-            SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TrainUsers, inner.TrainItems),
-            SparseRows.Build(dataset.Users.Count, dataset.Items.Count, inner.TestUsers, inner.TestItems), cancellationToken: cancellationToken);
+        var ease = TrainingPipeline.EaseOnValidation(dataset, split, start, cancellationToken);
         var reference = ease.Chosen;
 
         var budget = (int)Math.Round(budgetRuns * Math.Max(1, start.Epochs));
