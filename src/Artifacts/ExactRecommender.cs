@@ -16,8 +16,15 @@ public sealed class ExactRecommender(ModelArtifact artifact, LiveCatalogueTruth?
     public (int Row, double Score)[] TopK(int userRow, int k) =>
         TopK(artifact.UserEmbeddings.Row(userRow), artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet(), k);
 
-    /// <summary>The top K of any query (a user's once their ratings since training are folded in: <see cref="LiveQuery"/>), <paramref name="excluded"/> rows left out.</summary>
-    public (int Row, double Score)[] TopK(ReadOnlySpan<float> query, IReadOnlySet<int> excluded, int k)
+    /// <summary>The user's top K among the rows <paramref name="keep"/> accepts (a filtered request's).</summary>
+    public (int Row, double Score)[] TopK(int userRow, int k, Predicate<int> keep) =>
+        TopK(artifact.UserEmbeddings.Row(userRow), artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet(), k, keep);
+
+    /// <summary>
+    /// The top K of any query (a user's once their ratings since training are folded in: <see cref="LiveQuery"/>),
+    /// <paramref name="excluded"/> rows left out, and any row <paramref name="keep"/> (when given) rejects.
+    /// </summary>
+    public (int Row, double Score)[] TopK(ReadOnlySpan<float> query, IReadOnlySet<int> excluded, int k, Predicate<int>? keep = null)
     {
         // The heap's root is the worst pair kept: the lowest score, then the highest row.
         var heap = new PriorityQueue<int, (double Score, int Row)>(k + 1, TopKOrder.WorstFirst.Instance);
@@ -27,7 +34,7 @@ public sealed class ExactRecommender(ModelArtifact artifact, LiveCatalogueTruth?
         {
             var isSealed = at < artifact.Items.Count;
             var row = isSealed ? at : extra[at - artifact.Items.Count].Row;
-            if (excluded.Contains(row) || isSealed && hidden is not null && hidden.Contains(row)) continue;
+            if (excluded.Contains(row) || isSealed && hidden is not null && hidden.Contains(row) || keep is not null && !keep(row)) continue;
             var item = isSealed ? artifact.ItemEmbeddings.Row(at) : extra[at - artifact.Items.Count].Vector;
             double sum = 0;
             for (var d = 0; d < query.Length; d++) sum += (double)query[d] * item[d];

@@ -15,6 +15,9 @@ public static class LiveQuery
     public static (float[]? Query, int[] Excluded) Build(float[]? embedding, IReadOnlyCollection<int> seenRows,
         IReadOnlyList<(int Row, float[] Embedding)> rated, bool biasColumn, float meanUserNorm)
     {
+        // Most users rated nothing since training: their query and excluded rows are the profile's own arrays, not copies
+        // (an active user grain holds them as long as it lives).
+        if (embedding is not null && rated.Count == 0 && seenRows is int[] seen0 && StrictlyAscending(seen0)) return (embedding, seen0);
         float[]? query;
         if (embedding is not null)
         {
@@ -31,5 +34,12 @@ public static class LiveQuery
             query = rated.Count > 0 ? QueryFolding.FromRatings([.. rated.Select(m => m.Embedding)], meanUserNorm, biasColumn) : null;
         }
         return (query, [.. seenRows.Concat(rated.Select(m => m.Row)).Distinct().Order()]);
+    }
+
+    private static bool StrictlyAscending(int[] rows)
+    {
+        for (var i = 1; i < rows.Length; i++)
+            if (rows[i] <= rows[i - 1]) return false;
+        return true;
     }
 }

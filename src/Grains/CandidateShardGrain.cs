@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Catalogue;
+using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Shards;
@@ -28,6 +29,7 @@ public sealed class CandidateShardGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
     ILogger<CandidateShardGrain> logger,
+    MemoryAfterLoad memory,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
@@ -88,6 +90,7 @@ public sealed class CandidateShardGrain(
         if (state.RecordExists && state.State.Model is { } stored && stored.HasSameLayout(partition.Model)) return;
         state.State = partition.ToState();
         await state.WriteStateAsync();
+        memory.LoadFinished();
     }
 
     public Task<ScoredMovie[]> Search(ShardSearchRequest request)
@@ -141,7 +144,11 @@ public sealed class CandidateShardGrain(
     /// grain's scheduler too, never beside a search. The silo's gauges follow what the shard serves.
     /// </summary>
     private void StartIndexBuild(CandidatePartition partition) =>
-        _slot.Start(partition, (kind, rows) => ServingState.ShardLoaded(Key, partition.Model.Version, partition.Shard, kind, rows));
+        _slot.Start(partition, (kind, rows) =>
+        {
+            ServingState.ShardLoaded(Key, partition.Model.Version, partition.Shard, kind, rows);
+            memory.LoadFinished();
+        });
 
     /// <summary>The partition once every row is present; else why the shard cannot answer.</summary>
     private CandidatePartition Loaded()

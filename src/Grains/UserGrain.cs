@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Artifacts;
+using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Registry;
 using MovieRecommender.Grains.Search;
 using MovieRecommender.Grains.Storage;
@@ -22,6 +23,7 @@ public sealed class UserGrain(
     ServedRecallMonitor servedRecall,
     ActiveModelView activeModel,
     IOptions<ShardFanOutOptions> fanOut,
+    IOptions<UserGrainOptions> users,
     UserIdRedaction userIds,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
@@ -31,13 +33,34 @@ public sealed class UserGrain(
     private float[]? _featureQuery;
     // The query and excluded rows for the cached version and the ratings folded so far.
     private (float[]? Query, int[] Excluded, int RatingsFolded)? _query;
-    private readonly Dictionary<string, MovieVector> _ratedMovies = new(StringComparer.Ordinal);
+    // Made on the first rating: most of a large audience's grains never see one, and each activation's bytes count.
+    private Dictionary<string, MovieVector>? _ratedMovies;
     private UserLiveState _live = UserLiveState.Empty;
+
+    // When the grain last served a call, and the one-shot timer that deactivates it once idle that long.
+    private long _lastCall = Stopwatch.GetTimestamp();
+    private IGrainTimer? _idleTimer;
 
     private IRatingLogGrain Log => IRatingLogGrain.For(GrainFactory, this.GetPrimaryKeyString());
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
         _live = await Log.StateOf(this.GetPrimaryKeyString()) ?? UserLiveState.Empty;
+        _idleTimer = this.RegisterGrainTimer(DeactivateIfIdle, new GrainTimerCreationOptions(users.Value.IdleTimeout, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>
+    /// Each user grain leaves on its own once idle (<see cref="UserGrainOptions.IdleTimeout"/>), rather than by Orleans'
+    /// collector: that deactivates every activation idle past a quantum at once, and at thousands of new users a second
+    /// those bursts stalled the silo for 400-700 ms (issue 26). The timer fires once per idle period, not per call.
+    /// </summary>
+    private Task DeactivateIfIdle()
+    {
+        var idleFor = Stopwatch.GetElapsedTime(_lastCall);
+        if (idleFor >= users.Value.IdleTimeout) DeactivateOnIdle();
+        else _idleTimer?.Change(users.Value.IdleTimeout - idleFor, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
 
     public Task<Recommendation> Recommend(int k) => Recommend(k, MovieFilter.None);
 
@@ -52,7 +75,7 @@ public sealed class UserGrain(
         if (tuning.Problem() is { } problem) throw new ArgumentOutOfRangeException(nameof(tuning), problem);
 
         var userId = this.GetPrimaryKeyString();
-        var started = Stopwatch.GetTimestamp();
+        var started = _lastCall = Stopwatch.GetTimestamp();
         using var activity = RecommenderTelemetry.ActivitySource.StartActivity("recommend");
         activity?.SetTag("recommender.user", userId);
         activity?.SetTag("recommender.k", k);
@@ -112,6 +135,7 @@ public sealed class UserGrain(
 
     public async Task Rate(string movieId, double rating)
     {
+        _lastCall = Stopwatch.GetTimestamp();
         if (string.IsNullOrWhiteSpace(movieId)) throw new ArgumentException("The movie id is empty.", nameof(movieId));
         if (!(rating >= IUserGrain.MinRating && rating <= IUserGrain.MaxRating))
             throw new ArgumentOutOfRangeException(nameof(rating), rating, $"A rating must be between {IUserGrain.MinRating} and {IUserGrain.MaxRating}.");
@@ -132,6 +156,7 @@ public sealed class UserGrain(
 
     public async Task SetProfile(UserDemographics demographics)
     {
+        _lastCall = Stopwatch.GetTimestamp();
         if (demographics.Problem() is { } problem) throw new ArgumentException(problem, nameof(demographics));
         var entry = UserLogEntry.Of(this.GetPrimaryKeyString(), demographics, DateTimeOffset.UtcNow);
         await AppendAsync(entry, "The profile was not recorded", "Send it again once it is back.");
@@ -220,7 +245,7 @@ public sealed class UserGrain(
             _featureQuery = _profile is null && _live.Demographics is { } told
                 ? await GrainFactory.GetGrain<IModelTowersGrain>(model.Version).EmbedUser(told)
                 : null;
-            _ratedMovies.Clear();
+            _ratedMovies?.Clear();
             _query = null;
             _cachedVersion = model.Version;
         }
@@ -230,6 +255,7 @@ public sealed class UserGrain(
         var vectors = new List<MovieVector>();
         foreach (var movieId in rated.Select(r => r.MovieId).Distinct())
         {
+            _ratedMovies ??= new(StringComparer.Ordinal);
             if (!_ratedMovies.TryGetValue(movieId, out var movie))
             {
                 // A movie the new version lacks is simply not folded.

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
 
@@ -11,8 +12,16 @@ namespace MovieRecommender.Grains;
 /// </summary>
 [ShardSpreadPlacement]
 public sealed class UserShardGrain(
-    [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state) : Grain, IUserShardGrain
+    [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state,
+    MemoryAfterLoad memory) : Grain, IUserShardGrain
 {
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Read back from the store (a restart or a move): the read's buffers are garbage now.
+        if (state.RecordExists) memory.LoadFinished();
+        return Task.CompletedTask;
+    }
+
     public Task Load(UserChunk chunk)
     {
         var partition = state.State;
@@ -35,6 +44,7 @@ public sealed class UserShardGrain(
         if (state.State.Sealed && state.RecordExists) return;
         state.State = state.State with { Sealed = true };
         await state.WriteStateAsync();
+        memory.LoadFinished();
     }
 
     public Task<UserProfile?> Get(string userId)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -12,7 +13,20 @@ internal static unsafe class ExactRerank
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SearchHit[] TopK(float[] vectors, int dim, ReadOnlySpan<float> query, ReadOnlySpan<int> candidates, int k, bool portable)
     {
-        var hits = new SearchHit[candidates.Length];
+        // Rented: a rerank of a few hundred candidates per query was a silo's second largest allocation under load.
+        var buffer = ArrayPool<SearchHit>.Shared.Rent(candidates.Length);
+        try
+        {
+            return TopK(vectors, dim, query, candidates, k, portable, buffer.AsSpan(0, candidates.Length));
+        }
+        finally
+        {
+            ArrayPool<SearchHit>.Shared.Return(buffer);
+        }
+    }
+
+    private static SearchHit[] TopK(float[] vectors, int dim, ReadOnlySpan<float> query, ReadOnlySpan<int> candidates, int k, bool portable, Span<SearchHit> hits)
+    {
         var rowBytes = dim * sizeof(float);
         fixed (float* v = vectors)
         {
@@ -28,8 +42,8 @@ internal static unsafe class ExactRerank
                 hits[i] = new SearchHit(id, FloatDot.Dot(new ReadOnlySpan<float>(v + (long)id * dim, dim), query, portable));
             }
         }
-        SortBestFirst(hits);
-        return hits.Length <= k ? hits : hits[..k];
+        hits.Sort(BestFirstComparison);
+        return hits[..Math.Min(k, hits.Length)].ToArray();
     }
 
     /// <summary>Sorts hits best first in <see cref="TopKOrder"/>.</summary>

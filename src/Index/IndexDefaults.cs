@@ -14,8 +14,12 @@ public static class IndexDefaults
     /// <summary>Shards from this many rows are partitioned into IVF lists, so that a query scans a few percent of them.</summary>
     public const int IvfFrom = 16_384;
 
-    /// <summary>The recall@10 an automatic IVF probe is calibrated to on the shard's own rows.</summary>
-    public const double RecallTarget = 0.95;
+    /// <summary>
+    /// The recall@10 an automatic IVF probe is calibrated to on the shard's own rows. Above the served bar of 0.95: a
+    /// shard holding the whole catalogue (the default on one silo) answers with about its calibrated recall, and at
+    /// 0.95 its noisy-row calibration served users 0.9455 at 1M movies (the serve benchmark).
+    /// </summary>
+    public const double RecallTarget = 0.97;
 
     /// <summary>An automatic IVF probing more than this fraction of its lists scans too much to beat flat int8 codes.</summary>
     public const double MaxAutoProbeFraction = 0.25;

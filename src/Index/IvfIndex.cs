@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
@@ -84,7 +85,21 @@ public sealed class IvfIndex : CodeIndex
     {
         var prepared = _scanner.Prepare(query);
         var exclusions = new Exclusions(excludedIds);
-        var centroidScores = _lists.CentroidScores(query);
+        var centroidScores = ArrayPool<float>.Shared.Rent(_lists.CentroidScoreLength);
+        try
+        {
+            _lists.CentroidScores(query, centroidScores);
+            ProbeLists(k, parameters, candidates, prepared, exclusions, centroidScores);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(centroidScores);
+        }
+    }
+
+    /// <summary>Scans the probed lists, best first, and further ones while fewer than K candidates were found.</summary>
+    private void ProbeLists(int k, SearchParameters parameters, CandidateHeap candidates, PreparedQuery prepared, Exclusions exclusions, float[] centroidScores)
+    {
         var probed = _lists.BestLists(centroidScores, ProbeFor(parameters));
         // Too few candidates after the probe (small lists, many exclusions): further lists, best first, until K.
         var rest = probed.Length < _lists.Count ? null : Array.Empty<int>();

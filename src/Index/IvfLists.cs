@@ -100,21 +100,26 @@ internal sealed class IvfLists
         return new IvfLists(dim, centroids, firstBlock, blocks, map);
     }
 
-    /// <summary>The query's inner product with every centroid, eight centroids per register (no horizontal sums).</summary>
+    /// <summary>How long a buffer <see cref="CentroidScores"/> fills: the lists, rounded up to a block of eight.</summary>
+    public int CentroidScoreLength => (Count + 7) / 8 * 8;
+
+    /// <summary>
+    /// The query's inner product with every centroid, eight centroids per register (no horizontal sums), into
+    /// <paramref name="scores"/> (at least <see cref="CentroidScoreLength"/> long). The caller rents it: allocated per
+    /// query, it was a quarter of a silo's allocations under load.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float[] CentroidScores(ReadOnlySpan<float> query)
+    public void CentroidScores(ReadOnlySpan<float> query, Span<float> scores)
     {
         var blocks = (Count + 7) / 8;
-        var scores = new float[blocks * 8];
         var transposed = _transposed;
         for (var b = 0; b < blocks; b++)
         {
             var t = transposed.AsSpan(b * Dim * 8, Dim * 8);
             var acc = Vector256<float>.Zero;
             for (var j = 0; j < Dim; j++) acc += Vector256.Create(query[j]) * Vector256.Create<float>(t.Slice(j * 8, 8));
-            acc.CopyTo(scores.AsSpan(b * 8, 8));
+            acc.CopyTo(scores.Slice(b * 8, 8));
         }
-        return scores;
     }
 
     /// <summary>

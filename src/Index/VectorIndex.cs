@@ -49,4 +49,36 @@ public static class VectorIndex
                     $"Unknown index kind {options.Kind}; expected one of {string.Join(", ", IndexKinds.Names.Skip(1))}.");
         }
     }
+
+    /// <summary>
+    /// The K best of the rows <paramref name="ids"/> (ascending, none repeated) by their exact float32 scores, in
+    /// <see cref="TopKOrder"/>: the search of a filter that keeps few rows, where probing an index's lists finds too
+    /// few of them (recall collapses under such filters in IVF and graph indexes) and scoring just those rows costs little.
+    /// </summary>
+    public static SearchHit[] ExactAmong(float[] vectors, int dim, ReadOnlySpan<float> query, ReadOnlySpan<int> ids, int k, SimdLevel? simd = null)
+    {
+        VectorGuard.CheckQuery(query, dim, nameof(query));
+        VectorGuard.CheckSorted(ids, nameof(ids));
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (ids.Length > 0 && (ids[0] < 0 || (long)(ids[^1] + 1) * dim > vectors.Length))
+            throw new ArgumentOutOfRangeException(nameof(ids), $"Row ids must fall within the {vectors.Length / Math.Max(1, dim)} rows given.");
+        if (k == 0 || ids.IsEmpty) return [];
+        var portable = SimdSupport.Resolve(simd) == SimdLevel.Portable;
+        // Selection, not a sort: thousands of rows for ten answers. The best so far, best first.
+        var best = new SearchHit[Math.Min(k, ids.Length)];
+        var count = 0;
+        foreach (var id in ids)
+        {
+            var hit = new SearchHit(id, FloatDot.Dot(vectors.AsSpan(id * dim, dim), query, portable));
+            if (count == best.Length && !TopKOrder.IsBetter(hit, best[count - 1])) continue;
+            var at = count < best.Length ? count++ : count - 1;
+            while (at > 0 && TopKOrder.IsBetter(hit, best[at - 1]))
+            {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = hit;
+        }
+        return best;
+    }
 }

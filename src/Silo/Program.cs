@@ -54,6 +54,10 @@ public static class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Orleans places every new activation through a Polly pipeline, whose telemetry logs two Information lines per
+        // placement: with a new user grain per request that was thousands of console lines a second, and threads
+        // blocked on the console logger's full queue (the p99 stalls of issue 26). Its retries still log as warnings.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         // A refused key is the caller's business (it gets a 401), not a line per request in the silo's log.
         builder.Logging.AddFilter("MovieRecommender.HttpApi.Security", LogLevel.Warning);
         // A host that fails to start is told by Main: a wrong setting in one line, anything else as its exception.

@@ -57,7 +57,7 @@ public static class LiveCatalogueBenchmark
             var rssPublished = silo.Program.RssBytes();
             console.MarkupLineInterpolated($"Published in {publishSeconds:F1} s (movies {moviesSeconds:F1} s); shards built {tiers}; RSS {rssPublished / 1e6:F0} MB.");
 
-            var serving = new ServingLoad(client, artifact, before, silo, s.Shards, s.Seed, s.UserPool);
+            var serving = new ServingLoad(client, artifact, before, silo, s.Shards, s.Seed, UserDraw.Pool(artifact.Users.Count, s.UserPool, s.Seed));
             var under = new IndexUnderTest(label, null, tiers, null);
             var phases = new List<(string Phase, ServeRow Row, double? SiloCores)>();
             async Task<ServeRow> Load(string phase, double seconds, Task? beside = null)

@@ -25,8 +25,10 @@ public sealed class RecallSample
     public double Seconds { get; }
 
     /// <summary>The sample of <paramref name="size"/> users (the same for the same seed) and their exact top K; with
-    /// <paramref name="live"/>, over the live catalogue's changes too (its hidden rows left out, its put movies ranked).</summary>
-    public static RecallSample Compute(ModelArtifact artifact, int size, int k, int seed, CancellationToken ct, LiveCatalogueTruth? live = null)
+    /// <paramref name="live"/>, over the live catalogue's changes too (its hidden rows left out, its put movies ranked);
+    /// with <paramref name="filter"/>, among the movies it accepts only.</summary>
+    public static RecallSample Compute(ModelArtifact artifact, int size, int k, int seed, CancellationToken ct, LiveCatalogueTruth? live = null,
+        Grains.MovieFilter? filter = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var random = new Random(seed);
@@ -35,9 +37,10 @@ public sealed class RecallSample
         while (rows.Count < count) rows.Add(random.Next(artifact.Users.Count));
         var sorted = rows.Order().ToArray();
         var exact = new ExactRecommender(artifact, live);
+        var accepted = filter is null ? null : artifact.Items.Select(item => filter.Matches(item.Genres, item.Year ?? 0)).ToArray();
         var truth = new HashSet<int>[sorted.Length];
         Parallel.For(0, sorted.Length, new ParallelOptions { CancellationToken = ct },
-            i => truth[i] = exact.TopK(sorted[i], k).Select(p => p.Row).ToHashSet());
+            i => truth[i] = (accepted is null ? exact.TopK(sorted[i], k) : exact.TopK(sorted[i], k, row => accepted[row])).Select(p => p.Row).ToHashSet());
         return new RecallSample(sorted, sorted.Select((row, i) => (row, truth[i])).ToDictionary(p => p.row, p => p.Item2), watch.Elapsed.TotalSeconds);
     }
 

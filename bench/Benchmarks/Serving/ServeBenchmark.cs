@@ -38,16 +38,21 @@ public static class ServeBenchmark
         Directory.CreateDirectory(s.OutRoot);
 
         var dataName = s.Data.ToString().ToLowerInvariant();
-        var (made, generateSeconds, artifact, loadSeconds) = await LoadCatalogueAsync(s.OutRoot, s.Movies, s.Users, s.Dim, s.Seed, s.Regenerate, s.Data, towers: false, console);
+        var (made, generateSeconds, artifact, loadSeconds) = await LoadCatalogueAsync(s.OutRoot, s.Movies, s.Users, s.Dim, s.Seed, s.Regenerate, s.Data, towers: s.FilterShare is not null, console);
 
+        var draw = s.Zipf is { } exponent ? UserDraw.Zipf(artifact.Users.Count, exponent, s.Seed + 7) : UserDraw.Pool(artifact.Users.Count, s.UserPool, s.Seed);
+        var filter = s.FilterShare is { } share ? FilterChoice.ForShare(artifact, share) : null;
+        console.MarkupLineInterpolated($"Users: {draw.Description}.{(filter is null ? "" : $" Every request filtered: {filter}.")}");
         RecallSample sample = null!;
         await console.Status().StartAsync($"Brute force of {Math.Min(s.RecallSample, s.Users)} sampled users over {s.Movies:N0} movies ...",
-            _ => { sample = RecallSample.Compute(artifact, s.RecallSample, ServingLoad.K, s.Seed, ct); return Task.CompletedTask; });
+            _ => { sample = RecallSample.Compute(artifact, s.RecallSample, ServingLoad.K, s.Seed, ct, filter: filter?.Filter); return Task.CompletedTask; });
         console.MarkupLineInterpolated($"Exact top {ServingLoad.K} of {sample.UserRows.Count} sampled users in {sample.Seconds:F1} s.");
 
         // In process first, one index at a time, so its memory is given back before a silo holds the catalogue.
         var inProcess = new Dictionary<string, InProcessReport>(StringComparer.Ordinal);
-        if (s.InProcessQueries > 0)
+        // A filter needs genres and years: the catalogue with metadata (and towers) then, the same embeddings.
+        // The in-process search applies no filter: with one, the phase is skipped rather than compared unlike with like.
+        if (s.InProcessQueries > 0 && filter is null)
         {
             var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);
             for (var row = 0; row < artifact.Items.Count; row++) rowOfItem[artifact.Items[row].Id] = row;
@@ -79,7 +84,7 @@ public static class ServeBenchmark
         {
             try
             {
-                var (report, capacity) = await ServeOneAsync(s, spec, artifact, sample, inProcess.GetValueOrDefault(spec.ToString()), siloDll, rows, table, console, ct);
+                var (report, capacity) = await ServeOneAsync(s, spec, artifact, sample, draw, filter?.Filter, inProcess.GetValueOrDefault(spec.ToString()), siloDll, rows, table, console, ct);
                 indexReports.Add(report);
                 if (capacity is not null) capacities.Add(capacity);
             }
@@ -109,7 +114,20 @@ public static class ServeBenchmark
             ["indexRouting"] = "publish (recorded with the version); one silo per index setting",
             ["shards"] = s.Shards,
             ["userShards"] = s.UserShards,
-            ["userPool"] = s.UserPool > 0 ? s.UserPool : null,
+            ["shardsChosenBy"] = s.ShardsGiven ? "--shards" : $"ShardLayout for one silo (one shard per silo, more past {ShardLayout.MoviesPerShard:N0} movies a shard)",
+            ["users"] = draw.Description,
+            ["userDraw"] = draw.Settings.Kind,
+            ["userPool"] = draw.Settings.Pool,
+            ["zipfExponent"] = draw.Settings.ZipfExponent,
+            ["filter"] = filter is null ? null : new JsonObject
+            {
+                ["requestedShare"] = s.FilterShare,
+                ["genre"] = filter.Filter.Genre,
+                ["minYear"] = filter.Filter.MinYear,
+                ["maxYear"] = filter.Filter.MaxYear,
+                ["keptMovies"] = filter.Kept,
+                ["keptShare"] = Math.Round(filter.Share, 5),
+            },
             ["k"] = ServingLoad.K,
             ["rates"] = new JsonArray([.. s.Rates.Select(r => (JsonNode)JsonValue.Create(r))]),
             ["refine"] = s.Refine,
@@ -124,7 +142,7 @@ public static class ServeBenchmark
         };
         json["method"] = "Per index setting: the same shards built in this process and every query searched through them one at a time (CPU per recommendation without Orleans); "
             + "then a real silo process (its own ports and store) serving the artifact published through a real Orleans client, and the load generator's open loop "
-            + "(one attempt per request, latency from when a request was due, users uniform over all users or the --user-pool, the recall sample spread among them) at each rate: "
+            + "(one attempt per request, latency from when a request was due, users drawn uniformly over all users, over the --user-pool, or by --zipf, the recall sample spread among them; with --filter-share every request carries the filter and the exact top 10 is among the movies it keeps) at each rate: "
             + "a ladder until the first miss, then bisection. Sustained: no failure, achieved >= min share of the target, p99 under the bar. Silo CPU from /proc over each step, "
             + "also net of the silo's CPU at rest (measured for up to 3 s after the warm-up). CPU ratio at a moderate rate: the highest sustained at most half the best.";
         json["recallSample"] = new JsonObject
@@ -141,7 +159,7 @@ public static class ServeBenchmark
     }
 
     private static async Task<(JsonObject Report, TierCapacity? Capacity)> ServeOneAsync(ServeSettings s, IndexSpec spec, ModelArtifact artifact, RecallSample sample,
-        InProcessReport? inProcess, string siloDll, List<ServeRow> rows, Table table, IAnsiConsole console, CancellationToken ct)
+        UserDraw draw, MovieFilter? filter, InProcessReport? inProcess, string siloDll, List<ServeRow> rows, Table table, IAnsiConsole console, CancellationToken ct)
     {
         var label = spec.ToString();
         var store = Path.Combine(s.OutRoot, $"serve-store-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
@@ -159,7 +177,7 @@ public static class ServeBenchmark
             var tiers = await ShardTiersAsync(client, artifact, s.Shards);
             console.MarkupLineInterpolated($"  published in {publishSeconds:F1} s (movies {moviesSeconds:F1} s, users {publishSeconds - moviesSeconds:F1} s); shards built {tiers}; RSS {rssPublished / 1e6:F0} MB.");
 
-            var serving = new ServingLoad(client, artifact, sample, silo, s.Shards, s.Seed, s.UserPool);
+            var serving = new ServingLoad(client, artifact, sample, silo, s.Shards, s.Seed, draw, filter);
             var under = new IndexUnderTest(label, inProcess is null ? null : string.Join(" ", inProcess.ResolvedSpecs), tiers, inProcess?.CpuMsPerRecommendation);
             ServeRow? warm = null;
             if (s.WarmupSeconds > 0)

@@ -3,6 +3,7 @@ using System.Globalization;
 using MovieRecommender.Benchmarks.Publish;
 using MovieRecommender.CommandLine;
 using MovieRecommender.Index;
+using MovieRecommender.Operations.Publishing;
 using Spectre.Console;
 
 namespace MovieRecommender.Benchmarks.Serving;
@@ -26,9 +27,11 @@ public static class ServeBenchmarkCommand
             DefaultValueFactory = _ => ["int8", "auto"],
             AllowMultipleArgumentsPerToken = true,
         }.Satisfying($"index specs: {IndexSpec.Syntax}; e.g. int8", text => IndexSpec.TryParse(text, out _, out var error) ? null : error);
-        var shards = new Option<int>("--shards") { Description = "Candidate shards the movies are split over.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
-        var userShards = new Option<int>("--user-shards") { Description = "User shards.", DefaultValueFactory = _ => 16 }.Integer(min: 1, max: 4096);
+        var shards = new Option<int?>("--shards") { Description = "Candidate shards the movies are split over (default: as publish chooses them for one silo)." }.Integer(min: 1, max: PublishOptions.MaxShards);
+        var userShards = new Option<int?>("--user-shards") { Description = "User shards (default: as publish chooses them for one silo)." }.Integer(min: 1, max: PublishOptions.MaxShards);
         var userPool = new Option<int>("--user-pool") { Description = "Users the load draws from, a seeded subset whose grains stay active (0: every user, most requests activating a user grain).", DefaultValueFactory = _ => 0 }.Integer(min: 0, max: 100_000_000);
+        var zipf = new Option<double?>("--zipf") { Description = "Draw users by Zipf's law with this exponent S over every user (the i-th most active asks with weight 1/i^S), e.g. 1.0; default: uniform." }.Number(min: 0, max: 10, above: true);
+        var filterShare = new Option<double?>("--filter-share") { Description = "Every request filters by a genre and year range keeping about this share of the movies, e.g. 0.01." }.Number(min: 0, max: 1, above: true);
         var rates = new Option<string?>("--rates") { Description = "The rates to try, instead of the generated ladder." }.Matching(RateLadder.ListRule, text => RateLadder.TryParseList(text, out _) is { Length: > 0 });
         var startRps = new Option<double>("--start-rps") { Description = "First rate of the generated ladder (req/s).", DefaultValueFactory = _ => 100 }.Number(min: 0, max: 10_000_000, above: true);
         var factor = new Option<double>("--factor") { Description = "Each rate of the ladder is the previous times this.", DefaultValueFactory = _ => 2 }.Number(min: 1, max: 100, above: true);
@@ -56,12 +59,14 @@ public static class ServeBenchmarkCommand
 
         var command = new Command("serve", "Highest sustained recommendation rate of one silo per index setting on a generated catalogue, with served recall@10 and Orleans' CPU against the same search in process.")
         {
-            movies, users, dim, data, seed, index, shards, userShards, userPool, rates, startRps, factor, maxRps, refine, duration, warmup, p99, minAchieved,
+            movies, users, dim, data, seed, index, shards, userShards, userPool, zipf, filterShare, rates, startRps, factor, maxRps, refine, duration, warmup, p99, minAchieved,
             concurrency, timeout, recallSample, inProcessQueries, siloMemory, output, regenerate, name, json, plot, capacity, readme, noBuild, keepStore,
         };
         command.SetAction(async (parsed, ct) =>
         {
             var specs = (parsed.GetValue(index) is { Length: > 0 } given ? given : ["int8", "auto"]).Select(IndexSpec.Parse).DistinctBy(s => s.ToString()).ToArray();
+            if (parsed.GetValue(zipf) is not null && parsed.GetValue(userPool) > 0)
+                throw new UsageException("--zipf draws from every user; leave out --user-pool, or --zipf.");
             var s = new ServeSettings(
                 Movies: parsed.GetValue(movies),
                 Users: parsed.GetValue(users),
@@ -69,9 +74,12 @@ public static class ServeBenchmarkCommand
                 Data: parsed.GetValue(data) == "gaussian" ? SyntheticData.Gaussian : SyntheticData.Clustered,
                 Seed: parsed.GetValue(seed),
                 Indexes: specs,
-                Shards: parsed.GetValue(shards),
-                UserShards: parsed.GetValue(userShards),
+                Shards: parsed.GetValue(shards) ?? ShardLayout.CandidateShards(parsed.GetValue(movies), parsed.GetValue(dim), silos: 1),
+                UserShards: parsed.GetValue(userShards) ?? ShardLayout.UserShards(parsed.GetValue(users), silos: 1),
+                ShardsGiven: parsed.GetValue(shards) is not null,
                 UserPool: parsed.GetValue(userPool),
+                Zipf: parsed.GetValue(zipf),
+                FilterShare: parsed.GetValue(filterShare),
                 Rates: RateLadder.Rungs(parsed.GetValue(rates), parsed.GetValue(startRps), parsed.GetValue(factor), parsed.GetValue(maxRps)),
                 Refine: parsed.GetValue(refine),
                 WarmupSeconds: parsed.GetValue(warmup),

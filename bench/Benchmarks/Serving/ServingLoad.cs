@@ -1,6 +1,7 @@
 using System.Globalization;
 using MovieRecommender.Artifacts;
 using MovieRecommender.CommandLine;
+using MovieRecommender.Grains;
 using MovieRecommender.Operations.Load;
 
 namespace MovieRecommender.Benchmarks.Serving;
@@ -16,14 +17,14 @@ public sealed record StepRules(double DurationSeconds, int Concurrency, double P
 /// from when a request was due) at one rate for a few seconds, asking for users drawn uniformly from the whole artifact
 /// with the recall sample's users spread among them; the silo's CPU (/proc) over the step and its RSS after it.
 /// Achieved rate: requests over the time until the last answer came back, so a silo that falls behind shows.
-/// With a user pool, the users are drawn from that many (seeded) instead: a hot audience whose grains stay active.
+/// The users come from a <see cref="UserDraw"/> (uniform, a hot pool, or Zipf); with a filter, every request carries it.
 /// </summary>
-public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, RecallSample sample, SiloProcess silo, int shards, int seed, int userPool = 0)
+public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, RecallSample sample, SiloProcess silo, int shards, int seed, UserDraw draw,
+    MovieFilter? filter = null)
 {
     public const int K = 10;
 
     private readonly Dictionary<string, int> _sampleRowOfUser = sample.UserRows.ToDictionary(row => artifact.Users[row].Id, row => row, StringComparer.Ordinal);
-    private readonly int[]? _pool = userPool > 0 && userPool < artifact.Users.Count ? Pool(artifact.Users.Count, userPool, seed) : null;
     private int _steps;
 
     /// <summary>The silo's CPU per second while no request comes (timers, membership, GC), to tell a recommendation's own CPU.</summary>
@@ -39,7 +40,7 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
     public async Task<ServeRow> RunAsync(IndexUnderTest index, double rate, string phase, StepRules rules, CancellationToken ct)
     {
         var order = Order(rate, rules.DurationSeconds, seed + Interlocked.Increment(ref _steps));
-        var generator = new LoadGenerator(grains, new RequestSettings(K, rules.TimeoutMs, rules.TimeoutMs, 0, 0));
+        var generator = new LoadGenerator(grains, new RequestSettings(K, rules.TimeoutMs, rules.TimeoutMs, 0, 0, filter, _sampleRowOfUser.ContainsKey));
         var load = ProcessStats.LoadAverage();
         var started = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var cpuBefore = silo.Program.CpuSeconds();
@@ -71,8 +72,7 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
     }
 
     /// <summary>
-    /// The users of one step, in order: uniform over every user of the artifact (so most requests meet a user grain not
-    /// active yet, as a large audience does) or over the pool, every n-th one a user of the recall sample.
+    /// The users of one step, in order, from the draw, every n-th one a user of the recall sample.
     /// </summary>
     private List<string> Order(double rate, double seconds, int stepSeed)
     {
@@ -83,17 +83,9 @@ public sealed class ServingLoad(IGrainFactory grains, ModelArtifact artifact, Re
         for (var i = 0; i < total; i++)
         {
             var row = i % stride == 0 ? sample.UserRows[i / stride % sample.UserRows.Count]
-                : _pool is { } pool ? pool[random.Next(pool.Length)] : random.Next(artifact.Users.Count);
+                : draw.Next(random);
             order.Add(artifact.Users[row].Id);
         }
         return order;
-    }
-
-    private static int[] Pool(int users, int size, int seed)
-    {
-        var random = new Random(seed);
-        var rows = new HashSet<int>();
-        while (rows.Count < size) rows.Add(random.Next(users));
-        return [.. rows.Order()];
     }
 }

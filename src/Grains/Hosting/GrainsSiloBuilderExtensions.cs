@@ -8,6 +8,7 @@ using MovieRecommender.Grains.Storage;
 using MovieRecommender.Grains.Telemetry;
 using MovieRecommender.Index;
 using MovieRecommender.ServiceDefaults;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 
@@ -31,7 +32,7 @@ public static class GrainsSiloBuilderExtensions
     /// options, each bound from its section and checked when the silo starts: live served recall
     /// (<c>Telemetry:ServedRecall</c>), the shard index (<c>Index</c>, e.g. <c>Index:Kind=pq4</c>,
     /// <c>Index:Rerank=64</c>; default: the kind follows each shard's size), the fan-out's patience
-    /// (<c>Serving:FanOut</c>), each silo's view of the active model (<c>Serving:Registry</c>) and shard rebalancing
+    /// (<c>Serving:FanOut</c>), how long an idle user grain stays (<c>Serving:Users</c>), each silo's view of the active model (<c>Serving:Registry</c>) and shard rebalancing
     /// (off unless cluster mode turns it on).
     /// </summary>
     public static ISiloBuilder AddMovieRecommenderGrains(this ISiloBuilder silo)
@@ -47,7 +48,11 @@ public static class GrainsSiloBuilderExtensions
 
         services.AddValidatedOptions<IndexOptions, IndexOptionsValidator>(configuration, IndexOptionsValidator.Section);
         services.AddSingleton<IShardIndexBuilder, ShardIndexBuilder>();
+        services.AddSingleton<MemoryAfterLoad>();
         services.AddValidatedOptions<ShardFanOutOptions, ShardFanOutOptionsValidator>(configuration, ShardFanOutOptions.Section);
+        services.AddValidatedOptions<UserGrainOptions, UserGrainOptionsValidator>(configuration, UserGrainOptions.Section);
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<UserGrainOptions>>((collection, users) =>
+            collection.ClassSpecificCollectionAge[typeof(UserGrain).FullName!] = users.Value.CollectionAge);
 
         // The active model, per silo: read by user grains and the HTTP API, told of changes by the registry, refreshed periodically.
         services.AddValidatedOptions<ActiveModelViewOptions, ActiveModelViewOptionsValidator>(configuration, ActiveModelViewOptions.Section);

@@ -14,6 +14,7 @@ public sealed class CandidatePartition
     // The rows in the form the store keeps them; a chunk writes into these arrays.
     private readonly CandidatePartitionState _rows;
     private readonly bool[] _loaded;
+    private readonly GenreLists _genres = new();
     private Dictionary<string, int>? _localOfId;
     private ShardExclusions? _exclusions;
 
@@ -24,6 +25,7 @@ public sealed class CandidatePartition
         Shard = shard;
         _loaded = loaded;
         LoadedCount = loaded.Count(l => l);
+        _genres.ShareAll(rows.Genres);
     }
 
     public ModelVersionInfo Model { get; }
@@ -93,7 +95,7 @@ public sealed class CandidatePartition
         {
             _rows.Ids[local + i] = chunk.Ids[i];
             _rows.Titles[local + i] = chunk.Titles[i];
-            _rows.Genres[local + i] = chunk.Genres[i];
+            _rows.Genres[local + i] = chunk.Genres[i] is { } genres ? _genres.Shared(genres) : null!;
             _rows.Years[local + i] = chunk.Years[i];
             if (!_loaded[local + i])
             {
@@ -151,12 +153,12 @@ public sealed class CandidatePartition
         return local;
     }
 
-    /// <summary>The local ids (ascending) of the movies the filter rejects: a scan of every row's genres and year.</summary>
-    public int[] RowsRejectedBy(MovieFilter filter)
+    /// <summary>The local ids (ascending) of the movies the filter accepts: a scan of every row's genres and year.</summary>
+    public int[] RowsAcceptedBy(MovieFilter filter)
     {
-        var rejected = new List<int>();
+        var accepted = new List<int>();
         for (var local = 0; local < Count; local++)
-            if (!filter.Matches(_rows.Genres[local], _rows.Years[local])) rejected.Add(local);
-        return [.. rejected];
+            if (filter.Matches(_rows.Genres[local], _rows.Years[local])) accepted.Add(local);
+        return [.. accepted];
     }
 }

@@ -50,10 +50,35 @@ public sealed class ShardIndexSlot(IShardIndexBuilder builder, IndexOptions opti
         activity?.SetTag("recommender.shard.rows", index.Count);
         if (_index is null) activity?.SetTag("recommender.index.building", true);
         var parameters = request.Tuning is { } tuning ? new SearchParameters(tuning.Rerank, tuning.Probe) : default;
-        var result = partition.Scored(index.Search(request.Query, request.K, Skipped(partition, request, hidden), parameters));
+        SearchHit[] hits;
+        if (request.Filter is { IsEmpty: false } filter && partition.Exclusions.KeptIfSelective(filter) is { } kept)
+        {
+            // Few rows pass: score just those, exactly. Probing lists would find too few of them (recall collapses).
+            activity?.SetTag("recommender.filter.exact_rows", kept.Length);
+            var skipped = partition.LocalRows(request.ExcludedRows);
+            var among = SortedRows.Except(SortedRows.Except(kept, skipped), hidden ?? []);
+            hits = VectorIndex.ExactAmong(partition.Vectors, partition.Model.Dimension, request.Query, among, request.K, options.Simd);
+        }
+        else
+        {
+            hits = index.Search(request.Query, request.K, Skipped(partition, request, hidden), WithFilterProbe(index, partition, request, parameters));
+        }
+        var result = partition.Scored(hits);
         RecommenderTelemetry.ShardSearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("tier", kind));
         return result;
+    }
+
+    /// <summary>
+    /// A filter that keeps a share s of the rows leaves an IVF probe about s of the candidates it would find: the
+    /// default probe is divided by s (at most every list), unless the request set its own.
+    /// </summary>
+    private static SearchParameters WithFilterProbe(IVectorIndex index, CandidatePartition partition, ShardSearchRequest request, SearchParameters parameters)
+    {
+        if (request.Filter is not { IsEmpty: false } filter || parameters.Probe is not null || index.Spec is not { Probe: { } probe, Lists: { } lists })
+            return parameters;
+        var share = Math.Max(partition.Exclusions.KeptShare(filter), 1e-6);
+        return parameters with { Probe = (int)Math.Min(lists, Math.Ceiling(probe / share)) };
     }
 
     /// <summary>The same search by exact scan whatever the index (same K, exclusion and tie rules), and the kind of index served with.</summary>

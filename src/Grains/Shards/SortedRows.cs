@@ -21,6 +21,33 @@ public static class SortedRows
         return [.. union];
     }
 
+    /// <summary>The rows of <paramref name="x"/> not in <paramref name="y"/> (both ascending), ascending.</summary>
+    public static int[] Except(int[] x, int[] y)
+    {
+        if (y.Length == 0) return x;
+        var rest = new List<int>(x.Length);
+        var j = 0;
+        foreach (var row in x)
+        {
+            while (j < y.Length && y[j] < row) j++;
+            if (j >= y.Length || y[j] != row) rest.Add(row);
+        }
+        return [.. rest];
+    }
+
+    /// <summary>The rows in [0, <paramref name="count"/>) not in <paramref name="sorted"/> (ascending, within that range), ascending.</summary>
+    public static int[] Complement(int[] sorted, int count)
+    {
+        var rest = new int[count - sorted.Length];
+        int at = 0, j = 0;
+        for (var row = 0; row < count; row++)
+        {
+            if (j < sorted.Length && sorted[j] == row) j++;
+            else rest[at++] = row;
+        }
+        return rest;
+    }
+
     /// <summary>The position of the first row not below <paramref name="value"/> (the length when every row is below).</summary>
     public static int LowerBound(int[] sorted, int value)
     {

@@ -5,7 +5,11 @@ namespace MovieRecommender.Operations.Load;
 
 /// <summary>How one recommendation request is made: K, its deadline (retries included), the deadline of one attempt,
 /// how many retries, and the share of requests traced.</summary>
-public sealed record RequestSettings(int K, int TimeoutMs, int AttemptTimeoutMs, int Retries, double TraceShare)
+/// <param name="Filter">Every request asks with this filter (null: none).</param>
+/// <param name="KeepAnswer">Which users' answers an outcome keeps (null: every one). A load of thousands a second
+/// keeps only those it checks, so that the answers do not pile up in the load generator's own heap and pause it.</param>
+public sealed record RequestSettings(int K, int TimeoutMs, int AttemptTimeoutMs, int Retries, double TraceShare, MovieFilter? Filter = null,
+    Func<string, bool>? KeepAnswer = null)
 {
     /// <summary>One attempt, no deadline of ours: every exception is the outcome.</summary>
     public static RequestSettings SingleAttempt(int k) => new(k, int.MaxValue, int.MaxValue, 0, 0);
@@ -111,7 +115,8 @@ public sealed class LoadGenerator(IGrainFactory grains, RequestSettings settings
             if (remaining <= 0) { error ??= "deadline passed"; break; }
             try
             {
-                last = await grains.GetGrain<IUserGrain>(user).Recommend(settings.K)
+                var grain = grains.GetGrain<IUserGrain>(user);
+                last = await (settings.Filter is { IsEmpty: false } filter ? grain.Recommend(settings.K, filter) : grain.Recommend(settings.K))
                     .WaitAsync(TimeSpan.FromSeconds(Math.Min(remaining, settings.AttemptTimeoutMs / 1000.0)), ct);
                 error = null;
                 // A partial answer says so (coverage); it is not a success, so ask again while time allows.
@@ -135,6 +140,7 @@ public sealed class LoadGenerator(IGrainFactory grains, RequestSettings settings
         var problem = _checker?.Check(last, out _);
         var known = _checker is null || _checker.Versions.Contains(last.ModelVersion);
         return new RequestOutcome(due, sent, done, latencyMs, true, partial, problem is not null && !partial, !known, last.ModelVersion, attempts,
-            problem is not null ? $"user {user}: WRONG for {last.ModelVersion}: {problem}" : error, last);
+            problem is not null ? $"user {user}: WRONG for {last.ModelVersion}: {problem}" : error,
+            settings.KeepAnswer is not { } keep || keep(user) ? last : null);
     }
 }

@@ -12,14 +12,20 @@ namespace MovieRecommender.Operations.Publishing;
 /// </summary>
 public sealed class ArtifactPublisher(IGrainFactory grains)
 {
+    /// <summary>The options with every shard count set; those not given by <see cref="ShardLayout"/>, from the cluster's active silos.</summary>
+    public async Task<PublishOptions> ResolveLayoutAsync(PublishOptions options, ModelArtifact artifact) =>
+        options is { CandidateShards: not null, UserShards: not null } ? options
+            : options.WithLayoutFor(artifact.Items.Count, artifact.Users.Count, artifact.Manifest.Dimension, await ShardLayout.ActiveSilosAsync(grains));
+
     public async Task<ModelVersionInfo> PublishAsync(ModelArtifact artifact, PublishOptions options,
         IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        options = await ResolveLayoutAsync(options, artifact);
         options.Validate(artifact.Items.Count);
         var manifest = artifact.Manifest;
         var biasColumn = manifest.HyperParameters["itemBias"]?.GetValue<bool>() ?? false;
         var info = new ModelVersionInfo(manifest.Version, manifest.Dimension, artifact.Items.Count, artifact.Users.Count,
-            options.CandidateShards, options.UserShards, DateTimeOffset.UtcNow, biasColumn, MeanNorm(artifact.UserEmbeddings, biasColumn),
+            options.CandidateShards!.Value, options.UserShards!.Value, DateTimeOffset.UtcNow, biasColumn, MeanNorm(artifact.UserEmbeddings, biasColumn),
             options.Index.ToString());
 
         var rowOfItem = new Dictionary<string, int>(artifact.Items.Count, StringComparer.Ordinal);

@@ -15,17 +15,16 @@ namespace MovieRecommender.Operations.Publishing;
 /// </summary>
 public static class PublishConsole
 {
-    private static readonly Option<int> ShardsOption = new Option<int>("--shards")
+    private static readonly Option<int?> ShardsOption = new Option<int?>("--shards")
     {
-        Description = "Candidate shards to split the movies over; every recommendation fans out to all of them.",
-        DefaultValueFactory = _ => new PublishOptions().CandidateShards,
-    }.Integer(min: 1, max: 4096);
+        Description = "Candidate shards to split the movies over; every recommendation fans out to all of them " +
+            $"(default: one per active silo, more past {ShardLayout.MoviesPerShard:N0} movies a shard).",
+    }.Integer(min: 1, max: PublishOptions.MaxShards);
 
-    private static readonly Option<int> UserShardsOption = new Option<int>("--user-shards")
+    private static readonly Option<int?> UserShardsOption = new Option<int?>("--user-shards")
     {
-        Description = "User shards to split the users' query embeddings over.",
-        DefaultValueFactory = _ => new PublishOptions().UserShards,
-    }.Integer(min: 1, max: 4096);
+        Description = $"User shards to split the users' query embeddings over (default: one per active silo, more past {ShardLayout.UsersPerShard:N0} users a shard).",
+    }.Integer(min: 1, max: PublishOptions.MaxShards);
 
     private static readonly Option<IndexSpec> IndexOption = new Option<IndexSpec>("--index")
     {
@@ -65,10 +64,10 @@ public static class PublishConsole
         {
             throw new UserFacingException(e.Message.Split(Environment.NewLine)[0], e);
         }
-        console.MarkupLineInterpolated($"Publishing version [bold]{artifact.Manifest.Version}[/]: {artifact.Items.Count} movies in {options.CandidateShards} shards (index {options.Index.ToString()}), {artifact.Users.Count} users in {options.UserShards} user shards.");
-
         await using var cluster = await ClusterConnection.ConnectAsync(ct);
         var publisher = new ArtifactPublisher(cluster.Client);
+        options = await publisher.ResolveLayoutAsync(options, artifact);
+        console.MarkupLineInterpolated($"Publishing version [bold]{artifact.Manifest.Version}[/]: {artifact.Items.Count} movies in {options.CandidateShards} shards (index {options.Index.ToString()}), {artifact.Users.Count} users in {options.UserShards} user shards.");
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -76,7 +75,7 @@ public static class PublishConsole
             {
                 var movies = progress.AddTask("movies", maxValue: artifact.Items.Count);
                 var users = progress.AddTask("users", maxValue: Math.Max(1, artifact.Users.Count));
-                var indexes = progress.AddTask($"indexes ({options.Index})", maxValue: options.CandidateShards);
+                var indexes = progress.AddTask($"indexes ({options.Index})", maxValue: options.CandidateShards!.Value);
                 var report = new Progress<PublishProgress>(p => (p.Stage switch { "movies" => movies, "users" => users, _ => indexes }).Value = p.Done);
                 await publisher.PublishAsync(artifact, options, report, ct);
                 movies.Value = movies.MaxValue;

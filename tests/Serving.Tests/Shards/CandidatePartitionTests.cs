@@ -118,14 +118,14 @@ public sealed class CandidatePartitionTests
     }
 
     [Fact]
-    public void RowsAFilterRejectsAreAscendingLocalIds()
+    public void RowsAFilterAcceptsAreAscendingLocalIds()
     {
         var shard1 = Complete(Version, shard: 1);
 
         // Rows 5..9: Comedy, Drama, Comedy, Drama, Comedy, released 1995..1999.
-        Assert.Equal([1, 3], shard1.RowsRejectedBy(new MovieFilter(Genre: "comedy")));
-        Assert.Equal([0, 1, 2], shard1.RowsRejectedBy(new MovieFilter(MinYear: 1998)));
-        Assert.Empty(shard1.RowsRejectedBy(MovieFilter.None));
+        Assert.Equal([0, 2, 4], shard1.RowsAcceptedBy(new MovieFilter(Genre: "comedy")));
+        Assert.Equal([3, 4], shard1.RowsAcceptedBy(new MovieFilter(MinYear: 1998)));
+        Assert.Equal([0, 1, 2, 3, 4], shard1.RowsAcceptedBy(MovieFilter.None));
     }
 
     [Fact]

@@ -57,16 +57,37 @@ public sealed class ShardExclusionsTests
     public void TheCacheKeepsAtMostSixtyFourFilters()
     {
         var exclusions = new ShardExclusions(Complete(Model(), shard: 1));
-        var filters = Enumerable.Range(0, ShardExclusions.MaxCachedFilters + 1).Select(i => new MovieFilter(Genre: $"Genre {i}")).ToArray();
+        // Each keeps every row (released 1995..1999): none is selective, so their rejected rows are what is cached.
+        var filters = Enumerable.Range(0, ShardExclusions.MaxCachedFilters + 1).Select(i => new MovieFilter(MinYear: 1900 + i)).ToArray();
         var first = exclusions.Rejected(filters[0]);
         foreach (var filter in filters[1..^1]) exclusions.Rejected(filter);
         Assert.Same(first, exclusions.Rejected(filters[0]));
 
-        // The 65th filter starts the cache again: the first one is computed anew (each rejects every row).
+        // The 65th filter starts the cache again: the first one is computed anew.
         exclusions.Rejected(filters[^1]);
         var again = exclusions.Rejected(filters[0]);
         Assert.NotSame(first, again);
-        Assert.Equal([0, 1, 2, 3, 4], again);
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public void AFilterKeepingFewRowsCachesTheRowsItKeeps()
+    {
+        var model = Model(items: 100, shards: 1);
+        var partition = CandidatePartition.ForLayout(model, 0);
+        partition.Take(Chunk(model, 0, 100));
+        var exclusions = new ShardExclusions(partition);
+        // Rows 0..99 are released 1990..2089: 3 of them from 2087 on, 3 % of the shard.
+        var late = new MovieFilter(MinYear: 2087);
+
+        var kept = exclusions.KeptIfSelective(late);
+        Assert.Equal([97, 98, 99], kept!);
+        Assert.Same(kept, exclusions.KeptIfSelective(late));
+        Assert.Equal(97, exclusions.Rejected(late).Length);
+        Assert.Equal(0.03, exclusions.KeptShare(late), 6);
+        // Half the rows is not selective: the index searches, skipping the other half.
+        Assert.Null(exclusions.KeptIfSelective(new MovieFilter(Genre: "Drama")));
+        Assert.Equal(0.5, exclusions.KeptShare(new MovieFilter(Genre: "Drama")), 6);
     }
 
     private static ShardSearchRequest Request(int[] excludedRows, MovieFilter? filter = null) => new([1, 0], 3, excludedRows, filter);

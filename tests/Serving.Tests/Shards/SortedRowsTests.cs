@@ -32,4 +32,20 @@ public sealed class SortedRowsTests
         Assert.Equal(4, SortedRows.LowerBound(rows, 9));
         Assert.Equal(0, SortedRows.LowerBound([], 3));
     }
+
+    [Fact]
+    public void ExceptKeepsTheRowsOfTheFirstNotInTheSecond()
+    {
+        Assert.Equal([1, 5], SortedRows.Except([1, 3, 5, 9], [0, 3, 9, 12]));
+        Assert.Equal([2, 8], SortedRows.Except([2, 8], []));
+        Assert.Empty(SortedRows.Except([], [1]));
+    }
+
+    [Fact]
+    public void ComplementIsEveryOtherRowBelowTheCount()
+    {
+        Assert.Equal([0, 2, 3, 5], SortedRows.Complement([1, 4], 6));
+        Assert.Equal([0, 1, 2], SortedRows.Complement([], 3));
+        Assert.Empty(SortedRows.Complement([0, 1], 2));
+    }
 }
