@@ -9,8 +9,8 @@ namespace MovieRecommender.Operations.Publishing;
 /// </summary>
 /// <remarks>
 /// Why so few candidate shards: every recommendation calls every shard, and a shard call costs the silo more CPU than
-/// the search in it. On one 2-core silo at 1M movies x 64 (the serve benchmark, every user drawing), 16 shards
-/// sustained 800 recommendations a second, 4 shards missed 1,000, 1 shard sustained 3,000. An IVF search's cost grows
+/// the search in it: on one 2-core silo at 1M movies x 64 (the serve benchmark, every user drawing), the highest
+/// sustained rate fell with every shard added (docs/serving.md). An IVF search's cost grows
 /// with the square root of the shard's rows (its lists), so one large shard is cheaper than several small ones. The
 /// cap keeps a shard's index build and its stored partition (about 0.5 GB at 64 dimensions) bounded. User shards are
 /// read once per user grain activation, so their count only spreads the publish and the store.
