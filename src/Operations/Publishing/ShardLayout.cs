@@ -12,12 +12,14 @@ namespace MovieRecommender.Operations.Publishing;
 /// the search in it: on one 2-core silo at 1M movies x 64 (the serve benchmark, every user drawing), the highest
 /// sustained rate fell with every shard added (docs/serving.md). An IVF search's cost grows
 /// with the square root of the shard's rows (its lists), so one large shard is cheaper than several small ones. The
-/// cap keeps a shard's index build and its stored partition (about 0.5 GB at 64 dimensions) bounded. User shards are
+/// cap keeps a shard's index build and its stored partition (about 0.35 GB at 64 dimensions) bounded: at 10M movies
+/// on one 2-core silo, five shards of 2M rows took over the client's 30 s to write their partitions at the seal, and
+/// the publish failed. User shards are
 /// read once per user grain activation, so their count only spreads the publish and the store.
 /// </remarks>
 public static class ShardLayout
 {
-    public const int MoviesPerShard = 2_000_000;
+    public const int MoviesPerShard = 1_000_000;
 
     public const int UsersPerShard = 250_000;
 
