@@ -13,11 +13,8 @@ public sealed class ExactRecommender(ModelArtifact artifact, LiveCatalogueTruth?
     private readonly Dictionary<string, int> _rowOfItem =
         artifact.Items.Select((item, row) => (item.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
 
-    public (int Row, double Score)[] TopK(int userRow, int k) =>
-        TopK(artifact.UserEmbeddings.Row(userRow), artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet(), k);
-
-    /// <summary>The user's top K among the rows <paramref name="keep"/> accepts (a filtered request's).</summary>
-    public (int Row, double Score)[] TopK(int userRow, int k, Predicate<int> keep) =>
+    /// <summary>The user's top K, among the rows <paramref name="keep"/> accepts when given (a filtered request's).</summary>
+    public (int Row, double Score)[] TopK(int userRow, int k, Predicate<int>? keep = null) =>
         TopK(artifact.UserEmbeddings.Row(userRow), artifact.Users[userRow].Seen.Select(id => _rowOfItem[id]).ToHashSet(), k, keep);
 
     /// <summary>

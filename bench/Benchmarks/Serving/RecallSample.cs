@@ -40,7 +40,7 @@ public sealed class RecallSample
         var accepted = filter is null ? null : artifact.Items.Select(item => filter.Matches(item.Genres, item.Year ?? 0)).ToArray();
         var truth = new HashSet<int>[sorted.Length];
         Parallel.For(0, sorted.Length, new ParallelOptions { CancellationToken = ct },
-            i => truth[i] = (accepted is null ? exact.TopK(sorted[i], k) : exact.TopK(sorted[i], k, row => accepted[row])).Select(p => p.Row).ToHashSet());
+            i => truth[i] = exact.TopK(sorted[i], k, accepted is null ? null : row => accepted[row]).Select(p => p.Row).ToHashSet());
         return new RecallSample(sorted, sorted.Select((row, i) => (row, truth[i])).ToDictionary(p => p.row, p => p.Item2), watch.Elapsed.TotalSeconds);
     }
 

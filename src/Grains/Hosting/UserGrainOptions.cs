@@ -6,7 +6,7 @@ namespace MovieRecommender.Grains.Hosting;
 /// <remarks>
 /// Every user of a large audience activates a grain (about 2 KB with Orleans' own bookkeeping), and Orleans keeps an
 /// idle one 15 minutes by default: at 3,000 new users a second that is millions of activations, most never asked
-/// again. Idle 30 s, a silo holds about 30 s x the rate of new users: a browsing session stays warm, and a user who
+/// again. Idle 10 s, a silo holds about 10 s x the rate of new users: a browsing session stays warm, and a user who
 /// comes back later pays one activation (two grain calls) again. The grain deactivates itself (see UserGrain);
 /// Orleans' collector, at <see cref="CollectionAge"/>, only backs it up.
 /// </remarks>
