@@ -189,10 +189,10 @@ public sealed class CandidateShardGrain(
         // live catalogue's, replayed on restore).
         if (!state.RecordExists || state.State.Model is not { } model) throw NotLoaded();
         var stored = state.State;
-        var first = Math.Clamp(skip, 0, stored.Ids.Length);
-        var count = Math.Clamp(take, 0, stored.Ids.Length - first);
+        var first = Math.Clamp(skip, 0, stored.RowCount);
+        var count = Math.Clamp(take, 0, stored.RowCount - first);
         var dim = model.Dimension;
-        return Task.FromResult(new CandidateChunk(model, stored.FirstRow + first, stored.Ids[first..(first + count)], stored.Titles[first..(first + count)],
+        return Task.FromResult(new CandidateChunk(model, stored.FirstRow + first, stored.IdsOf(first, count), stored.TitlesOf(first, count),
             System.Runtime.InteropServices.MemoryMarshal.AsBytes(stored.Vectors.AsSpan(first * dim, count * dim)).ToArray(),
             stored.Genres[first..(first + count)], stored.Years[first..(first + count)]));
     }

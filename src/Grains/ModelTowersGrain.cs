@@ -6,6 +6,8 @@ namespace MovieRecommender.Grains;
 /// <summary>
 /// One version's feature towers and movie placement (<see cref="LoadedTowers"/>): embeds what the version never saw
 /// from features alone, for the live catalogue and for new users. Read-only once loaded, so every call interleaves.
+/// The pushed movie ids stay in the store only: in memory the placement's compact copy serves (a million ids as strings
+/// are about 40 MB, and the candidate shards hold them already).
 /// </summary>
 [KeepAlive]
 public sealed class ModelTowersGrain(
@@ -13,16 +15,26 @@ public sealed class ModelTowersGrain(
 {
     private LoadedTowers? _loaded;
 
-    private LoadedTowers Loaded => _loaded ??= state.State.Towers is { } towers
-        ? new LoadedTowers(towers)
-        : throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
+    private LoadedTowers Loaded => _loaded ?? throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Towers is { } towers) KeepLoaded(new LoadedTowers(towers), towers);
+        return Task.CompletedTask;
+    }
 
     public async Task Load(ModelTowers towers)
     {
         var loaded = new LoadedTowers(towers);
         state.State = new ModelTowersState { Towers = towers };
         await state.WriteStateAsync();
+        KeepLoaded(loaded, towers);
+    }
+
+    private void KeepLoaded(LoadedTowers loaded, ModelTowers towers)
+    {
         _loaded = loaded;
+        state.State = new ModelTowersState { Towers = towers with { MovieIds = [] } };
     }
 
     public Task<MoviePlacement[]> Place(string[] movieIds) => Task.FromResult(movieIds.Select(Loaded.Place).ToArray());
@@ -43,7 +55,14 @@ public sealed class ModelTowersGrain(
 
     public Task<string[]> Genres() => Task.FromResult(Loaded.Towers?.Genres.ToArray() ?? []);
 
-    public Task<ModelTowers> Export() => Task.FromResult(state.State.Towers ?? throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString()));
+    public async Task<ModelTowers> Export()
+    {
+        // Read again for the movie ids that memory does not keep; the rest is as loaded.
+        await state.ReadStateAsync();
+        var towers = state.State.Towers ?? throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
+        state.State = new ModelTowersState { Towers = towers with { MovieIds = [] } };
+        return towers;
+    }
 
     public async Task Retire()
     {

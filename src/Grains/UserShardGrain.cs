@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Placement;
 using MovieRecommender.Grains.Storage;
+using MovieRecommender.Grains.Users;
 
 namespace MovieRecommender.Grains;
 
@@ -15,8 +16,21 @@ public sealed class UserShardGrain(
     [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state,
     MemoryAfterLoad memory) : Grain, IUserShardGrain
 {
+    // The users pushed since the last seal; laid out flat when it comes.
+    private UserRowsBuilder? _pushed;
+
+    private UserRows Rows => state.State.Rows ?? UserRows.Empty(state.State.Model?.Dimension ?? 0);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State is { Rows: null, Profiles.Count: > 0, Model: { } model } legacy)
+        {
+            // Stored by an earlier build as a dictionary of profiles: served from the flat form, stored in it at the next write.
+            var builder = new UserRowsBuilder(model.Dimension);
+            foreach (var (id, profile) in legacy.Profiles)
+                builder.Add([id], profile.Embedding, [profile.SeenRows]);
+            state.State = legacy with { Rows = builder.Build(), Profiles = null };
+        }
         // Read back from the store (a restart or a move): the read's buffers are garbage now.
         if (state.RecordExists) memory.LoadFinished();
         return Task.CompletedTask;
@@ -30,20 +44,26 @@ public sealed class UserShardGrain(
         var dim = chunk.Model.Dimension;
         if (chunk.SeenRows.Length != chunk.UserIds.Length || chunk.Vectors.Length != chunk.UserIds.Length * dim * sizeof(float))
             throw new ArgumentException($"User chunk: {chunk.UserIds.Length} users, {chunk.SeenRows.Length} seen lists and {chunk.Vectors.Length} vector bytes do not match dimension {dim}.");
-        var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
-        for (var i = 0; i < chunk.UserIds.Length; i++)
-            partition.Profiles[chunk.UserIds[i]] = new UserProfile(vectors.Slice(i * dim, dim).ToArray(), chunk.SeenRows[i]);
+        if (_pushed is null)
+        {
+            _pushed = new UserRowsBuilder(dim);
+            // Pushed again over a sealed partition: what it holds stays, what comes replaces it user by user.
+            if (partition.Rows is { Count: > 0 } held) _pushed.Add(held);
+        }
+        _pushed.Add(chunk.UserIds, MemoryMarshal.Cast<byte, float>(chunk.Vectors), chunk.SeenRows);
         state.State = partition with { Model = chunk.Model, Sealed = false };
         return Task.CompletedTask;
     }
 
     public async Task Seal(int expectedUsers)
     {
-        if (state.State.Profiles.Count != expectedUsers)
-            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} holds {state.State.Profiles.Count} of {expectedUsers} users; push the rest before sealing.");
+        var rows = _pushed?.Build() ?? Rows;
+        if (rows.Count != expectedUsers)
+            throw new InvalidOperationException($"User shard {this.GetPrimaryKeyString()} holds {rows.Count} of {expectedUsers} users; push the rest before sealing.");
         if (state.State.Sealed && state.RecordExists) return;
-        state.State = state.State with { Sealed = true };
+        state.State = state.State with { Rows = rows, Profiles = null, Sealed = true };
         await state.WriteStateAsync();
+        _pushed = null;
         memory.LoadFinished();
     }
 
@@ -52,15 +72,13 @@ public sealed class UserShardGrain(
         // Retired (or its storage lost): said distinctly, so that a caller whose view is stale rereads the registry.
         if (!state.State.Sealed)
             throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
-        return Task.FromResult(state.State.Profiles.GetValueOrDefault(userId));
+        return Task.FromResult(Rows.Find(userId));
     }
 
     public async Task<bool> Erase(string userId)
     {
-        if (!state.State.Sealed || !state.State.Profiles.ContainsKey(userId)) return false;
-        var profiles = new Dictionary<string, UserProfile>(state.State.Profiles, StringComparer.Ordinal);
-        profiles.Remove(userId);
-        await StoreFailure.WriteOrRestoreAsync(state, state.State with { Profiles = profiles }, error =>
+        if (!state.State.Sealed || Rows.IndexOf(userId) is var index && index < 0) return false;
+        await StoreFailure.WriteOrRestoreAsync(state, state.State with { Rows = Rows.Without(index) }, error =>
             $"The user was not erased from version {state.State.Model?.Version}: the store failed ({error}). Ask again once it is back.");
         return true;
     }
@@ -69,10 +87,18 @@ public sealed class UserShardGrain(
     {
         if (!state.State.Sealed || state.State.Model is not { } model)
             throw VersionNotLoadedException.ForShard(this.GetPrimaryKeyString());
-        var page = state.State.Profiles.OrderBy(p => p.Key, StringComparer.Ordinal).Skip(skip).Take(take).ToArray();
-        var vectors = new float[page.Length * model.Dimension];
-        for (var i = 0; i < page.Length; i++) page[i].Value.Embedding.CopyTo(vectors, i * model.Dimension);
-        return Task.FromResult(new UserChunk(model, [.. page.Select(p => p.Key)], MemoryMarshal.AsBytes(vectors.AsSpan()).ToArray(), [.. page.Select(p => p.Value.SeenRows)]));
+        var rows = Rows;
+        var first = Math.Clamp(skip, 0, rows.Count);
+        var count = Math.Clamp(take, 0, rows.Count - first);
+        var ids = new string[count];
+        var seen = new int[count][];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = rows.IdAt(first + i);
+            seen[i] = rows.SeenAt(first + i).ToArray();
+        }
+        var vectors = MemoryMarshal.AsBytes(rows.Vectors.AsSpan(first * model.Dimension, count * model.Dimension)).ToArray();
+        return Task.FromResult(new UserChunk(model, ids, vectors, seen));
     }
 
     public async Task Retire()

@@ -26,8 +26,7 @@ public interface IModelTowersGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string[]> Genres();
 
-    /// <summary>The towers as loaded (for a backup); throws <see cref="VersionNotLoadedException"/> when the version holds none.</summary>
-    [AlwaysInterleave]
+    /// <summary>The towers as loaded (for a backup), read again from the store; throws <see cref="VersionNotLoadedException"/> when the version holds none.</summary>
     Task<ModelTowers> Export();
 
     Task Retire();

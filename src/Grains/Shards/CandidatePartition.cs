@@ -11,8 +11,9 @@ namespace MovieRecommender.Grains.Shards;
 /// </summary>
 public sealed class CandidatePartition
 {
-    // The rows in the form the store keeps them; a chunk writes into these arrays.
-    private readonly CandidatePartitionState _rows;
+    // The rows in the form the store keeps them; a chunk writes into these arrays. Ids and titles are strings while
+    // chunks fill them and packed (UTF-8, two arrays each) once sealed or read back: see Utf8Column.
+    private CandidatePartitionState _rows;
     private readonly bool[] _loaded;
     private readonly GenreLists _genres = new();
     private Dictionary<string, int>? _localOfId;
@@ -28,6 +29,8 @@ public sealed class CandidatePartition
         _genres.ShareAll(rows.Genres);
     }
 
+    private bool Packed => _rows.PackedIds is not null;
+
     public ModelVersionInfo Model { get; }
 
     public int Shard { get; }
@@ -38,7 +41,7 @@ public sealed class CandidatePartition
     /// <summary>The shard's rows: <see cref="Count"/> x the model's dimension, row-major. The index builds over these.</summary>
     public float[] Vectors => _rows.Vectors;
 
-    public int Count => _rows.Ids.Length;
+    public int Count => _rows.RowCount;
 
     /// <summary>How many of the shard's rows a chunk has written (a chunk pushed twice counts once).</summary>
     public int LoadedCount { get; private set; }
@@ -65,11 +68,42 @@ public sealed class CandidatePartition
     }
 
     /// <summary>A sealed partition read back from the store (a restart, a crash or a move): every row present.</summary>
-    public static CandidatePartition FromState(CandidatePartitionState state, int shard) =>
-        new(state, shard, Enumerable.Repeat(true, state.Ids.Length).ToArray());
+    public static CandidatePartition FromState(CandidatePartitionState state, int shard)
+    {
+        var partition = new CandidatePartition(state, shard, Enumerable.Repeat(true, state.RowCount).ToArray());
+        partition.Pack();
+        return partition;
+    }
 
-    /// <summary>What the store keeps of the shard: the same arrays, not a copy (a partition is large).</summary>
-    public CandidatePartitionState ToState() => _rows with { };
+    /// <summary>What the store keeps of the shard: the same arrays, not a copy (a partition is large); ids and titles packed.</summary>
+    public CandidatePartitionState ToState()
+    {
+        Pack();
+        return _rows with { };
+    }
+
+    private void Pack()
+    {
+        if (Packed) return;
+        _rows = _rows with
+        {
+            PackedIds = Utf8Column.From(_rows.Ids, "Movie id"), PackedTitles = Utf8Column.From(_rows.Titles, "Movie title"),
+            Ids = [], Titles = [],
+        };
+    }
+
+    private void Unpack()
+    {
+        if (!Packed) return;
+        _rows = _rows with
+        {
+            Ids = _rows.IdsOf(0, Count), Titles = _rows.TitlesOf(0, Count), PackedIds = null, PackedTitles = null,
+        };
+    }
+
+    private string IdAt(int local) => _rows.PackedIds is { } ids ? ids[local] : _rows.Ids[local];
+
+    private string TitleAt(int local) => _rows.PackedTitles is { } titles ? titles[local] : _rows.Titles[local];
 
     /// <summary>
     /// Writes a chunk into its rows. Every check comes before the first write, so a refused chunk changes nothing.
@@ -90,6 +124,8 @@ public sealed class CandidatePartition
         // Refuse NaN and infinity before they reach the shard: the index would refuse to build on them later.
         var vectors = MemoryMarshal.Cast<byte, float>(chunk.Vectors);
         VectorGuard.CheckRows(vectors, dim, nameof(chunk));
+        // Rows pushed again over a sealed partition: strings again until the next seal.
+        Unpack();
         vectors.CopyTo(Vectors.AsSpan(local * dim, count * dim));
         for (var i = 0; i < count; i++)
         {
@@ -116,16 +152,16 @@ public sealed class CandidatePartition
     {
         if (!IsComplete) return null;
         // Built on the first look-up only: most shards are never asked.
-        _localOfId ??= _rows.Ids.Select((id, local) => (id, local)).ToDictionary(p => p.id, p => p.local, StringComparer.Ordinal);
+        _localOfId ??= Enumerable.Range(0, Count).ToDictionary(IdAt, local => local, StringComparer.Ordinal);
         return _localOfId.TryGetValue(movieId, out var row) ? row : null;
     }
 
     /// <summary>The movie at a local row: its global row, id, title and embedding.</summary>
     public MovieVector VectorAt(int local) =>
-        new(FirstRow + local, _rows.Ids[local], _rows.Titles[local], Vectors.AsSpan(local * Model.Dimension, Model.Dimension).ToArray());
+        new(FirstRow + local, IdAt(local), TitleAt(local), Vectors.AsSpan(local * Model.Dimension, Model.Dimension).ToArray());
 
     /// <summary>What the version says of the movie at a local row: the features it was embedded from.</summary>
-    public MovieDescription DescriptionAt(int local) => new(_rows.Titles[local], _rows.Genres[local], _rows.Years[local]);
+    public MovieDescription DescriptionAt(int local) => new(TitleAt(local), _rows.Genres[local], _rows.Years[local]);
 
     /// <summary>The distinct genres of the rows written so far (case-insensitively), in no particular order.</summary>
     public string[] Genres() =>
@@ -138,7 +174,7 @@ public sealed class CandidatePartition
         for (var i = 0; i < top.Length; i++)
         {
             var local = top[i].Id;
-            result[i] = new ScoredMovie(FirstRow + local, _rows.Ids[local], _rows.Titles[local], top[i].Score);
+            result[i] = new ScoredMovie(FirstRow + local, IdAt(local), TitleAt(local), top[i].Score);
         }
         return result;
     }

@@ -143,4 +143,22 @@ public sealed class CandidatePartitionTests
         Assert.Equal((8, "Title 8"), (found.Row, found.Title));
         Assert.Equal([8f, 1f], found.Embedding);
     }
+
+    [Fact]
+    public void ASealedShardKeepsItsIdsAndTitlesPackedAndTakesAChunkAgain()
+    {
+        var shard = Complete(Version, shard: 1);
+        var state = shard.ToState();
+        Assert.Equal((0, 5), (state.Ids.Length, state.PackedIds?.Count));
+        Assert.Equal(["m6", "m7"], state.IdsOf(1, 2));
+        Assert.Equal(["Title 9"], state.TitlesOf(4, 1));
+
+        var renamed = Chunk(Version, 7, 1) with { Titles = ["Seven, again"] };
+        shard.Take(renamed);
+
+        Assert.Equal("Seven, again", shard.Find("m7")?.Title);
+        Assert.Equal("Title 8", shard.Find("m8")?.Title);
+        Assert.Equal(["m5", "m6", "m7", "m8", "m9"], shard.ToState().IdsOf(0, 5));
+        Assert.Equal("Title 5", shard.DescriptionAt(0).Title);
+    }
 }
