@@ -33,6 +33,8 @@ public static class ClientBuilderExtensions
                 // A dead silo's gateway leaves the list within seconds, not the default minute.
                 .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2))
                 .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            // A gateway alive for its peers but cut off from this client leaves the list too (a network partition).
+            ReachableGatewayListProvider.Decorate(client.Services);
         }
         else
         {

@@ -30,6 +30,7 @@ public sealed class CandidateShardGrain(
     ILocalSiloDetails localSilo,
     ILogger<CandidateShardGrain> logger,
     MemoryAfterLoad memory,
+    IOptions<ShardAnswerLogOptions> answerLog,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
@@ -37,6 +38,9 @@ public sealed class CandidateShardGrain(
     private CandidatePartition? _partition;
     // The live catalogue's changes over the sealed rows (empty until the shard is sealed or reloaded).
     private LiveOverlay? _live;
+
+    // Set when Serving:Shards:AnswerLogInterval asks for it (the partition harness).
+    private ShardAnswerLog? _answers;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -49,6 +53,11 @@ public sealed class CandidateShardGrain(
             StartIndexBuild(_partition = CandidatePartition.FromState(state.State, ShardOf(model)));
             _live = await LiveChanges.ReplayAsync(GrainFactory, _partition, logger);
             if (_live.NeedsIndex) _ = LiveChanges.IndexAsync(indexBuilder, _live, _partition.Model.Dimension, logger);
+        }
+        if (answerLog.Value.AnswerLogInterval is var every && every > TimeSpan.Zero)
+        {
+            var answers = _answers = new ShardAnswerLog(Key, GrainContext.ActivationId.ToString(), localSilo.SiloAddress.ToString());
+            this.RegisterGrainTimer(_ => { answers.Flush(logger); return Task.CompletedTask; }, new GrainTimerCreationOptions(every, every) { Interleave = true });
         }
         if (rebalance.Value is { Enabled: true, Interval: var interval })
         {
@@ -96,6 +105,7 @@ public sealed class CandidateShardGrain(
     public Task<ScoredMovie[]> Search(ShardSearchRequest request)
     {
         var partition = Loaded();
+        _answers?.Answered();
         if (_live is not { } live) return Task.FromResult(_slot.Search(partition, request, []));
         return Task.FromResult(LiveChanges.Merge(_slot.Search(partition, request, live.HiddenSealedRows), live, request));
     }
@@ -103,6 +113,7 @@ public sealed class CandidateShardGrain(
     public Task<ExactShardAnswer> SearchExact(ShardSearchRequest request)
     {
         var partition = Loaded();
+        _answers?.Answered();
         var answer = _slot.SearchExact(partition, request, _live?.HiddenSealedRows ?? []);
         return Task.FromResult(_live is { } live ? answer with { Movies = LiveChanges.Merge(answer.Movies, live, request) } : answer);
     }
@@ -179,6 +190,7 @@ public sealed class CandidateShardGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _answers?.Flush(logger);
         ServingState.ShardUnloaded(Key);
         return Task.CompletedTask;
     }

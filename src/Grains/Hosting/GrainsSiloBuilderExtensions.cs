@@ -62,6 +62,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ActiveModelRefresher>());
         silo.AddGrainService<ActiveModelNotifications>();
 
+        services.AddValidatedOptions<ShardAnswerLogOptions, ShardAnswerLogOptionsValidator>(configuration, ShardAnswerLogOptions.Section);
         services.AddOptions<ShardRebalanceOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ShardRebalanceOptions>, ShardRebalanceOptionsValidator>();
 

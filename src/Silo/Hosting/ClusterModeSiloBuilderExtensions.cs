@@ -54,12 +54,16 @@ public static class ClusterModeSiloBuilderExtensions
             .Configure(o =>
             {
                 // A crashed silo is declared dead in a few seconds rather than the default ~30: its grains
-                // are unreachable until then. Both survivors of a 3-silo cluster probe it.
+                // are unreachable until then. Both survivors of a 3-silo cluster probe it, and both must vote: one
+                // silo cut off from its peers can then never evict them (Orleans asks at most a majority of the
+                // active silos, so two silos need one vote).
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
                 o.NumMissedProbesLimit = 2;
                 o.NumProbedSilos = 2;
-                o.NumVotesForDeathDeclaration = 1;
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+                o.NumVotesForDeathDeclaration = 2;
+                // A silo cut off from its peers (not from Redis) learns it was declared dead from the table alone:
+                // until it reads it, its shards may answer beside their new activations (scripts/partition.sh).
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
                 o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
             })
