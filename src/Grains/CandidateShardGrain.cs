@@ -30,6 +30,7 @@ public sealed class CandidateShardGrain(
     ILocalSiloDetails localSilo,
     ILogger<CandidateShardGrain> logger,
     MemoryAfterLoad memory,
+    SiloDrain drain,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
@@ -42,6 +43,8 @@ public sealed class CandidateShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Known to the drain, which moves the silo's shards away before it stops.
+        drain.ShardActivated(SiloDrain.ShardKind.Candidate, Key);
         // A sealed partition in storage: this activation follows a restart, a crash or a move. It serves the live
         // catalogue's changes from its first answer on.
         if (state.RecordExists && state.State.Model is { } model)
@@ -179,6 +182,7 @@ public sealed class CandidateShardGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        drain.ShardDeactivated(SiloDrain.ShardKind.Candidate, Key);
         ServingState.ShardUnloaded(Key);
         return Task.CompletedTask;
     }

@@ -13,10 +13,13 @@ namespace MovieRecommender.Grains;
 [ShardSpreadPlacement]
 public sealed class UserShardGrain(
     [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state,
-    MemoryAfterLoad memory) : Grain, IUserShardGrain
+    MemoryAfterLoad memory,
+    SiloDrain drain) : Grain, IUserShardGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Known to the drain, which moves the silo's shards away before it stops.
+        drain.ShardActivated(SiloDrain.ShardKind.User, this.GetPrimaryKeyString());
         // Read back from the store (a restart or a move): the read's buffers are garbage now.
         if (state.RecordExists) memory.LoadFinished();
         return Task.CompletedTask;
@@ -79,5 +82,11 @@ public sealed class UserShardGrain(
     {
         await state.ClearStateAsync();
         DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        drain.ShardDeactivated(SiloDrain.ShardKind.User, this.GetPrimaryKeyString());
+        return Task.CompletedTask;
     }
 }

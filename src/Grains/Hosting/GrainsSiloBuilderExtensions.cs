@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Placement;
@@ -40,6 +41,8 @@ public static class GrainsSiloBuilderExtensions
         var configuration = silo.Configuration;
         var services = silo.Services;
         RecommenderTelemetry.EnsureCreated();
+        // Whether this silo is draining, and its shard activations (the graceful stop moves them away).
+        services.TryAddSingleton<SiloDrain>();
         services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         services.AddValidatedOptions<ServedRecallOptions, ServedRecallOptionsValidator>(configuration, ServedRecallOptions.Section);
         services.AddSingleton<ServedRecallMonitor>();
