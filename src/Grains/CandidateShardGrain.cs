@@ -62,13 +62,18 @@ public sealed class CandidateShardGrain(
 
     /// <summary>
     /// Cluster mode: when the active silos changed (one joined) so that this shard belongs on another silo, it
-    /// migrates there once idle. Only a sealed shard moves: its partition is in the store, so nothing is lost.
+    /// migrates there once idle. Only a sealed shard moves: its partition is in the store, so nothing is lost. While a
+    /// silo joins or leaves (Joining, ShuttingDown, Stopping) it waits for the next round: the rule over a membership in
+    /// flux moves shards twice, and a shard that activates on a survivor while a silo stops finds what its activation
+    /// reads (the live catalogue) on the silo that is leaving, which refuses the call ("Silo stopping").
     /// </summary>
     private Task MoveIfMisplaced()
     {
         if (_partition is not { IsComplete: true } || !state.RecordExists) return Task.CompletedTask;
-        var active = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        var members = membership.CurrentSnapshot.Members.Values;
+        if (drain.IsDraining || members.Any(m => m.Status is SiloStatus.Joining or SiloStatus.ShuttingDown or SiloStatus.Stopping))
+            return Task.CompletedTask;
+        var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
         if (active.Length > 1 && !ShardSpreadPlacementDirector.PreferredSilo(Key, active).Equals(localSilo.SiloAddress))
             this.MigrateOnIdle();
         return Task.CompletedTask;
