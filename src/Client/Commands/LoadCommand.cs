@@ -21,6 +21,8 @@ namespace MovieRecommender.Client.Commands;
 /// still not a complete answer then counts as a failure. With --verify, every answer is checked against the
 /// brute-force top K of the version it reports. Reports requests, failures, wrong results, latency p50/p95/p99,
 /// the versions seen and, given --fault-at, the recovery time and p99 before, during and after, as a table and JSON.
+/// <c>--ratings-rps R</c> sends ratings beside it from <c>--rating-users</c> (left out of the checked recommendations);
+/// <c>--outcomes FILE</c> writes every request's outcome, to cut a run into phases.
 /// </summary>
 public static class LoadCommand
 {
