@@ -82,10 +82,9 @@ trainer() { dotnet "$root/src/Trainer/bin/Release/net10.0/MovieRecommender.Train
 now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $started, 2))"; }
 
-load_pid="" poll_pid=""
+load_pid=""
 cleanup() {
   local status=$?
-  [ -n "$poll_pid" ] && kill "$poll_pid" 2>/dev/null || true
   [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
   if [ "$keep" = 1 ]; then echo "Cluster kept running (--keep): CLUSTER_STATE_DIR=$CLUSTER_STATE_DIR scripts/cluster.sh stop"
   else scripts/cluster.sh stop --no-build >/dev/null 2>&1 || true; fi
@@ -124,7 +123,7 @@ for i in $(seq 1 "$silos"); do
 done
 
 echo "Load: $rps recommendations/s (users 51-943, verified) and $ratings_rps ratings/s (users 1-50) for $duration s; rolling restart of $silos silos from ${before} s ..."
-rm -f "$json.load.json" "$work/outcomes.csv"
+rm -f "$work/load.json" "$work/outcomes.csv"
 load_args=(load --rps "$rps" --duration "$duration" --k 10 --verify "$artifact" --users 51-943 --json "$work/load.json" --outcomes "$work/outcomes.csv")
 python3 -c "import sys; sys.exit(0 if float('$ratings_rps') > 0 else 1)" && load_args+=(--ratings-rps "$ratings_rps" --rating-users 1-50)
 client "${load_args[@]}" > "$work/load.log" 2>&1 &

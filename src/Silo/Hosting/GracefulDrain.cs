@@ -72,8 +72,8 @@ public sealed class GracefulDrain(
 
     private void BeginDrain(string why)
     {
-        if (!drain.Begin()) return;
-        // A line of its own, as "Silo ready" is: scripts wait for it.
+        if (!drain.Begin() || options.Value.EffectiveDrainDelay <= TimeSpan.Zero) return;
+        // A line of its own, as "Silo ready" is: scripts wait for it. (No drain, as the embedded default's: no line.)
         Console.WriteLine($"Silo draining ({why}): /readyz answers 503; serving on for {options.Value.EffectiveDrainDelay.TotalSeconds:0.#} s while its shards move.");
     }
 
