@@ -137,6 +137,18 @@ echo "Hosts: redis ${ip_of[redis]}, silos ${ip_of[s1]} ${ip_of[s2]} ${ip_of[s3]}
 
 isolate() { ip -n "$sw" link set "$(port "$1")" "$2"; }   # down: its cable pulled; up: back
 cut_pair() { ip -n "$(ns "$1")" route "$3" blackhole "${ip_of[$2]}/32"; ip -n "$(ns "$2")" route "$3" blackhole "${ip_of[$1]}/32"; }
+# links SCENARIO cut|heal: the scenario's links, cut or healed.
+links() {
+  local route=add link=down
+  [ "$2" = cut ] || { route=del; link=up; }
+  case "$1" in
+    isolate-silo) isolate s3 $link ;;
+    silo-redis) cut_pair s3 redis $route ;;
+    gateway-client) cut_pair s1 load $route ;;
+    split-2-1) cut_pair s1 s3 $route; cut_pair s2 s3 $route ;;
+  esac
+  echo "$EPOCHREALTIME $2" >> "$run/$1.events"
+}
 
 redis_addr=${ip_of[redis]}:6379
 # Protected mode off: it would refuse the silos (no password), and only the harness's namespaces reach it.
@@ -230,22 +242,10 @@ for scenario in "${scenario_list[@]}"; do
     if [ $left -gt 0 ]; then sleep "$((left / 1000000)).$(printf %06d $((left % 1000000)))"; fi
   }
   at "$before"
-  case "$scenario" in
-    isolate-silo) isolate s3 down ;;
-    silo-redis) cut_pair s3 redis add ;;
-    gateway-client) cut_pair s1 load add ;;
-    split-2-1) cut_pair s1 s3 add; cut_pair s2 s3 add ;;
-  esac
-  echo "$EPOCHREALTIME cut" >> "$run/$scenario.events"
+  links "$scenario" cut
   # While cut (and after), a silo that ended itself is started again; it only joins once it can reach the others.
   for second in $(seq 1 "$cut"); do at "$((before + second))"; supervise; done
-  case "$scenario" in
-    isolate-silo) isolate s3 up ;;
-    silo-redis) cut_pair s3 redis del ;;
-    gateway-client) cut_pair s1 load del ;;
-    split-2-1) cut_pair s1 s3 del; cut_pair s2 s3 del ;;
-  esac
-  echo "$EPOCHREALTIME heal" >> "$run/$scenario.events"
+  links "$scenario" heal
   while kill -0 $load_pid 2> /dev/null; do sleep 1; supervise; done
   wait $load_pid || true
   load_pid=""

@@ -53,6 +53,8 @@ public static class ClientBuilderExtensions
             }
             client.UseTls(certificate, tls => options.Tls.Configure(tls, certificate));
         }
+        // A call a stopping silo refused unexecuted (a rolling restart) is sent again, to the grain's new activation.
+        client.Services.AddRejectedCallRetry();
         return client.AddActivityPropagation();
     }
 }

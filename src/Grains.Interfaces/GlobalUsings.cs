@@ -1,2 +1,3 @@
 global using Orleans;
+global using Orleans.CodeGeneration;
 global using Orleans.Concurrency;

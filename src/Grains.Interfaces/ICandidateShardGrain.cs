@@ -4,6 +4,7 @@ namespace MovieRecommender.Grains;
 /// One partition of one model version's movie embeddings. Key: <see cref="Key"/>(version, shard), so a version's
 /// shards never mix with another's.
 /// </summary>
+[Version(1)]
 public interface ICandidateShardGrain : IGrainWithStringKey
 {
     static string Key(string version, int shard) => new ShardKey(version, shard).ToString();

@@ -4,6 +4,7 @@ namespace MovieRecommender.Grains;
 /// The one place that says which model version serves. Key: <see cref="DefaultKey"/>. Its state is durable, so a
 /// restarted cluster serves the same version without a new publish.
 /// </summary>
+[Version(1)]
 public interface IModelRegistryGrain : IGrainWithStringKey
 {
     const string DefaultKey = "default";

@@ -4,6 +4,7 @@ namespace MovieRecommender.Grains;
 /// A user, keyed by their external id: caches their query embedding for the active version, serves their
 /// recommendations and records their new ratings.
 /// </summary>
+[Version(1)]
 public interface IUserGrain : IGrainWithStringKey
 {
     const int MaxK = 1000;

@@ -4,6 +4,7 @@ namespace MovieRecommender.Grains;
 /// One partition of one model version's users (query embeddings and seen movies), where user grains read
 /// their profile from. Key: <see cref="Key"/>(version, shard); a user's shard is <see cref="Partitioning.UserShardOf"/>.
 /// </summary>
+[Version(1)]
 public interface IUserShardGrain : IGrainWithStringKey
 {
     static string Key(string version, int shard) => new ShardKey(version, shard).ToString();

@@ -31,6 +31,7 @@ public sealed class CandidateShardGrain(
     ILogger<CandidateShardGrain> logger,
     MemoryAfterLoad memory,
     IOptions<ShardAnswerLogOptions> answerLog,
+    SiloDrain drain,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
@@ -46,6 +47,8 @@ public sealed class CandidateShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Known to the drain, which moves the silo's shards away before it stops.
+        drain.ShardActivated(SiloDrain.ShardKind.Candidate, Key);
         // A sealed partition in storage: this activation follows a restart, a crash or a move. It serves the live
         // catalogue's changes from its first answer on.
         if (state.RecordExists && state.State.Model is { } model)
@@ -68,13 +71,18 @@ public sealed class CandidateShardGrain(
 
     /// <summary>
     /// Cluster mode: when the active silos changed (one joined) so that this shard belongs on another silo, it
-    /// migrates there once idle. Only a sealed shard moves: its partition is in the store, so nothing is lost.
+    /// migrates there once idle. Only a sealed shard moves: its partition is in the store, so nothing is lost. While a
+    /// silo joins or leaves (Joining, ShuttingDown, Stopping) it waits for the next round: the rule over a membership in
+    /// flux moves shards twice, and a shard that activates on a survivor while a silo stops finds what its activation
+    /// reads (the live catalogue) on the silo that is leaving, which refuses the call ("Silo stopping").
     /// </summary>
     private Task MoveIfMisplaced()
     {
         if (_partition is not { IsComplete: true } || !state.RecordExists) return Task.CompletedTask;
-        var active = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        var members = membership.CurrentSnapshot.Members.Values;
+        if (drain.IsDraining || members.Any(m => m.Status is SiloStatus.Joining or SiloStatus.ShuttingDown or SiloStatus.Stopping))
+            return Task.CompletedTask;
+        var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
         if (active.Length > 1 && !ShardSpreadPlacementDirector.PreferredSilo(Key, active).Equals(localSilo.SiloAddress))
             this.MigrateOnIdle();
         return Task.CompletedTask;
@@ -191,6 +199,7 @@ public sealed class CandidateShardGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _answers?.Flush(logger);
+        drain.ShardDeactivated(SiloDrain.ShardKind.Candidate, Key);
         ServingState.ShardUnloaded(Key);
         return Task.CompletedTask;
     }

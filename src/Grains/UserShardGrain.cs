@@ -14,7 +14,8 @@ namespace MovieRecommender.Grains;
 [ShardSpreadPlacement]
 public sealed class UserShardGrain(
     [PersistentState("users", ModelStorage.ProviderName)] IPersistentState<UserPartitionState> state,
-    MemoryAfterLoad memory) : Grain, IUserShardGrain
+    MemoryAfterLoad memory,
+    SiloDrain drain) : Grain, IUserShardGrain
 {
     // The users pushed since the last seal; laid out flat when it comes.
     private UserRowsBuilder? _pushed;
@@ -31,6 +32,8 @@ public sealed class UserShardGrain(
                 builder.Add([id], profile.Embedding, [profile.SeenRows]);
             state.State = legacy with { Rows = builder.Build(), Profiles = null };
         }
+        // Known to the drain, which moves the silo's shards away before it stops.
+        drain.ShardActivated(SiloDrain.ShardKind.User, this.GetPrimaryKeyString());
         // Read back from the store (a restart or a move): the read's buffers are garbage now.
         if (state.RecordExists) memory.LoadFinished();
         return Task.CompletedTask;
@@ -105,5 +108,11 @@ public sealed class UserShardGrain(
     {
         await state.ClearStateAsync();
         DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        drain.ShardDeactivated(SiloDrain.ShardKind.User, this.GetPrimaryKeyString());
+        return Task.CompletedTask;
     }
 }

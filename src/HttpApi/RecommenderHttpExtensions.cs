@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MovieRecommender.HttpApi.Health;
 using MovieRecommender.HttpApi.OpenApiSchemas;
@@ -63,6 +64,8 @@ public static class RecommenderHttpExtensions
                 context.User.Identity?.IsAuthenticated == true
                 || !options.ClientKeyRequired && !(context.Resource is HttpContext http && SentAKey(http.Request))));
         builder.Services.AddRateLimiter(limiter => ClientRateLimit.Configure(limiter, options.RateLimit));
+        // The silo's drain state (the grains register the same singleton): readiness answers 503 while draining.
+        builder.Services.TryAddSingleton<MovieRecommender.Grains.Hosting.SiloDrain>();
         builder.Services.AddHealthChecks().AddCheck<ActiveVersionReadiness>("active-version", tags: [ReadyTag]);
         return options;
     }

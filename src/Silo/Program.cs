@@ -68,6 +68,10 @@ public static class Program
         // Each silo is its own service instance: host and silo port tell them apart on a dashboard.
         builder.AddRecommenderTelemetry(TelemetryNames.SiloService, $"{Environment.MachineName}:{cluster.SiloPort}");
         var http = builder.AddRecommenderHttpApi();
+        // SIGTERM drains first (/readyz 503, shards move away, Serving:Shutdown:DrainDelay), then Orleans stops gracefully.
+        builder.Services.AddGracefulDrain(builder.Configuration, clustered: cluster.IsRedis);
+        // A grain call a stopping silo refused unexecuted ("Silo stopping") is sent again, to the grain's new activation.
+        builder.Services.AddRejectedCallRetry();
         builder.UseOrleans(silo =>
         {
             silo.UseClusterMode(cluster);

@@ -78,6 +78,39 @@ public sealed class HttpLifecycleTests
     }
 
     [Fact]
+    public async Task ASiloToldToStopAnswers503OnReadyzWhileItDrainsAndServesOnUntilTheDrainEnds()
+    {
+        using var folder = new TempFolder();
+        var drain = TimeSpan.FromSeconds(3);
+        var silo = await HttpSilo.StartAsync("--Serving:Shutdown:DrainDelay=00:00:03");
+        try
+        {
+            var published = await silo.PublishAsync(folder, users: 10, items: 40, dim: 4, seed: 1341, shards: 2);
+            Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("readyz")).StatusCode);
+
+            // As SIGTERM does: the host is told to stop; the drain comes before any service stops.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var stopping = silo.App.StopAsync();
+            var readyz = await silo.Http.GetAsync("readyz");
+            var body = await readyz.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+            Assert.Contains("Draining: this silo is stopping", body);
+            // Still serving meanwhile, liveness included: requests under way and those already sent here finish.
+            Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("healthz")).StatusCode);
+            var answer = await Problems.Json(await silo.Http.GetAsync($"v1/users/{published.Artifact.Users[0].Id}/recommendations?k=3"));
+            Assert.Equal(published.Version, answer.GetProperty("modelVersion").GetString());
+            Assert.False(stopping.IsCompleted, $"the host stopped {clock.Elapsed.TotalSeconds:0.0} s in, before its {drain.TotalSeconds} s drain ended");
+
+            await stopping;
+            Assert.True(clock.Elapsed >= drain - TimeSpan.FromMilliseconds(100), $"stopped after {clock.Elapsed.TotalSeconds:0.00} s, drain {drain.TotalSeconds} s");
+        }
+        finally
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task RecommendationRoutesCanRequireAKeyAndEachClientHasItsRateLimit()
     {
         using var folder = new TempFolder();

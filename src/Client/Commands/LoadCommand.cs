@@ -21,6 +21,8 @@ namespace MovieRecommender.Client.Commands;
 /// still not a complete answer then counts as a failure. With --verify, every answer is checked against the
 /// brute-force top K of the version it reports. Reports requests, failures, wrong results, latency p50/p95/p99,
 /// the versions seen and, given --fault-at, the recovery time and p99 before, during and after, as a table and JSON.
+/// <c>--ratings-rps R</c> sends ratings beside it from <c>--rating-users</c> (left out of the checked recommendations);
+/// <c>--outcomes FILE</c> writes every request's outcome, to cut a run into phases.
 /// </summary>
 public static class LoadCommand
 {
@@ -41,20 +43,31 @@ public static class LoadCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the user order.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
         var callers = new Option<int?>("--callers") { Description = "Closed loop instead of --rps: this many callers, each asking again as soon as answered." }.Integer(min: 1, max: 100_000);
+        var ratingsRps = new Option<double>("--ratings-rps") { Description = "Ratings per second sent beside the recommendations (open loop; 0: none), of the first --verify artifact's movies.", DefaultValueFactory = _ => 0 }.Number(min: 0, max: 100_000);
+        var ratingUsers = new Option<string?>("--rating-users") { Description = "Users who send the ratings: a range, a list or a file (default 1-50). They are left out of the recommendations, whose answers they would change." }
+            .Matching("a file of user ids, a range like 1-50 or a list like 1,2,3", IsUserSpec);
+        var outcomesFile = new Option<string?>("--outcomes") { Description = "Write every request's outcome to this CSV file (kind,dueSeconds,latencyMs,ok,wrong,attempts), to cut the run into phases afterwards." }.FileToWrite();
         var traceShare = new Option<double?>("--trace-share") { Description = $"Share of requests traced, 0 to 1, when telemetry is exported (default: about {DefaultTracesPerSecond} a second, at most all)." }.Number(min: 0, max: 1);
 
         var command = new Command("load", "Send recommendation requests at a steady rate and report failures, latency and versions.")
         {
-            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet, traceShare, callers,
+            rps, duration, users, k, verify, json, concurrency, timeout, attemptTimeout, retries, faultAt, seed, quiet, traceShare, callers, ratingsRps, ratingUsers, outcomesFile,
         };
         command.SetAction((parsed, ct) =>
         {
             if (parsed.GetValue(callers) is not null && (Given(parsed, rps) || Given(parsed, concurrency)))
                 throw new UsageException("--callers runs a closed loop (each caller asks again when answered): leave out --rps and --concurrency, which set the open loop.");
+            if (parsed.GetValue(ratingsRps) > 0 && parsed.GetValue(callers) is not null)
+                throw new UsageException("--ratings-rps goes with the open loop (--rps), not --callers.");
+            if (parsed.GetValue(ratingsRps) > 0 && (parsed.GetValue(verify) ?? []).Length == 0)
+                throw new UsageException("--ratings-rps rates the movies of the first --verify artifact: give one with --verify ARTIFACT_DIR.");
+            if (parsed.GetValue(ratingsRps) <= 0 && Given(parsed, ratingUsers))
+                throw new UsageException("--rating-users names who rates: give --ratings-rps R too.");
             return RunAsync(new LoadOptions(
                 parsed.GetValue(rps), parsed.GetValue(duration), parsed.GetValue(users), parsed.GetValue(k), parsed.GetValue(verify) ?? [],
                 parsed.GetValue(json), parsed.GetValue(concurrency), parsed.GetValue(timeout), parsed.GetValue(attemptTimeout), parsed.GetValue(retries), parsed.GetValue(faultAt),
-                parsed.GetValue(seed), parsed.GetValue(quiet), parsed.GetValue(traceShare), parsed.GetValue(callers)), ct);
+                parsed.GetValue(seed), parsed.GetValue(quiet), parsed.GetValue(traceShare), parsed.GetValue(callers),
+                parsed.GetValue(ratingsRps), parsed.GetValue(ratingUsers), parsed.GetValue(outcomesFile)), ct);
         });
         return command;
     }
@@ -62,7 +75,8 @@ public static class LoadCommand
     private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
 
     private sealed record LoadOptions(double Rps, double Duration, string? Users, int K, string[] Verify, string? Json, int Concurrency,
-        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double? TraceShare, int? Callers)
+        int TimeoutMs, int AttemptTimeoutMs, int Retries, double? FaultAt, int Seed, bool Quiet, double? TraceShare, int? Callers,
+        double RatingsRps = 0, string? RatingUsers = null, string? Outcomes = null)
     {
         /// <summary>The share of requests traced: as asked, else about <see cref="DefaultTracesPerSecond"/> a second
         /// (a closed loop's rate is not known beforehand: <see cref="ClosedLoopTraceShare"/>).</summary>
@@ -84,6 +98,17 @@ public static class LoadCommand
 
         var artifacts = o.Verify.Select(ModelArtifact.Load).ToArray();
         var userIds = ReadUsers(o.Users, artifacts.FirstOrDefault());
+        string[] raters = [];
+        if (o.RatingsRps > 0)
+        {
+            raters = ReadUsers(o.RatingUsers ?? "1-50", null);
+            var rating = raters.ToHashSet(StringComparer.Ordinal);
+            // A rated user's answers fold in its ratings: no longer the artifact's brute force, so never checked.
+            if (o.Users is null) userIds = userIds.Where(u => !rating.Contains(u)).ToArray();
+            else if (userIds.FirstOrDefault(rating.Contains) is { } both)
+                throw new UsageException($"--users and --rating-users both name user {both}: a user who rates is served answers that fold the ratings in, which the verification cannot check. Give them apart (e.g. --rating-users 1-50 --users 51-943).");
+            if (userIds.Length == 0) throw new UsageException("--rating-users leaves no user to ask for recommendations.");
+        }
         var checker = new AnswerChecker(artifacts, o.K);
         if (checker.Enabled)
         {
@@ -110,9 +135,15 @@ public static class LoadCommand
         {
             // The chaos script waits for this line to time its fault.
             await Console.Error.WriteLineAsync($"load: started, {o.Rps} requests/s for {o.Duration} s over {userIds.Length} users");
+            var ratings = o.RatingsRps > 0
+                ? generator.RunRatingsAsync(raters, artifacts[0].Items.Select(i => i.Id).ToArray(), o.RatingsRps, o.Duration, o.Concurrency, ct)
+                : Task.FromResult<RatingOutcome[]>([]);
             var outcomes = await generator.RunOpenLoopAsync(order, o.Rps, o.Duration, o.Concurrency,
                 o.Quiet ? null : line => Console.Error.WriteLineAsync($"load: {line}"), ct);
-            summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled);
+            var rated = await ratings;
+            summary = LoadSummary.From(outcomes, o.Rps, o.Duration, o.FaultAt, checker.Enabled)
+                with { Ratings = o.RatingsRps > 0 ? RatingSummary.From(rated) : null };
+            if (o.Outcomes is { } csv) await WriteOutcomesAsync(csv, outcomes, rated, ct);
         }
         WriteTable(summary);
         if (o.Json is { } path)
@@ -122,7 +153,22 @@ public static class LoadCommand
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, JsonOptions), ct);
             AnsiConsole.MarkupLine($"Report written to [bold]{Markup.Escape(path)}[/].");
         }
-        return summary.Failures == 0 && summary.WrongResults == 0 ? 0 : 3;
+        return summary.Failures == 0 && summary.WrongResults == 0 && (summary.Ratings?.Failures ?? 0) == 0 ? 0 : 3;
+    }
+
+    /// <summary>One line per request: <c>r</c> a recommendation, <c>t</c> a rating; ok is a complete (and, verified, right) answer or a recorded rating.</summary>
+    private static async Task WriteOutcomesAsync(string path, RequestOutcome[] outcomes, RatingOutcome[] ratings, CancellationToken ct)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync("kind,dueSeconds,latencyMs,ok,wrong,attempts");
+        foreach (var o in outcomes)
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"r,{o.DueSeconds:F4},{o.LatencyMs:F2},{(o.Answered && !o.Partial && !o.Wrong ? 1 : 0)},{(o.Wrong ? 1 : 0)},{o.Attempts}"));
+        foreach (var r in ratings)
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"t,{r.DueSeconds:F4},{r.LatencyMs:F2},{(r.Recorded ? 1 : 0)},0,{r.Attempts}"));
+        await writer.FlushAsync(ct);
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new()
@@ -193,7 +239,13 @@ public static class LoadCommand
             table.AddRow("  every first attempt succeeding again after (s)", F(s.FirstAttemptRecoverySeconds));
             table.AddRow("p99 before / during / after (ms)", $"{F(s.P99MsBefore)} / {F(s.P99MsDuring)} / {F(s.P99MsAfter)}");
         }
+        if (s.Ratings is { } r)
+        {
+            table.AddRow("ratings (not recorded after retries)", $"{r.Requests} ({r.Failures})");
+            table.AddRow("  rating latency p50 / p99 / max (ms)", $"{F(r.P50Ms)} / {F(r.P99Ms)} / {F(r.MaxMs)}");
+        }
         AnsiConsole.Write(table);
         foreach (var error in s.FirstErrors.Take(5)) AnsiConsole.MarkupLineInterpolated($"[grey]{error}[/]");
+        foreach (var error in s.Ratings?.FirstErrors.Take(5) ?? []) AnsiConsole.MarkupLineInterpolated($"[grey]{error}[/]");
     }
 }

@@ -5,6 +5,7 @@ namespace MovieRecommender.Grains;
 /// movies put and taken down while serving, recorded durably before they are applied to the active version's
 /// shards, and applied again to every version published later.
 /// </summary>
+[Version(1)]
 public interface ILiveCatalogueGrain : IGrainWithStringKey
 {
     static string Key(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ namespace MovieRecommender.Grains;
 /// partition's activation. Keeping sealed changes here is what keeps a put's cost flat: the partition rewrites only
 /// its open segment.
 /// </summary>
+[Version(1)]
 public interface ILiveCatalogueSegmentGrain : IGrainWithStringKey
 {
     static string Key(int partition, int segment) => $"{partition}/{segment}";

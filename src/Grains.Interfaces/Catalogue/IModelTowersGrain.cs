@@ -4,6 +4,7 @@ namespace MovieRecommender.Grains;
 /// One version's feature towers (key: the version), and where each of its movies lives. Embeds a movie or a user the
 /// version never saw from features alone, as the trainer's towers do with the id left out.
 /// </summary>
+[Version(1)]
 public interface IModelTowersGrain : IGrainWithStringKey
 {
     /// <summary>Stores the towers and the catalogue's ids (the publisher's first step).</summary>

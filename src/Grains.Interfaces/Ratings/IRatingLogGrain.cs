@@ -7,6 +7,7 @@ namespace MovieRecommender.Grains;
 /// and backups read. Appends cost the same at the millionth entry as at the first: the partition rewrites only its
 /// open segment, and sealed segments are grains of their own (<see cref="IRatingLogSegmentGrain"/>).
 /// </summary>
+[Version(1)]
 public interface IRatingLogGrain : IGrainWithStringKey
 {
     /// <summary>Fixed for the life of a store: a user's partition is where their entries are.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MovieRecommender.Grains.Indexing;
 using MovieRecommender.Grains.Placement;
@@ -40,7 +41,17 @@ public static class GrainsSiloBuilderExtensions
         var configuration = silo.Configuration;
         var services = silo.Services;
         RecommenderTelemetry.EnsureCreated();
+        // Whether this silo is draining, and its shard activations (the graceful stop moves them away).
+        services.TryAddSingleton<SiloDrain>();
         services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
+        // Grain interface versions (docs/cluster.md, "Rolling restarts and upgrades"): a call may go to an activation of
+        // its interface's version or a later one; a new activation may be placed on any silo that has a compatible
+        // version, so the shard spread keeps using every silo while builds are mixed.
+        silo.Configure<GrainVersioningOptions>(o =>
+        {
+            o.DefaultCompatibilityStrategy = nameof(Orleans.Versions.Compatibility.BackwardCompatible);
+            o.DefaultVersionSelectorStrategy = nameof(Orleans.Versions.Selector.AllCompatibleVersions);
+        });
         services.AddValidatedOptions<ServedRecallOptions, ServedRecallOptionsValidator>(configuration, ServedRecallOptions.Section);
         services.AddSingleton<ServedRecallMonitor>();
         // What the grains' log lines may say of a user (a host built by HostTelemetry has registered it already).

@@ -1,3 +1,4 @@
+using MovieRecommender.Grains.Hosting;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -21,12 +22,17 @@ public sealed class ShardSpreadPlacement : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class ShardSpreadPlacementAttribute() : PlacementAttribute(ShardSpreadPlacement.Singleton);
 
-/// <summary>The director of <see cref="ShardSpreadPlacement"/>; registered by every recommender silo.</summary>
-public sealed class ShardSpreadPlacementDirector : IPlacementDirector
+/// <summary>
+/// The director of <see cref="ShardSpreadPlacement"/>; registered by every recommender silo. A silo that is draining
+/// (<see cref="SiloDrain"/>) leaves itself out, so that the shards it moves away go where the rule puts them without it.
+/// </summary>
+public sealed class ShardSpreadPlacementDirector(SiloDrain drain) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
+        if (drain.IsDraining && silos.Length > 1 && silos.Contains(context.LocalSilo))
+            silos = silos.Where(s => !s.Equals(context.LocalSilo)).ToArray();
         if (silos.Length == 0) return Task.FromResult(context.LocalSilo);
         return Task.FromResult(PreferredSilo(target.GrainIdentity.Key.ToString()!, silos));
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using MovieRecommender.Grains.Hosting;
 using MovieRecommender.Grains.Registry;
 
 namespace MovieRecommender.HttpApi.Health;
@@ -7,12 +8,17 @@ namespace MovieRecommender.HttpApi.Health;
 /// <summary>
 /// Ready (<c>/readyz</c>) when a version is active and every candidate shard of it answers a search within
 /// <see cref="HttpApiOptions.ReadinessTimeout"/>: a shard still loading its partition (after a restart, a move or
-/// a publish) keeps the silo unready, and the probe's call is what starts its loading.
+/// a publish) keeps the silo unready, and the probe's call is what starts its loading. A silo that is draining
+/// (told to stop: <see cref="SiloDrain"/>) is unready from that moment, whatever its shards do, so that load balancers
+/// send new requests elsewhere while it finishes those under way.
 /// </summary>
-public sealed class ActiveVersionReadiness(IGrainFactory grains, ActiveModelView activeModel, IOptions<HttpApiOptions> options) : IHealthCheck
+public sealed class ActiveVersionReadiness(IGrainFactory grains, ActiveModelView activeModel, IOptions<HttpApiOptions> options, SiloDrain drain) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (drain.Since is { } since)
+            return HealthCheckResult.Unhealthy($"Draining: this silo is stopping (since {since:HH:mm:ss.fff} UTC); it finishes the requests under way and its shards move to the other silos. Send new requests elsewhere.",
+                data: new Dictionary<string, object> { ["draining"] = true, ["drainingSince"] = since.ToString("O") });
         var timeout = options.Value.ReadinessTimeout;
         ActiveModel? active;
         try

@@ -97,6 +97,76 @@ public sealed class LoadGenerator(IGrainFactory grains, RequestSettings settings
         return clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Ratings beside the recommendations, open loop: rating i (of rate × duration) is due at i / rate seconds; user
+    /// <c>users[i % users.Count]</c> rates movie <c>movies[(i * 7919) % movies.Count]</c> with 0.5 to 5 stars. A rating
+    /// that fails or outlasts an attempt is sent again (the same rating of the same movie: recording it twice changes
+    /// nothing the user is served) while the deadline allows. Its users should be left out of a verified load, since
+    /// what they are served changes with each rating.
+    /// </summary>
+    public async Task<RatingOutcome[]> RunRatingsAsync(IReadOnlyList<string> users, IReadOnlyList<string> movies, double rps, double durationSeconds,
+        int concurrency, CancellationToken ct)
+    {
+        var total = (int)Math.Round(rps * durationSeconds);
+        var outcomes = new RatingOutcome[total];
+        using var gate = new SemaphoreSlim(concurrency);
+        var inFlight = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+
+        async Task RunOne(int i, double due)
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var movie = movies[(int)((long)i * 7919 % movies.Count)];
+                var stars = 0.5 + i % 10 * 0.5;
+                outcomes[i] = await RateAsync(users[i % users.Count], movie, stars, due, clock, ct);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        for (var i = 0; i < total; i++)
+        {
+            var due = i / rps;
+            var wait = due - clock.Elapsed.TotalSeconds;
+            if (wait > 0.001) await Task.Delay(TimeSpan.FromSeconds(wait), ct);
+            inFlight.Add(RunOne(i, due));
+        }
+        await Task.WhenAll(inFlight);
+        return outcomes;
+    }
+
+    private async Task<RatingOutcome> RateAsync(string user, string movie, double stars, double due, Stopwatch clock, CancellationToken ct)
+    {
+        var deadline = clock.Elapsed.TotalSeconds + settings.TimeoutMs / 1000.0;
+        string? error = null;
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            var remaining = deadline - clock.Elapsed.TotalSeconds;
+            if (remaining <= 0) { error ??= "deadline passed"; break; }
+            try
+            {
+                await grains.GetGrain<IUserGrain>(user).Rate(movie, stars)
+                    .WaitAsync(TimeSpan.FromSeconds(Math.Min(remaining, settings.AttemptTimeoutMs / 1000.0)), ct);
+                error = null;
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                error = $"user {user} rating movie {movie}: {e.GetType().Name}: {e.Message.Split('\n')[0]}";
+            }
+            if (attempts > settings.Retries) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(300 * attempts, Math.Max(0, (deadline - clock.Elapsed.TotalSeconds) * 1000))), ct);
+        }
+        var done = clock.Elapsed.TotalSeconds;
+        return new RatingOutcome(due, done, (done - due) * 1000, error is null, attempts, error);
+    }
+
     /// <summary>One request, due at <paramref name="due"/> seconds of <paramref name="clock"/>, with its retries.</summary>
     public async Task<RequestOutcome> RequestAsync(string user, double due, Stopwatch clock, CancellationToken ct)
     {

@@ -7,6 +7,27 @@ public readonly record struct RequestOutcome(
     double DueSeconds, double SentSeconds, double DoneSeconds, double LatencyMs, bool Answered, bool Partial, bool Wrong,
     bool UnknownVersion, string? Version, int Attempts, string? Error, Recommendation? Answer = null);
 
+/// <summary>One rating's outcome, timed from when it was due.</summary>
+public readonly record struct RatingOutcome(double DueSeconds, double DoneSeconds, double LatencyMs, bool Recorded, int Attempts, string? Error);
+
+/// <summary>The ratings sent beside a load: how many, how many were not recorded after retries, latency, per second.</summary>
+public sealed record RatingSummary(int Requests, int Failures, int Retries, double P50Ms, double P99Ms, double MaxMs, string[] FirstErrors, RatingBucket[] Buckets)
+{
+    public static RatingSummary From(IReadOnlyList<RatingOutcome> outcomes)
+    {
+        var latencies = outcomes.Select(o => o.LatencyMs).ToArray();
+        return new RatingSummary(outcomes.Count, outcomes.Count(o => !o.Recorded), outcomes.Sum(o => Math.Max(0, o.Attempts - 1)),
+            Math.Round(Percentiles.NearestRank(latencies, 0.50), 2), Math.Round(Percentiles.NearestRank(latencies, 0.99), 2),
+            Math.Round(latencies.DefaultIfEmpty(0).Max(), 2),
+            outcomes.Where(o => o.Error is not null).Select(o => $"t={o.DueSeconds:F1}s: {o.Error}").Take(10).ToArray(),
+            outcomes.GroupBy(o => (int)Math.Floor(o.DueSeconds)).OrderBy(g => g.Key)
+                .Select(g => new RatingBucket(g.Key, g.Count(), g.Count(o => !o.Recorded), Math.Round(Percentiles.NearestRank(g.Select(o => o.LatencyMs), 0.99), 2)))
+                .ToArray());
+    }
+}
+
+public sealed record RatingBucket(int Second, int Requests, int Failures, double P99Ms);
+
 public sealed record Bucket(int Second, int Requests, int Failures, int Partial, int Wrong, double P50Ms, double P99Ms);
 
 public sealed record PhaseLatency(double P50Ms, double P95Ms, double P99Ms, int Requests);
@@ -48,6 +69,8 @@ public sealed record LoadSummary
     public PhaseLatency? After { get; init; }
     public string[] FirstErrors { get; init; } = [];
     public Bucket[] Buckets { get; init; } = [];
+    /// <summary>The ratings sent beside the load (<c>--ratings-rps</c>); null when none were.</summary>
+    public RatingSummary? Ratings { get; init; }
 
     public static LoadSummary From(IReadOnlyList<RequestOutcome> outcomes, double targetRps, double durationSeconds, double? faultAt, bool verified, double minDuringSeconds = 5,
         int? callers = null)
