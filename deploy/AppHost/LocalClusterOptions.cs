@@ -16,10 +16,11 @@ public sealed class LocalClusterOptions
 
     public List<SiloPorts> Silos { get; init; } = [];
 
-    /// <summary>MovieLens' folder; empty: <c>$MOVIELENS_DIR</c>, else the repository's <c>data/ml-100k</c> (where ./run.sh downloads it).</summary>
+    /// <summary>MovieLens' folder; empty: <c>$MOVIELENS_DIR</c>, else the repository's <c>data/ml-100k</c> (where ./run.sh downloads it).
+    /// A relative path is taken from the repository's root: <c>dotnet run</c> runs the AppHost in its project folder.</summary>
     public string? MovieLens { get; init; }
 
-    /// <summary>Where the trainer writes the artifact; empty: the repository's <c>models</c>, as ./run.sh.</summary>
+    /// <summary>Where the trainer writes the artifact (relative: from the repository's root); empty: the repository's <c>models</c>, as ./run.sh.</summary>
     public string? Models { get; init; }
 
     /// <summary>More arguments for <c>train</c>, separated by spaces, e.g. <c>--no-tune --epochs 5</c> for a quick model.</summary>
@@ -39,13 +40,13 @@ public sealed class LocalClusterOptions
     public string? MovieLensFolder(string repositoryRoot)
     {
         var given = !string.IsNullOrWhiteSpace(MovieLens) ? MovieLens : Environment.GetEnvironmentVariable("MOVIELENS_DIR");
-        if (!string.IsNullOrWhiteSpace(given)) return Path.GetFullPath(given);
+        if (!string.IsNullOrWhiteSpace(given)) return Path.GetFullPath(given, repositoryRoot);
         var downloaded = Path.Combine(repositoryRoot, "data", "ml-100k");
         return Directory.Exists(downloaded) ? downloaded : null;
     }
 
     public string ModelsFolder(string repositoryRoot) =>
-        !string.IsNullOrWhiteSpace(Models) ? Path.GetFullPath(Models) : Path.Combine(repositoryRoot, "models");
+        !string.IsNullOrWhiteSpace(Models) ? Path.GetFullPath(Models, repositoryRoot) : Path.Combine(repositoryRoot, "models");
 
     public string[] ExtraTrainArguments() => (TrainArguments ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
