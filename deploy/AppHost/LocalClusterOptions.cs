@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 
 namespace MovieRecommender.AppHost;
@@ -29,11 +31,30 @@ public sealed class LocalClusterOptions
     public static LocalClusterOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<LocalClusterOptions>() ?? new LocalClusterOptions();
-        if (options.Silos.Count == 0) throw new InvalidOperationException($"{Section}:Silos lists no silo; see deploy/AppHost/appsettings.json.");
+        if (options.Silos.Count == 0) throw new SetupException($"{Section}:Silos lists no silo; see deploy/AppHost/appsettings.json.");
         var ports = new[] { options.RedisPort }.Concat(options.Silos.SelectMany(s => new[] { s.SiloPort, s.GatewayPort, s.HttpPort })).ToList();
-        if (ports.Any(p => p is < 1 or > 65535)) throw new InvalidOperationException($"{Section}: every port must be 1 to 65535, got {string.Join(", ", ports)}.");
-        if (ports.Distinct().Count() != ports.Count) throw new InvalidOperationException($"{Section}: every port must differ, got {string.Join(", ", ports)}.");
+        if (ports.Any(p => p is < 1 or > 65535)) throw new SetupException($"{Section}: every port must be 1 to 65535, got {string.Join(", ", ports)}.");
+        if (ports.Distinct().Count() != ports.Count) throw new SetupException($"{Section}: every port must differ, got {string.Join(", ", ports)}.");
+        // A taken port would show only as a resource that exits (Redis) or waits forever (the silos): say it first.
+        var taken = ports.Where(p => !CanListen(p)).ToList();
+        if (taken.Count > 0)
+            throw new SetupException($"port(s) {string.Join(", ", taken)} of {Section} are taken on 127.0.0.1 (is this AppHost already running?); "
+                + "stop what holds them or choose others, e.g. --LocalCluster:RedisPort=6390 (docs/cluster.md#aspire-apphost).");
         return options;
+    }
+
+    private static bool CanListen(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The MovieLens folder to pass as <c>--data</c>; null when none is there (the trainer then downloads it).</summary>

@@ -17,7 +17,7 @@ public static class RedisServerResource
     public static IResourceBuilder<ExecutableResource> AddRedisServer(this IDistributedApplicationBuilder builder, string name, int port)
     {
         if (FindOnPath(Program) is null)
-            throw new InvalidOperationException($"{Program} is not installed: run scripts/install-redis.sh (Debian's redis-server, apt-get), then start the AppHost again.");
+            throw new SetupException($"{Program} is not installed: run scripts/install-redis.sh (Debian's redis-server, apt-get), then start the AppHost again.");
         var healthCheck = $"{name}-listens";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new TcpPortHealthCheck(port), failureStatus: null, tags: null));
         var portText = port.ToString(CultureInfo.InvariantCulture);
