@@ -69,7 +69,7 @@ public sealed class AppHostProcess : IAsyncDisposable
             Environment = environment,
             WithoutInheritedOtel = true,
             ReadyLine = StartedLine,
-            ReadyTimeout = TimeSpan.FromSeconds(90),
+            ReadyTimeout = TimeSpan.FromSeconds(120),
         };
         var program = await ChildProgram.StartAsync(start);
         var family = new ProcessFamily(program.ProcessId, MarkerVariable, marker);

@@ -15,7 +15,7 @@ namespace MovieRecommender.AppHost.Tests;
 /// </summary>
 public sealed class AppHostTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(240);
     private static readonly TimeSpan GoneTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
