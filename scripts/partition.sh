@@ -73,7 +73,9 @@ probe=mrprobe$$
 ip netns add "$probe" 2> /dev/null || refuse "'ip netns add' failed"
 ip netns del "$probe"
 command -v redis-server > /dev/null || bash scripts/install-redis.sh
-command -v python3 > /dev/null || { echo "partition.sh: python3 is needed for the report" >&2; exit 2; }
+# The report is written by python3: Debian's python3 where a bare machine lacks it.
+command -v python3 > /dev/null || { echo "partition.sh: installing python3 for the report ..."; apt-get update -q > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 > /dev/null; }
 
 mkdir -p "$work" "$(dirname "$json")"
 run=$work/run-$$

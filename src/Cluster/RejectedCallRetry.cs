@@ -14,9 +14,25 @@ public sealed class RejectedCallRetry : IOutgoingGrainCallFilter
 {
     public const int Retries = 2;
 
-    public async Task Invoke(IOutgoingGrainCallContext context)
+    public Task Invoke(IOutgoingGrainCallContext context)
     {
-        for (var attempt = 0; ; attempt++)
+        // Every grain call passes here: one that succeeded at once costs no state machine.
+        var call = context.Invoke();
+        return call.IsCompletedSuccessfully ? Task.CompletedTask : ResendIfRejected(context, call);
+    }
+
+    private static async Task ResendIfRejected(IOutgoingGrainCallContext context, Task first)
+    {
+        try
+        {
+            await first;
+            return;
+        }
+        catch (OrleansMessageRejectionException)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+        for (var attempt = 1; ; attempt++)
         {
             try
             {

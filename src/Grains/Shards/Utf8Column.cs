@@ -35,14 +35,18 @@ public sealed record Utf8Column
         var ends = new int[strings.Count];
         var total = 0;
         for (var i = 0; i < strings.Count; i++)
-        {
-            try { total = checked(total + StrictUtf8.GetByteCount(strings[i] ?? throw new ArgumentException($"{what} {i} is missing."))); }
-            catch (EncoderFallbackException) { throw new ArgumentException($"{what} '{strings[i]}' is not valid UTF-16 text (it holds a lone surrogate)."); }
-            ends[i] = total;
-        }
+            ends[i] = total = checked(total + Utf8ByteCount(strings[i] ?? throw new ArgumentException($"{what} {i} is missing."), what));
         var bytes = new byte[total];
         for (var i = 0; i < strings.Count; i++) Encoding.UTF8.GetBytes(strings[i], bytes.AsSpan(i == 0 ? 0 : ends[i - 1]));
         return new Utf8Column { Bytes = bytes, Ends = ends };
+    }
+
+    /// <summary>The UTF-8 length of <paramref name="value"/>.</summary>
+    /// <exception cref="ArgumentException">It is not valid UTF-16 (a lone surrogate), so it would not read back the same.</exception>
+    public static int Utf8ByteCount(string value, string what = "string")
+    {
+        try { return StrictUtf8.GetByteCount(value); }
+        catch (EncoderFallbackException) { throw new ArgumentException($"{what} '{value}' is not valid UTF-16 text (it holds a lone surrogate)."); }
     }
 
     /// <summary>

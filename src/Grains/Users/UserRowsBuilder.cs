@@ -9,7 +9,6 @@ namespace MovieRecommender.Grains.Users;
 /// </summary>
 public sealed class UserRowsBuilder(int dimension)
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly List<Batch> _batches = [];
 
     /// <summary>Users taken so far, a user pushed twice counted twice.</summary>
@@ -19,11 +18,8 @@ public sealed class UserRowsBuilder(int dimension)
     /// <exception cref="ArgumentException">An id is not valid UTF-16 (a lone surrogate): it could not be found again.</exception>
     public void Add(string[] ids, ReadOnlySpan<float> vectors, int[][] seen)
     {
-        foreach (var id in ids)
-        {
-            try { StrictUtf8.GetByteCount(id); }
-            catch (EncoderFallbackException) { throw new ArgumentException($"User id '{id}' is not valid UTF-16 text (it holds a lone surrogate); push ids as text."); }
-        }
+        // Refused here, before anything is taken, rather than at the seal.
+        foreach (var id in ids) Utf8Column.Utf8ByteCount(id, "User id");
         _batches.Add(new(ids, vectors.ToArray(), seen));
         Pushed += ids.Length;
     }
