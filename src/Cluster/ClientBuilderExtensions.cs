@@ -35,6 +35,9 @@ public static class ClientBuilderExtensions
                 .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             // A gateway alive for its peers but cut off from this client leaves the list too (a network partition).
             ReachableGatewayListProvider.Decorate(client.Services);
+            if (options.TcpUserTimeout > TimeSpan.Zero)
+                client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(b =>
+                    b.Use(TcpUserTimeout.Middleware(options.TcpUserTimeout, b.ApplicationServices, "gateway"))));
         }
         else
         {

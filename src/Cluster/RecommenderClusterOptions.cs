@@ -48,6 +48,12 @@ public sealed class RecommenderClusterOptions
     /// <summary>Redis mode: how long a grain call may take (silos and clients).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Redis mode, Linux: how long data sent over an Orleans connection may stay unacknowledged before the connection
+    /// ends (<c>TCP_USER_TIMEOUT</c>, see <see cref="TcpUserTimeout"/>); zero leaves the kernel's default (minutes).
+    /// </summary>
+    public TimeSpan TcpUserTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Redis mode: how often each shard checks whether it now belongs on another silo.</summary>
     public TimeSpan RebalanceInterval { get; set; } = TimeSpan.FromSeconds(10);
 

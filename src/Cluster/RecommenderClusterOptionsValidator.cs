@@ -24,6 +24,8 @@ public sealed class RecommenderClusterOptionsValidator : IValidateOptions<Recomm
             return $"{section}:SiloPort and {section}:GatewayPort are both {o.SiloPort}: the silo needs two different ports.";
         if (o.ResponseTimeout <= TimeSpan.Zero)
             return $"{section}:ResponseTimeout is {o.ResponseTimeout}: expected a positive duration such as 00:00:10.";
+        if (o.TcpUserTimeout < TimeSpan.Zero || o.TcpUserTimeout > TimeSpan.FromHours(1))
+            return $"{section}:TcpUserTimeout is {o.TcpUserTimeout}: expected 0 (the kernel's default) to one hour, such as 00:00:10.";
         if (o.RebalanceInterval <= TimeSpan.Zero)
             return $"{section}:RebalanceInterval is {o.RebalanceInterval}: expected a positive duration such as 00:00:10.";
         if ((o.Tls ?? new()).Problem() is { } tls) return tls;

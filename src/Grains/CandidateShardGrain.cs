@@ -32,6 +32,7 @@ public sealed class CandidateShardGrain(
     MemoryAfterLoad memory,
     IOptions<ShardAnswerLogOptions> answerLog,
     SiloDrain drain,
+    TakeoverFence takeover,
     [PersistentState("candidates", ModelStorage.ProviderName)] IPersistentState<CandidatePartitionState> state) : Grain, ICandidateShardGrain
 {
     private readonly ShardIndexSlot _slot = new(indexBuilder, indexOptions.Value);
@@ -47,6 +48,12 @@ public sealed class CandidateShardGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Placed again after a silo was declared dead: that silo may still answer for this shard until it reads so.
+        if (takeover.Remaining is var wait && wait > TimeSpan.Zero)
+        {
+            logger.LogInformation("Candidate shard {Shard} waits {Milliseconds:F0} ms before it answers: a silo was just declared dead", Key, wait.TotalMilliseconds);
+            await Task.Delay(wait, cancellationToken);
+        }
         // Known to the drain, which moves the silo's shards away before it stops.
         drain.ShardActivated(SiloDrain.ShardKind.Candidate, Key);
         // A sealed partition in storage: this activation follows a restart, a crash or a move. It serves the live

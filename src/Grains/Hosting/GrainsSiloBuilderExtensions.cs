@@ -43,6 +43,9 @@ public static class GrainsSiloBuilderExtensions
         RecommenderTelemetry.EnsureCreated();
         // Whether this silo is draining, and its shard activations (the graceful stop moves them away).
         services.TryAddSingleton<SiloDrain>();
+        // A shard taking over from a silo declared dead waits until that silo has stopped answering.
+        services.AddSingleton<TakeoverFence>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TakeoverFence>());
         services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         // Grain interface versions (docs/cluster.md, "Rolling restarts and upgrades"): a call may go to an activation of
         // its interface's version or a later one; a new activation may be placed on any silo that has a compatible

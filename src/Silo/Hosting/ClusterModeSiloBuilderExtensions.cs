@@ -25,6 +25,9 @@ namespace MovieRecommender.Silo.Hosting;
 /// </summary>
 public static class ClusterModeSiloBuilderExtensions
 {
+    /// <summary>How long a silo's gateway keeps a client whose connection ended (Orleans' default: one minute).</summary>
+    public static readonly TimeSpan ClientDropTimeout = TimeSpan.FromSeconds(2);
+
     /// <exception cref="OptionsValidationException">A <c>Storage</c> setting is wrong; the message names its key.</exception>
     /// <exception cref="OrleansConfigurationException">The TLS certificate or CA file cannot be read; the message names its key.</exception>
     public static ISiloBuilder UseClusterMode(this ISiloBuilder silo, RecommenderClusterOptions cluster)
@@ -68,7 +71,24 @@ public static class ClusterModeSiloBuilderExtensions
                 o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
             })
             .Bind(silo.Configuration.GetSection(RecommenderClusterOptions.Section).GetSection("Membership"));
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.ResponseTimeout = cluster.ResponseTimeout;
+            // A client whose gateway connection ended is forgotten within 2-4 s, not Orleans' 1-2 minutes: until
+            // then this silo hands the answers of its grains to the client to that dead connection, even for
+            // requests that came in through another gateway (scripts/partition.sh, gateway-client). A client that
+            // is alive reconnects at its next call.
+            o.ClientDropTimeout = ClientDropTimeout;
+        });
+        // A connection whose packets a partition drops ends in seconds, not after the kernel's minutes of retries:
+        // above all the gateway's side of a client's connection, to which the silo otherwise keeps routing answers.
+        if (cluster.TcpUserTimeout > TimeSpan.Zero)
+            silo.Configure<SiloConnectionOptions>(o =>
+            {
+                o.ConfigureGatewayInboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "gateway")));
+                o.ConfigureSiloInboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "silo-to-silo")));
+                o.ConfigureSiloOutboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "silo-to-silo")));
+            });
         // The user log in the same Redis, under a name of its own (ModelStorage.UserLogProviderName).
         foreach (var provider in new[] { ModelStorage.ProviderName, ModelStorage.UserLogProviderName })
             silo.Services.AddRedisGrainStorage(provider, options => options.Configure<Orleans.Serialization.Serializer>((o, serializer) =>

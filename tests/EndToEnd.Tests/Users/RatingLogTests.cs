@@ -36,7 +36,7 @@ public sealed class RatingLogTests
     [Fact]
     public async Task EveryRatingAcknowledgedBeforeAKillNineIsExportedExactlyOnce()
     {
-        const int ratings = 20_000;
+        const int ratings = 6_000;
         using var temp = new TempFolder();
         var artifactDir = ArtifactWriter.Write(Path.Combine(temp.Path, "models"), TestArtifacts.Content(users: 20, items: 400, dim: 8, seed: 77));
         var artifact = ModelArtifact.Load(artifactDir);

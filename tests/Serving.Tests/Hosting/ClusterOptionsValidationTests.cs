@@ -24,6 +24,7 @@ public sealed class ClusterOptionsValidationTests
         Assert.Equal("movie-recommender", options.ClusterId);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ResponseTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), options.RebalanceInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.TcpUserTimeout);
         Assert.Null(Problem(options));
     }
 
@@ -31,12 +32,13 @@ public sealed class ClusterOptionsValidationTests
     public void KeysBindAsTheReadmeSpellsThem()
     {
         var options = Bound(("Cluster:Mode", " Redis "), ("Cluster:Redis", "10.0.0.9:6380"), ("Cluster:GatewayPort", "30001"),
-            ("Cluster:ResponseTimeout", "00:00:03"), ("Cluster:ListenOnAnyAddress", "true"));
+            ("Cluster:ResponseTimeout", "00:00:03"), ("Cluster:ListenOnAnyAddress", "true"), ("Cluster:TcpUserTimeout", "0"));
         Assert.True(options.IsRedis);
         Assert.Equal("10.0.0.9:6380", options.Redis);
         Assert.Equal(30001, options.GatewayPort);
         Assert.Equal(TimeSpan.FromSeconds(3), options.ResponseTimeout);
         Assert.True(options.ListenOnAnyAddress);
+        Assert.Equal(TimeSpan.Zero, options.TcpUserTimeout);
         Assert.Null(Problem(options));
     }
 
