@@ -7,7 +7,7 @@ namespace MovieRecommender.Grains.Hosting;
 /// <summary>
 /// Keeps a shard from answering on two silos at once after a silo is declared dead. A silo cut off from its peers but
 /// not from the store or the clients serves on until it reads the membership table and finds itself dead (every
-/// <c>TableRefreshTimeout</c>, 2 s), while the silos that declared it dead already place its shards again: in
+/// <c>TableRefreshTimeout</c>, 1 s), while the silos that declared it dead already place its shards again: in
 /// scripts/partition.sh's split-2-1 the old and the new activation of one shard both answered for 1.4 s. So a shard
 /// activation that starts within <see cref="Window"/> of this silo seeing an active silo declared dead waits out the
 /// rest of it first, by which time the dead silo has read the table and stopped. A silo that leaves gracefully passes

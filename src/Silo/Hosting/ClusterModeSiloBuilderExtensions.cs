@@ -28,6 +28,9 @@ public static class ClusterModeSiloBuilderExtensions
     /// <summary>How long a silo's gateway keeps a client whose connection ended (Orleans' default: one minute).</summary>
     public static readonly TimeSpan ClientDropTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long Orleans' system calls between silos may take in cluster mode (Orleans' default: 30 s).</summary>
+    public static readonly TimeSpan SystemResponseTimeout = TimeSpan.FromSeconds(5);
+
     /// <exception cref="OptionsValidationException">A <c>Storage</c> setting is wrong; the message names its key.</exception>
     /// <exception cref="OrleansConfigurationException">The TLS certificate or CA file cannot be read; the message names its key.</exception>
     public static ISiloBuilder UseClusterMode(this ISiloBuilder silo, RecommenderClusterOptions cluster)
@@ -65,8 +68,9 @@ public static class ClusterModeSiloBuilderExtensions
                 o.NumProbedSilos = 2;
                 o.NumVotesForDeathDeclaration = 2;
                 // A silo cut off from its peers (not from Redis) learns it was declared dead from the table alone:
-                // until it reads it, its shards may answer beside their new activations (scripts/partition.sh).
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                // until it reads it, its shards may answer beside their new activations, which therefore wait two
+                // refreshes before they answer (TakeoverFence). One read of a small hash a second.
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
                 o.DefunctSiloExpiration = TimeSpan.FromMinutes(10);
             })
@@ -79,6 +83,10 @@ public static class ClusterModeSiloBuilderExtensions
             // requests that came in through another gateway (scripts/partition.sh, gateway-client). A client that
             // is alive reconnects at its next call.
             o.ClientDropTimeout = ClientDropTimeout;
+            // Orleans' own calls between silos (the grain directory's lookups above all) give up after 5 s, not 30:
+            // a lookup sent to a silo just before a partition swallowed it held the placement of its grain, and every
+            // request for that grain, for the full 30 s (scripts/partition.sh, isolate-silo: 250-330 failed requests).
+            o.SystemResponseTimeout = SystemResponseTimeout;
         });
         // A connection whose packets a partition drops ends in seconds, not after the kernel's minutes of retries:
         // above all the gateway's side of a client's connection, to which the silo otherwise keeps routing answers.
