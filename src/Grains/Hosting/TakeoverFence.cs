@@ -21,8 +21,11 @@ public sealed class TakeoverFence(IClusterMembershipService membership, IOptions
     private readonly CancellationTokenSource _stop = new();
     private long _lastDeath = long.MinValue;
 
-    /// <summary>Two table refreshes: the dead silo's next read of the table, with as long again to spare.</summary>
-    public TimeSpan Window => options.Value.TableRefreshTimeout * 2;
+    /// <summary>The longest wait, whatever the refresh: Orleans' default refresh (60 s, where Redis mode does not set 1 s) would hold a shard two minutes.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Two table refreshes (the dead silo's next read of the table, with as long again to spare), at most <see cref="MaxWindow"/>.</summary>
+    public TimeSpan Window => options.Value.TableRefreshTimeout * 2 < MaxWindow ? options.Value.TableRefreshTimeout * 2 : MaxWindow;
 
     /// <summary>How long a shard activating now should wait before it answers; zero when no silo died lately.</summary>
     public TimeSpan Remaining

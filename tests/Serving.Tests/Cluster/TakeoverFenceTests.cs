@@ -48,10 +48,17 @@ public sealed class TakeoverFenceTests
         Assert.Equal(TimeSpan.Zero, fence.Remaining);
     }
 
-    private static (TakeoverFence Fence, ManualClock Clock) Fence()
+    [Fact]
+    public void OrleansDefaultRefreshWaitsAtMostTheCap()
+    {
+        var (fence, _) = Fence(TimeSpan.FromSeconds(60));
+        Assert.Equal(TakeoverFence.MaxWindow, fence.Window);
+    }
+
+    private static (TakeoverFence Fence, ManualClock Clock) Fence(TimeSpan? tableRefresh = null)
     {
         var clock = new ManualClock();
-        var options = Options.Create(new ClusterMembershipOptions { TableRefreshTimeout = TimeSpan.FromSeconds(2) });
+        var options = Options.Create(new ClusterMembershipOptions { TableRefreshTimeout = tableRefresh ?? TimeSpan.FromSeconds(2) });
         // Observe is fed directly here; the membership service is only read by the lifecycle's watch.
         return (new TakeoverFence(null!, options, NullLogger<TakeoverFence>.Instance, clock), clock);
     }
