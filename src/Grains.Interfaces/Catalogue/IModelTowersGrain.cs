@@ -8,6 +8,9 @@ namespace MovieRecommender.Grains;
 public interface IModelTowersGrain : IGrainWithStringKey
 {
     /// <summary>Stores the towers and the catalogue's ids (the publisher's first step).</summary>
+    /// <remarks>Longer than Orleans' 30 s: a 10M catalogue's ids are received, placed and stored in one call, which
+    /// outlasted 30 s (the 10M serve benchmark's publish failed on it).</remarks>
+    [ResponseTimeout("00:05:00")]
     Task Load(ModelTowers towers);
 
     /// <summary>Where each movie lives in this version: a known movie where its row is, a new one by <see cref="LiveRows.ShardOf"/>.</summary>
@@ -28,6 +31,8 @@ public interface IModelTowersGrain : IGrainWithStringKey
     Task<string[]> Genres();
 
     /// <summary>The towers as loaded (for a backup), read again from the store; throws <see cref="VersionNotLoadedException"/> when the version holds none.</summary>
+    /// <remarks>As long as <see cref="Load"/> may take: the same ids, read back and sent.</remarks>
+    [ResponseTimeout("00:05:00")]
     Task<ModelTowers> Export();
 
     Task Retire();
