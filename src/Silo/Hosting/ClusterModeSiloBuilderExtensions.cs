@@ -85,7 +85,7 @@ public static class ClusterModeSiloBuilderExtensions
             o.ClientDropTimeout = ClientDropTimeout;
             // Orleans' own calls between silos (the grain directory's lookups above all) give up after 5 s, not 30:
             // a lookup sent to a silo just before a partition swallowed it held the placement of its grain, and every
-            // request for that grain, for the full 30 s (scripts/partition.sh, isolate-silo: 250-330 failed requests).
+            // request for that grain, for the full 30 s (scripts/partition.sh, isolate-silo: 253-334 failed requests).
             o.SystemResponseTimeout = SystemResponseTimeout;
         });
         // A connection whose packets a partition drops ends in seconds, not after the kernel's minutes of retries:
