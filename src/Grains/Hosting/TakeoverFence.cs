@@ -25,7 +25,7 @@ public sealed class TakeoverFence(IClusterMembershipService membership, IOptions
     public static readonly TimeSpan MaxWindow = TimeSpan.FromSeconds(10);
 
     /// <summary>Two table refreshes (the dead silo's next read of the table, with as long again to spare), at most <see cref="MaxWindow"/>.</summary>
-    public TimeSpan Window => options.Value.TableRefreshTimeout * 2 < MaxWindow ? options.Value.TableRefreshTimeout * 2 : MaxWindow;
+    public TimeSpan Window => TimeSpan.FromTicks(Math.Min(options.Value.TableRefreshTimeout.Ticks * 2, MaxWindow.Ticks));
 
     /// <summary>How long a shard activating now should wait before it answers; zero when no silo died lately.</summary>
     public TimeSpan Remaining

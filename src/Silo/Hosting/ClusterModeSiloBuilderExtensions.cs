@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -93,9 +94,10 @@ public static class ClusterModeSiloBuilderExtensions
         if (cluster.TcpUserTimeout > TimeSpan.Zero)
             silo.Configure<SiloConnectionOptions>(o =>
             {
-                o.ConfigureGatewayInboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "gateway")));
-                o.ConfigureSiloInboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "silo-to-silo")));
-                o.ConfigureSiloOutboundConnection(b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, "silo-to-silo")));
+                Action<IConnectionBuilder> timeout(string what) => b => b.Use(TcpUserTimeout.Middleware(cluster.TcpUserTimeout, b.ApplicationServices, what));
+                o.ConfigureGatewayInboundConnection(timeout("gateway"));
+                o.ConfigureSiloInboundConnection(timeout("silo-to-silo"));
+                o.ConfigureSiloOutboundConnection(timeout("silo-to-silo"));
             });
         // The user log in the same Redis, under a name of its own (ModelStorage.UserLogProviderName).
         foreach (var provider in new[] { ModelStorage.ProviderName, ModelStorage.UserLogProviderName })

@@ -20,18 +20,11 @@ public sealed class FileGrainStorageFormatTests : IDisposable
         Open = [UserLogEntry.Of(new Rating("42", "50", 5, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero))), UserLogEntry.Of(new Rating("42", "181", 3.5, DateTimeOffset.UnixEpoch))],
     };
 
-    private static ServiceProvider Services(string root)
-    {
-        var services = new ServiceCollection();
-        services.AddSerializer(s => s.AddAssembly(typeof(RatingLogState).Assembly));
-        services.AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = root);
-        return services.BuildServiceProvider();
-    }
-
     [Fact]
     public void TheDefaultSerializerIsOrleansBinaryByteForByte()
     {
-        using var services = Services(_root.FullName);
+        using var store = new ModelFileStore(_root.FullName);
+        var services = store.Services;
         var options = services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName);
         Assert.IsType<OrleansGrainStorageSerializer>(options.GrainStorageSerializer);
         var before = services.GetRequiredService<Serializer>().SerializeToArray(Sample);
@@ -41,8 +34,8 @@ public sealed class FileGrainStorageFormatTests : IDisposable
     [Fact]
     public async Task AFileWrittenBeforeTheOptionsReadsBackAndIsRewrittenIdentically()
     {
-        using var services = Services(_root.FullName);
-        var storage = new FileGrainStorage(services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName));
+        using var store = new ModelFileStore(_root.FullName);
+        var (services, storage) = (store.Services, store.Storage);
         var grain = GrainId.Create("user", "42");
 
         // The format so far: an 8-byte little-endian version, then Orleans' serializer's bytes.

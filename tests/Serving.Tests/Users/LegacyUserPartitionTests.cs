@@ -1,10 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MovieRecommender.Grains;
-using MovieRecommender.Grains.Storage;
 using MovieRecommender.Serving.Tests.Cluster;
-using Orleans.Serialization;
-using Orleans.Storage;
+using MovieRecommender.Serving.Tests.Hosting;
 
 namespace MovieRecommender.Serving.Tests.Users;
 
@@ -28,11 +24,10 @@ public sealed class LegacyUserPartitionTests : IDisposable
             ["42"] = new([4.2f, 0.5f], []),
             ["Zoë"] = new([-3f, 3f], [9]),
         };
-        using (var services = StorageServices())
+        using (var store = new ModelFileStore(_store.Path))
         {
-            var storage = Storage(services);
             var legacy = new GrainState<UserPartitionState>(new UserPartitionState { Model = model, Profiles = profiles, Sealed = true });
-            await storage.WriteStateAsync("users", grain, legacy);
+            await store.Storage.WriteStateAsync("users", grain, legacy);
         }
 
         await using var cluster = await TestClusterFixture.StartAsync(_store.Path, silos: 1);
@@ -50,26 +45,15 @@ public sealed class LegacyUserPartitionTests : IDisposable
 
         // An erasure writes the partition: flat, and the dictionary gone.
         Assert.True(await shard.Erase("7"));
-        using (var services = StorageServices())
+        using (var store = new ModelFileStore(_store.Path))
         {
             var stored = new GrainState<UserPartitionState>();
-            await Storage(services).ReadStateAsync("users", grain, stored);
+            await store.Storage.ReadStateAsync("users", grain, stored);
             Assert.Null(stored.State!.Profiles);
             Assert.Equal(2, stored.State.Rows!.Count);
             Assert.True(stored.State.Sealed);
         }
     }
-
-    private ServiceProvider StorageServices()
-    {
-        var services = new ServiceCollection();
-        services.AddSerializer(s => s.AddAssembly(typeof(UserPartitionState).Assembly));
-        services.AddFileGrainStorage(ModelStorage.ProviderName, o => o.RootDirectory = _store.Path);
-        return services.BuildServiceProvider();
-    }
-
-    private static FileGrainStorage Storage(IServiceProvider services) =>
-        new(services.GetRequiredService<IOptionsMonitor<FileGrainStorageOptions>>().Get(ModelStorage.ProviderName));
 
     public void Dispose() => _store.Dispose();
 }
